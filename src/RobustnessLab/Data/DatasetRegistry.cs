@@ -1,0 +1,27 @@
+using RobustnessLab.Core;
+using static TorchSharp.torch;
+
+namespace RobustnessLab.Data;
+
+/// <summary>Datasets by name. Each entry loads train/validation/test splits from <see cref="DataOptions"/>.</summary>
+public static class DatasetRegistry
+{
+    private static readonly Dictionary<string, Func<DataOptions, Device, DataSplits>> Loaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [FashionMnist.Name] = (o, d) => FashionMnist.Load(o, d),
+    };
+
+    public static IReadOnlyCollection<string> Names => Loaders.Keys;
+
+    public static DataSplits Load(string name, DataOptions options, Device device)
+    {
+        if (!Loaders.TryGetValue(name, out var load))
+            throw new LabException($"unknown dataset '{name}'; valid: {string.Join(", ", Names)}");
+        return load(options, device);
+    }
+
+    public static void Validate(string name)
+    {
+        if (!Loaders.ContainsKey(name)) throw new LabException($"unknown dataset '{name}'; valid: {string.Join(", ", Names)}");
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using RobustnessLab.Core;
+
+namespace RobustnessLab.Models;
+
+/// <summary>The contents of a checkpoint's model.json: enough to rebuild the model and to know where it came from.</summary>
+public sealed record CheckpointInfo
+{
+    public const string CurrentFormat = "robustnesslab.checkpoint/1";
+
+    [JsonPropertyName("format")] public string Format { get; init; } = CurrentFormat;
+    [JsonPropertyName("architecture")] public required string Architecture { get; init; }
+    [JsonPropertyName("args")] public IReadOnlyDictionary<string, double> Args { get; init; } = new Dictionary<string, double>();
+    [JsonPropertyName("input_shape")] public required int[] InputShape { get; init; }
+    [JsonPropertyName("num_classes")] public int NumClasses { get; init; }
+    [JsonPropertyName("class_names")] public required IReadOnlyList<string> ClassNames { get; init; }
+    [JsonPropertyName("normalization")] public required NormalizationInfo Normalization { get; init; }
+    [JsonPropertyName("dataset")] public string? Dataset { get; init; }
+    [JsonPropertyName("seed")] public int Seed { get; init; }
+    [JsonPropertyName("epoch")] public int Epoch { get; init; }
+    [JsonPropertyName("training")] public JsonObject? Training { get; init; }
+    [JsonPropertyName("metrics")] public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+    [JsonPropertyName("parameters")] public long Parameters { get; init; }
+    [JsonPropertyName("provenance")] public Provenance? Provenance { get; init; }
+
+    public ModelSpec ToSpec() => new()
+    {
+        Architecture = Architecture,
+        Args = Args,
+        InputShape = InputShape,
+        ClassNames = ClassNames,
+        Mean = Normalization.Mean,
+        Std = Normalization.Std,
+    };
+
+    public static CheckpointInfo FromSpec(ModelSpec spec) => new()
+    {
+        Architecture = spec.Architecture,
+        Args = spec.Args,
+        InputShape = spec.InputShape,
+        NumClasses = spec.NumClasses,
+        ClassNames = spec.ClassNames,
+        Normalization = new NormalizationInfo(spec.Mean, spec.Std),
+    };
+}
+
+public sealed record NormalizationInfo(
+    [property: JsonPropertyName("mean")] float[] Mean,
+    [property: JsonPropertyName("std")] float[] Std);
