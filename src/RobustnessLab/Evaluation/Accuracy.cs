@@ -1,0 +1,53 @@
+using RobustnessLab.Data;
+using RobustnessLab.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RobustnessLab.Evaluation;
+
+/// <summary>Clean accuracy, per-class accuracy and confusion, evaluated under no_grad in eval mode.</summary>
+public static class Accuracy
+{
+    public static ClassificationReport Evaluate(Classifier model, Dataset data, int batchSize = 1000, int limit = 0)
+    {
+        int n = limit > 0 ? Math.Min(limit, data.Count) : data.Count;
+        int k = model.NumClasses;
+        var confusion = new int[k][];
+        for (int i = 0; i < k; i++) confusion[i] = new int[k];
+        double lossSum = 0;
+        var device = model.Device;
+        model.InEvalMode(() =>
+        {
+            using var _ = no_grad();
+            var order = Enumerable.Range(0, n).Select(i => (long)i).ToArray();
+            for (int s = 0; s < n; s += batchSize)
+            {
+                using var scope = NewDisposeScope();
+                var (x, y) = data.Batch(order, s, batchSize, device);
+                var logits = model.call(x);
+                lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
+                var pred = logits.argmax(1).cpu().data<long>().ToArray();
+                var truth = y.cpu().data<long>().ToArray();
+                for (int i = 0; i < pred.Length; i++) confusion[truth[i]][pred[i]]++;
+            }
+            return 0;
+        });
+        int correct = 0;
+        var perClass = new double[k];
+        for (int c = 0; c < k; c++)
+        {
+            correct += confusion[c][c];
+            int total = confusion[c].Sum();
+            perClass[c] = total == 0 ? double.NaN : (double)confusion[c][c] / total;
+        }
+        return new ClassificationReport
+        {
+            Accuracy = n == 0 ? double.NaN : (double)correct / n,
+            Count = n,
+            MeanLoss = n == 0 ? double.NaN : lossSum / n,
+            ClassNames = model.ClassNames,
+            PerClassAccuracy = perClass,
+            Confusion = confusion,
+        };
+    }
+}

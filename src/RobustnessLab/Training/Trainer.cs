@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using RobustnessLab.Core;
+using RobustnessLab.Data;
+using RobustnessLab.Evaluation;
+using RobustnessLab.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RobustnessLab.Training;
+
+/// <summary>
+/// Trains a <see cref="Classifier"/> with a pluggable objective. Deterministic for a seed and thread count:
+/// weights are initialised, batches shuffled and dropout drawn from generators derived from (seed, epoch), so a run
+/// resumed from its epoch-k checkpoint ends where an uninterrupted one would.
+/// </summary>
+public sealed class Trainer
+{
+    public const string OptimizerFile = "optimizer.bin";
+    public const string StateFile = "trainer-state.json";
+    public const string LogFile = "train-log.csv";
+
+    private readonly LabContext context;
+
+    public Trainer(LabContext context) => this.context = context;
+
+    /// <summary>A fresh model for a spec, initialised from the seed (the same seed gives the same weights).</summary>
+    public Classifier CreateModel(ModelSpec spec, int seed)
+    {
+        torch.manual_seed((long)LabContext.DeriveSeed(seed, 1));
+        var model = ModelZoo.Create(spec);
+        model.to(context.Device);
+        return model;
+    }
+
+    /// <summary>
+    /// Runs the remaining epochs. When <paramref name="checkpointDir"/> is set, a checkpoint is written after every
+    /// epoch; with <paramref name="resume"/> the run continues from the checkpoint found there.
+    /// </summary>
+    public TrainingResult Train(Classifier model, DataSplits data, TrainingOptions options, string? checkpointDir = null,
+        bool resume = false, string? datasetName = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
+    {
+        options.Validate();
+        CheckShapes(model, data);
+        var objective = TrainingObjectives.Create(options.Objective, options.ObjectiveArgs);
+        var history = new List<EpochRecord>();
+        int startEpoch = 0;
+        var total = Stopwatch.StartNew();
+
+        using var optimizer = CreateOptimizer(model, options);
+        if (resume && checkpointDir is not null && Checkpoint.Exists(checkpointDir) && File.Exists(Path.Combine(checkpointDir, StateFile)))
+        {
+            var state = Json.ReadFile<TrainerState>(Path.Combine(checkpointDir, StateFile));
+            var savedOptions = Json.Deserialize<TrainingOptions>(state.Options.ToJsonString(), Path.Combine(checkpointDir, StateFile));
+            if (savedOptions with { Epochs = options.Epochs } != options with { ObjectiveArgs = savedOptions.ObjectiveArgs } ||
+                !savedOptions.ObjectiveArgs.OrderBy(p => p.Key).SequenceEqual(options.ObjectiveArgs.OrderBy(p => p.Key)))
+                throw new LabException($"cannot resume from '{checkpointDir}': it was trained with different settings ({state.Options.ToJsonString()})");
+            var (saved, _) = Checkpoint.Load(checkpointDir, context.Device);
+            using (saved)
+            using (no_grad())
+            {
+                var src = saved.state_dict();
+                foreach (var (name, t) in model.state_dict()) t.copy_(src[name]);
+            }
+            optimizer.load_state_dict(Path.Combine(checkpointDir, OptimizerFile));
+            startEpoch = state.EpochsDone;
+            history.AddRange(state.History);
+            if (startEpoch >= options.Epochs)
+                return new TrainingResult(history, FinalMetrics(history), total.Elapsed.TotalSeconds, true);
+        }
+
+        int steps = (data.Train.Count + options.BatchSize - 1) / options.BatchSize;
+        for (int epoch = startEpoch; epoch < options.Epochs; epoch++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var sw = Stopwatch.StartNew();
+            torch.manual_seed((long)LabContext.DeriveSeed(options.Seed, 1000 + epoch));
+            using var shuffle = new Generator(LabContext.DeriveSeed(options.Seed, 2000 + epoch), CPU);
+            using var stepGen = new Generator(LabContext.DeriveSeed(options.Seed, 3000 + epoch), CPU);
+            var order = data.Train.Order(shuffle);
+            model.train();
+            double lossSum = 0;
+            long correct = 0, seen = 0;
+            double lr = 0;
+            for (int s = 0; s < steps; s++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                lr = LearningRateSchedule.At(options, (long)epoch * steps + s, steps);
+                foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+                var (x, y) = data.Train.Batch(order, s * options.BatchSize, options.BatchSize, context.Device);
+                optimizer.zero_grad();
+                var output = objective.Compute(model, x, y, new TrainingStepInfo(epoch, s, steps, options.Epochs, stepGen));
+                float loss = output.Loss.item<float>();
+                if (!float.IsFinite(loss))
+                    throw new TrainingDivergedException(
+                        $"loss became {loss} at epoch {epoch + 1}, step {s + 1} (lr {lr:G3}); stopped. " +
+                        (checkpointDir is not null && epoch > 0 ? $"The last good checkpoint (epoch {epoch}) is kept in '{checkpointDir}'." : "No checkpoint was written.") +
+                        " Try a lower --lr.");
+                output.Loss.backward();
+                optimizer.step();
+                long n = y.shape[0];
+                lossSum += loss * n;
+                correct += output.Logits.argmax(1).eq(y).sum().item<long>();
+                seen += n;
+                if (progress is not null && (s % 10 == 0 || s == steps - 1))
+                    progress.Report(new TrainingProgress(epoch + 1, options.Epochs, s + 1, steps, lossSum / seen, (double)correct / seen,
+                        seen / sw.Elapsed.TotalSeconds, lr, "train"));
+            }
+            double trainSeconds = sw.Elapsed.TotalSeconds;
+            progress?.Report(new TrainingProgress(epoch + 1, options.Epochs, steps, steps, lossSum / seen, (double)correct / seen, seen / trainSeconds, lr, "eval"));
+            var val = data.Validation.Count > 0 ? Accuracy.Evaluate(model, data.Validation) : null;
+            var test = Accuracy.Evaluate(model, data.Test, limit: options.EvalLimit);
+            model.train();
+            var record = new EpochRecord
+            {
+                Epoch = epoch + 1,
+                TrainLoss = lossSum / seen,
+                TrainAccuracy = (double)correct / seen,
+                ValLoss = val?.MeanLoss ?? double.NaN,
+                ValAccuracy = val?.Accuracy ?? double.NaN,
+                TestAccuracy = test.Accuracy,
+                LearningRate = lr,
+                Seconds = sw.Elapsed.TotalSeconds,
+                ImagesPerSecond = seen / trainSeconds,
+                RssMb = ResidentMegabytes(),
+            };
+            history.Add(record);
+            if (checkpointDir is not null)
+                SaveCheckpoint(checkpointDir, model, optimizer, options, history, datasetName ?? data.Name);
+        }
+        model.eval();
+        return new TrainingResult(history, FinalMetrics(history), total.Elapsed.TotalSeconds, startEpoch > 0);
+    }
+
+    private void SaveCheckpoint(string dir, Classifier model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingOptions options, List<EpochRecord> history, string dataset)
+    {
+        var optionsJson = JsonNode.Parse(Json.Serialize(options))!.AsObject();
+        var info = CheckpointInfo.FromSpec(model.Spec) with
+        {
+            Dataset = dataset,
+            Seed = options.Seed,
+            Epoch = history[^1].Epoch,
+            Training = optionsJson,
+            Metrics = FinalMetrics(history),
+            Provenance = Provenance.Capture(context.Threads),
+        };
+        Checkpoint.Save(dir, model, info, staging =>
+        {
+            optimizer.save_state_dict(Path.Combine(staging, OptimizerFile));
+            var state = new TrainerState { EpochsDone = history[^1].Epoch, Options = JsonNode.Parse(Json.Serialize(options))!.AsObject(), History = history };
+            File.WriteAllText(Path.Combine(staging, StateFile), Json.Serialize(state) + "\n");
+            var csv = new StringBuilder(EpochRecord.CsvHeader).Append('\n');
+            foreach (var r in history) csv.Append(r.ToCsv()).Append('\n');
+            File.WriteAllText(Path.Combine(staging, LogFile), csv.ToString());
+        });
+    }
+
+    private static Dictionary<string, double> FinalMetrics(List<EpochRecord> history)
+    {
+        var last = history[^1];
+        return new Dictionary<string, double>
+        {
+            ["test_accuracy"] = last.TestAccuracy,
+            ["val_accuracy"] = last.ValAccuracy,
+            ["train_accuracy"] = last.TrainAccuracy,
+            ["train_loss"] = last.TrainLoss,
+            ["train_seconds"] = history.Sum(h => h.Seconds),
+        };
+    }
+
+    public static TorchSharp.Modules.OptimizerHelper CreateOptimizer(Classifier model, TrainingOptions o) => o.Optimizer switch
+    {
+        "adam" => optim.Adam(model.parameters(), o.LearningRate, weight_decay: o.WeightDecay),
+        "adamw" => optim.AdamW(model.parameters(), o.LearningRate, weight_decay: o.WeightDecay),
+        "sgd" => optim.SGD(model.parameters(), o.LearningRate, momentum: o.Momentum, weight_decay: o.WeightDecay, nesterov: o.Momentum > 0),
+        _ => throw new LabException($"unknown optimizer '{o.Optimizer}'; valid: {string.Join(", ", TrainingOptions.Optimizers)}"),
+    };
+
+    private static void CheckShapes(Classifier model, DataSplits data)
+    {
+        var s = model.Spec;
+        if (s.Channels != data.Channels || s.Height != data.Height || s.Width != data.Width)
+            throw new LabException($"model input shape {s.Channels}x{s.Height}x{s.Width} does not match the dataset's {data.Channels}x{data.Height}x{data.Width}");
+        if (s.NumClasses != data.ClassNames.Count)
+            throw new LabException($"model has {s.NumClasses} classes, the dataset {data.ClassNames.Count}");
+    }
+
+    /// <summary>Resident set size of this process in MB (VmRSS on Linux).</summary>
+    public static double ResidentMegabytes()
+    {
+        using var p = Process.GetCurrentProcess();
+        p.Refresh();
+        return p.WorkingSet64 / (1024.0 * 1024.0);
+    }
+
+    /// <summary>Per-channel mean and std of a dataset's images (for the model's normalisation layer).</summary>
+    public static (float[] Mean, float[] Std) ChannelStatistics(Dataset data)
+    {
+        using var scope = NewDisposeScope();
+        var mean = data.Images.mean(new long[] { 0, 2, 3 }).cpu().data<float>().ToArray();
+        var std = data.Images.std(new long[] { 0, 2, 3 }).cpu().data<float>().ToArray();
+        return (mean, std.Select(v => Math.Max(v, 1e-3f)).ToArray());
+    }
+
+    private sealed record TrainerState
+    {
+        public int EpochsDone { get; init; }
+        public JsonObject Options { get; init; } = new();
+        public List<EpochRecord> History { get; init; } = [];
+    }
+}

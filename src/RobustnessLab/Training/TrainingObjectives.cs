@@ -1,0 +1,41 @@
+using RobustnessLab.Core;
+
+namespace RobustnessLab.Training;
+
+/// <summary>Training objectives by name. Adversarial objectives register here (see Attacks).</summary>
+public static class TrainingObjectives
+{
+    /// <summary>A factory and the argument names it accepts (with defaults).</summary>
+    public sealed record Entry(string Name, string Description, IReadOnlyDictionary<string, double> Defaults,
+        Func<IReadOnlyDictionary<string, double>, ITrainingObjective> Create);
+
+    private static readonly Dictionary<string, Entry> Entries = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["standard"] = new("standard", "cross-entropy on clean inputs", new Dictionary<string, double>(), _ => new StandardObjective()),
+    };
+
+    public static IReadOnlyCollection<string> Names => Entries.Keys;
+
+    public static void Register(Entry entry)
+    {
+        lock (Entries) Entries[entry.Name] = entry;
+    }
+
+    public static ITrainingObjective Create(string name, IReadOnlyDictionary<string, double> args)
+    {
+        Validate(name, args);
+        var e = Entries[name];
+        var merged = new Dictionary<string, double>(e.Defaults);
+        foreach (var (k, v) in args) merged[k] = v;
+        return e.Create(merged);
+    }
+
+    public static void Validate(string name, IReadOnlyDictionary<string, double> args)
+    {
+        if (!Entries.TryGetValue(name, out var e))
+            throw new LabException($"unknown training objective '{name}'; valid: {string.Join(", ", Names)}");
+        foreach (var k in args.Keys)
+            if (!e.Defaults.ContainsKey(k))
+                throw new LabException($"objective '{name}' has no setting '{k}'; valid: {(e.Defaults.Count == 0 ? "(none)" : string.Join(", ", e.Defaults.Keys))}");
+    }
+}
