@@ -1,0 +1,48 @@
+using System.Runtime.InteropServices;
+using RobustnessLab.Cli.Infrastructure;
+using RobustnessLab.Core;
+using RobustnessLab.Data;
+using RobustnessLab.Models;
+using Spectre.Console;
+using TorchSharp;
+
+namespace RobustnessLab.Cli.Commands;
+
+public sealed class InfoCommand : LabCommand<InfoCommand.Settings>
+{
+    public sealed class Settings : LabSettings;
+
+    protected override int Run(Settings s, CancellationToken cancel)
+    {
+        var t = new Table().Border(TableBorder.Simple).AddColumn("item").AddColumn("value");
+        void Row(string k, string v) => t.AddRow(Markup.Escape(k), Markup.Escape(v));
+        Row("RobustnessLab commit", Provenance.GitCommitOfBuild());
+        Row(".NET", RuntimeInformation.FrameworkDescription);
+        Row("OS", RuntimeInformation.OSDescription);
+        Row("TorchSharp", NativeRuntime.TorchSharpVersion);
+        bool loaded = NativeRuntime.IsLoaded;
+        Row("libtorch loaded", loaded ? $"yes (libtorch {NativeRuntime.LibTorchVersion})" : "NO: " + NativeRuntime.Error);
+        bool needs = NativeRuntime.SystemNeedsCompatStep();
+        var applied = NativeRuntime.CompatStepApplied();
+        Row("system libstdc++ has GLIBCXX_3.4.32", needs ? "no (Debian 12 / GCC 12)" : "yes");
+        Row("compat step (weak GLIBCXX_3.4.32)", applied switch
+        {
+            true => "applied to the output copy of libLibTorchSharp.so",
+            false => needs ? "NOT applied (rebuild with dotnet build)" : "not needed",
+            null => "not applicable (library has no such requirement or was not found)",
+        });
+        if (loaded)
+        {
+            var ctx = CreateContext(s);
+            Row("threads", $"{torch.get_num_threads()} of {Environment.ProcessorCount} cores");
+            Row("device", ctx.Device.ToString());
+            Row("CUDA available", torch.cuda.is_available() ? "yes" : "no");
+        }
+        var dir = FashionMnist.Locate(s.DataDir);
+        Row("fashion-mnist", FashionMnist.IsAvailable(s.DataDir) ? $"found in {dir}" : "not found: " + FashionMnist.HowToGet);
+        Row("datasets", string.Join(", ", DatasetRegistry.Names));
+        Row("models", string.Join(", ", ModelZoo.Names));
+        AnsiConsole.Write(t);
+        return loaded ? CliHost.Ok : CliHost.RuntimeError;
+    }
+}

@@ -1,0 +1,108 @@
+using System.ComponentModel;
+using RobustnessLab.Cli.Infrastructure;
+using RobustnessLab.Data;
+using RobustnessLab.Models;
+using RobustnessLab.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace RobustnessLab.Cli.Commands;
+
+public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
+{
+    public sealed class Settings : LabSettings
+    {
+        [CommandOption("--dataset <NAME>")] [Description("dataset name")] [DefaultValue("fashion-mnist")]
+        public string Dataset { get; set; } = "fashion-mnist";
+
+        [CommandOption("--model <ARCH>")] [Description("softmax, mlp, maxout, cnn or resnet")] [DefaultValue("cnn")]
+        public string Model { get; set; } = "cnn";
+
+        [CommandOption("--arg <KEY=VALUE>")] [Description("model argument, repeatable (e.g. --arg width=64)")]
+        public string[] ModelArgs { get; set; } = [];
+
+        [CommandOption("-o|--out <DIR>")] [Description("checkpoint folder to write (required)")]
+        public string? Out { get; set; }
+
+        [CommandOption("--epochs <N>")] [DefaultValue(5)] public int Epochs { get; set; } = 5;
+        [CommandOption("--lr <RATE>")] [Description("peak learning rate")] [DefaultValue(3e-3)] public double LearningRate { get; set; } = 3e-3;
+        [CommandOption("--optimizer <NAME>")] [Description("adam, adamw or sgd")] [DefaultValue("adam")] public string Optimizer { get; set; } = "adam";
+        [CommandOption("--schedule <NAME>")] [Description("constant, step, cosine or onecycle")] [DefaultValue("onecycle")] public string Schedule { get; set; } = "onecycle";
+        [CommandOption("--momentum <M>")] [DefaultValue(0.9)] public double Momentum { get; set; } = 0.9;
+        [CommandOption("--weight-decay <WD>")] [DefaultValue(5e-4)] public double WeightDecay { get; set; } = 5e-4;
+        [CommandOption("--batch-size <N>")] [DefaultValue(128)] public int BatchSize { get; set; } = 128;
+        [CommandOption("--seed <N>")] [DefaultValue(0)] public int Seed { get; set; }
+        [CommandOption("--validation <N>")] [Description("training rows held out for validation")] [DefaultValue(5000)] public int Validation { get; set; } = 5000;
+        [CommandOption("--train-limit <N>")] [Description("use at most N training rows (0: all)")] [DefaultValue(0)] public int TrainLimit { get; set; }
+        [CommandOption("--resume")] [Description("continue the run checkpointed in --out")] public bool Resume { get; set; }
+
+        [CommandOption("--adv <OBJECTIVE>")] [Description("adversarial training objective (see lab train --help); default: standard")]
+        public string? Adv { get; set; }
+
+        [CommandOption("--adv-eps <EPS>")] [Description("Linf budget of the adversarial objective, in [0,1] pixel units")]
+        public double? AdvEps { get; set; }
+
+        [CommandOption("--adv-arg <KEY=VALUE>")] [Description("further objective setting, repeatable (e.g. steps=10, beta=6)")]
+        public string[] AdvArgs { get; set; } = [];
+
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out DIR is required");
+            return ValidationResult.Success();
+        }
+    }
+
+    protected override int Run(Settings s, CancellationToken cancel)
+    {
+        var objectiveArgs = LabSettings.ParseNumericPairs(s.AdvArgs, "--adv-arg");
+        if (s.AdvEps is { } eps) objectiveArgs["eps"] = eps;
+        if (s.Adv is null && objectiveArgs.Count > 0) throw new UsageException("--adv-eps/--adv-arg need --adv");
+        var options = new TrainingOptions
+        {
+            Optimizer = s.Optimizer,
+            LearningRate = s.LearningRate,
+            Momentum = s.Momentum,
+            WeightDecay = s.WeightDecay,
+            Schedule = s.Schedule,
+            BatchSize = s.BatchSize,
+            Epochs = s.Epochs,
+            Seed = s.Seed,
+            Objective = s.Adv ?? "standard",
+            ObjectiveArgs = objectiveArgs,
+        };
+        // Validate everything before touching data or the output folder: nothing half-written on bad input.
+        options.Validate();
+        ModelZoo.Get(s.Model);
+        DatasetRegistry.Validate(s.Dataset);
+        var modelArgs = LabSettings.ParseNumericPairs(s.ModelArgs, "--arg");
+        Core.AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.Out!))!);
+
+        var ctx = CreateContext(s, s.Seed);
+        using var data = DatasetRegistry.Load(s.Dataset, new DataOptions(s.DataDir, s.Validation, s.Seed, s.TrainLimit), ctx.Device);
+        var (mean, std) = Trainer.ChannelStatistics(data.Train);
+        var spec = ModelZoo.Spec(s.Model, [data.Channels, data.Height, data.Width], data.ClassNames, mean, std, modelArgs);
+        if (s.Resume && Checkpoint.Exists(s.Out!))
+        {
+            var saved = Checkpoint.ReadInfo(s.Out!).ToSpec();
+            spec = saved; // normalisation and arguments come from the run being resumed
+        }
+        var trainer = new Trainer(ctx);
+        using var model = trainer.CreateModel(spec, s.Seed);
+        AnsiConsole.MarkupLine($"[grey]training[/] {Markup.Escape(s.Model)} ({model.ParameterCount():N0} parameters) on {Markup.Escape(data.Name)}: " +
+                               $"{data.Train.Count:N0} train / {data.Validation.Count:N0} val / {data.Test.Count:N0} test, {ctx.Threads} threads, objective {Markup.Escape(options.Objective)}");
+        var result = ConsoleProgress.Run(s, $"train {s.Model}", bar => trainer.Train(model, data, options, s.Out, s.Resume, s.Dataset,
+            bar.For<TrainingProgress>((b, p) => b.Set((p.Epoch - 1) * p.StepsPerEpoch + p.Step, p.Epochs * p.StepsPerEpoch,
+                $"epoch {p.Epoch}/{p.Epochs} {p.Phase} loss {p.Loss:F4} acc {p.Accuracy:P1} {p.ImagesPerSecond:N0} img/s")), cancel));
+
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumns("epoch", "train loss", "train acc", "val acc", "test acc", "lr", "seconds", "img/s", "RSS MB");
+        foreach (var r in result.History)
+            table.AddRow($"{r.Epoch}", $"{r.TrainLoss:F4}", $"{r.TrainAccuracy:F4}", $"{r.ValAccuracy:F4}", $"{r.TestAccuracy:F4}",
+                $"{r.LearningRate:G3}", $"{r.Seconds:F1}", $"{r.ImagesPerSecond:N0}", $"{r.RssMb:F0}");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"test accuracy [bold]{result.Metrics["test_accuracy"]:F4}[/] after {result.History.Count} epochs " +
+                               $"({result.Metrics["train_seconds"]:F1} s training){(result.Resumed ? " (resumed)" : "")}");
+        AnsiConsole.MarkupLine($"checkpoint: {Markup.Escape(Path.GetFullPath(s.Out!))}");
+        return CliHost.Ok;
+    }
+}
