@@ -59,7 +59,8 @@ public class ModelZooTests
                 Assert.That(info.ClassNames, Is.EqualTo(model.ClassNames));
                 Assert.That(File.Exists(Path.Combine(dir, "model.safetensors")), Is.True);
                 Assert.That(SafetensorsHeader.Read(Path.Combine(dir, "model.safetensors")).Select(e => e.Name), Has.Member("normalize.mean"));
-                Assert.That(Directory.GetDirectories(Path.GetDirectoryName(dir)!, Path.GetFileName(dir) + ".*"), Is.Empty, "no staging folders left behind");
+                Assert.That(Directory.GetDirectories(Path.GetDirectoryName(dir)!, Path.GetFileName(dir) + ".staging-*")
+                    .Concat(Directory.GetDirectories(Path.GetDirectoryName(dir)!, Path.GetFileName(dir) + ".old-*")), Is.Empty, "no staging folders left behind");
             }
         }
         finally { Directory.Delete(dir, true); }
