@@ -113,6 +113,7 @@ public class TrainerTests
     }
 
     [Test]
+    [Category("Slow")]
     public void ShortRunOnAFashionMnistSubsetLearns()
     {
         var ctx = TestSupport.Context();
@@ -126,6 +127,7 @@ public class TrainerTests
     }
 
     [Test]
+    [Category("Slow")]
     public void TrainingLoopLeaksNoTensorsAndNoResidentMemory()
     {
         var ctx = TestSupport.Context();
