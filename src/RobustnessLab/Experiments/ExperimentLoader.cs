@@ -96,7 +96,7 @@ public static partial class ExperimentLoader
                 case "seed": config = config with { Seed = binder.Bind<int?>(value, "seed") ?? 0 }; break;
                 case "device": config = config with { Device = binder.Bind<string>(value, "device") ?? "cpu" }; break;
                 case "threads": config = config with { Threads = binder.Bind<int?>(value, "threads") ?? 0 }; break;
-                case "dataset": config = config with { Dataset = binder.Bind<DatasetConfig>(value, "dataset") ?? new DatasetConfig() }; break;
+                case "dataset": config = config with { Dataset = binder.Bind<DatasetConfig>(value, "dataset") }; break;
                 case "models":
                     config = config with { Models = binder.Bind<Dictionary<string, ModelConfig>>(value, "models") ?? new Dictionary<string, ModelConfig>() };
                     break;
@@ -118,26 +118,23 @@ public static partial class ExperimentLoader
             }
         }
         errors.AddRange(binder.Errors);
-        foreach (var required in new[] { "name", "dataset", "models" })
-            if (map.Get(required) is null)
-                errors.Add(new ConfigError(map.Position, "(root)", $"missing required key '{required}'"));
+        if (map.Get("name") is null) errors.Add(new ConfigError(map.Position, "(root)", "missing required key 'name'"));
         var ordered = registry.Stages.Where(s => stages.ContainsKey(s.Name)).ToDictionary(s => s.Name, s => stages[s.Name], StringComparer.Ordinal);
         config = config with
         {
             Stages = ordered,
             Sweep = sweep?.ToDictionary(p => p.Key, p => p.Value?.DeepClone(), StringComparer.Ordinal),
         };
-        if (binder.Errors.Count > 0) return config;
 
         var v = new ConfigValidator(binder.Positions, map.Position, config.Models.Keys.ToList());
         if (map.Get("name") is not null && !NamePattern().IsMatch(config.Name))
             v.Error("name", $"'{config.Name}' cannot name a folder: use letters, digits, '.', '-' and '_' (starting with a letter or digit)");
         if (!DevicePattern().IsMatch(config.Device)) v.Error("device", $"unknown device '{config.Device}': use cpu, cuda or cuda:N");
         v.NonNegative("threads", config.Threads);
-        if (map.Get("models") is not null && config.Models.Count == 0) v.Error("models", "define at least one model");
+        if (config.Models.Count > 0 && config.Dataset is null) v.Error("models", "models train and are evaluated on a dataset: add 'dataset:' (e.g. name: fashion-mnist)");
         foreach (var id in config.Models.Keys.Where(id => !IdPattern().IsMatch(id)))
             v.Within("models", () => v.Error(id, $"model id '{id}' must be letters, digits, '-' or '_' (it appears in paths and rule keys)"));
-        if (map.Get("dataset") is not null) v.Section("dataset", config.Dataset);
+        v.Section("dataset", config.Dataset);
         v.Within("models", () =>
         {
             foreach (var (id, model) in config.Models) v.Section(id, model);
@@ -155,7 +152,11 @@ public static partial class ExperimentLoader
                 }
             }
         }
-        errors.AddRange(v.Errors);
+        // Semantic checks still run after type errors (so one pass reports everything), but not below a key whose
+        // value could not be bound: its default would only produce a confusing second error.
+        var broken = binder.Errors.Select(e => e.Path).ToList();
+        errors.AddRange(v.Errors.Where(e => !broken.Any(b => b != "(root)" && (e.Path == b || e.Path.StartsWith(b + ".", StringComparison.Ordinal) || e.Path.StartsWith(b + "[", StringComparison.Ordinal)))));
+        errors.Sort((x, y) => x.Position.Line != y.Position.Line ? x.Position.Line.CompareTo(y.Position.Line) : x.Position.Column.CompareTo(y.Position.Column));
         return config;
     }
 

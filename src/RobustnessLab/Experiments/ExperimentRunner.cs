@@ -86,7 +86,7 @@ public sealed class ExperimentRunner(StageRegistry registry)
 
                     var sw = Stopwatch.StartNew();
                     int u0 = unit;
-                    var (models, modelOutput, modelRuntime) = ModelStage.Prepare(point.Config, data!, pointLab, new ModelCache(options.ResolvedCacheDirectory),
+                    var (models, modelOutput, modelRuntime) = ModelStage.Prepare(point.Config, data, pointLab, new ModelCache(options.ResolvedCacheDirectory),
                         StageReporter(options, where, ModelStage.Name, u0, units), cancel);
                     try
                     {
@@ -116,7 +116,7 @@ public sealed class ExperimentRunner(StageRegistry registry)
                                     Section = section,
                                     Config = point.Config,
                                     Lab = pointLab,
-                                    Data = data!,
+                                    Data = data,
                                     Models = models,
                                     RunDirectory = outDir,
                                     StageDirectory = Path.Combine(pointDir, "stages", name),
@@ -187,7 +187,7 @@ public sealed class ExperimentRunner(StageRegistry registry)
             ["stage"] = stage.Name,
             ["version"] = stage.Version,
             ["section"] = ExperimentConfig.SectionJson(section),
-            ["dataset"] = JsonNode.Parse(Json.Serialize(config.Dataset)),
+            ["dataset"] = config.Dataset is null ? null : JsonNode.Parse(Json.Serialize(config.Dataset)),
             ["seed"] = config.Seed,
             ["device"] = config.Device,
             ["models"] = new JsonObject(models.Select(m => new KeyValuePair<string, JsonNode?>(m.Key, m.Value.Record.SpecHash))),
@@ -195,12 +195,12 @@ public sealed class ExperimentRunner(StageRegistry registry)
         return ExperimentConfig.HashOf(o.ToJsonString());
     }
 
-    private static (DataSplits, string) LoadData(DatasetConfig dataset, string? dataDir, LabContext lab, DataSplits? current, string? currentKey)
+    private static (DataSplits?, string?) LoadData(DatasetConfig? dataset, string? dataDir, LabContext lab, DataSplits? current, string? currentKey)
     {
-        var key = Json.Serialize(dataset);
-        if (current is not null && key == currentKey) return (current, key);
+        var key = dataset is null ? null : Json.Serialize(dataset);
+        if (key == currentKey) return (current, key);
         current?.Dispose();
-        return (DatasetRegistry.Load(dataset.Name, dataset.ToDataOptions(dataDir), lab.Device), key);
+        return (dataset is null ? null : DatasetRegistry.Load(dataset.Name, dataset.ToDataOptions(dataDir), lab.Device), key);
     }
 
     private static void Save(string outDir, RunResults results, RunOptions options)

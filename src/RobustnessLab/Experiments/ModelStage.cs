@@ -35,7 +35,7 @@ public sealed class ModelStage
 
     /// <summary>Trains or loads every model. The caller owns (and disposes) the returned models.</summary>
     public static (Dictionary<string, TrainedModel> Models, StageOutput Output, JsonObject Runtime) Prepare(
-        ExperimentConfig config, DataSplits data, LabContext lab, ModelCache cache, IProgress<StageProgress>? progress, CancellationToken cancel)
+        ExperimentConfig config, DataSplits? data, LabContext lab, ModelCache cache, IProgress<StageProgress>? progress, CancellationToken cancel)
     {
         var models = new Dictionary<string, TrainedModel>(StringComparer.Ordinal);
         var runtime = new JsonObject();
@@ -49,7 +49,7 @@ public sealed class ModelStage
                 if (spec.IsCheckpoint)
                 {
                     progress?.Report(new StageProgress((double)done / count, $"loading {id} from {spec.Checkpoint}"));
-                    var (model, record) = LoadCheckpoint(id, spec.Checkpoint!, config.Dataset, data, lab);
+                    var (model, record) = LoadCheckpoint(id, spec.Checkpoint!, config.Dataset!, data!, lab);
                     models[id] = new TrainedModel(id, model, record);
                     runtime[id] = new JsonObject { ["status"] = "loaded", ["path"] = Path.GetFullPath(spec.Checkpoint!) };
                 }
@@ -60,7 +60,7 @@ public sealed class ModelStage
                         (d + ((p.Epoch - 1) * (double)p.StepsPerEpoch + p.Step) / (p.Epochs * (double)p.StepsPerEpoch)) / count,
                         $"training {id}: epoch {p.Epoch}/{p.Epochs} {p.Phase}, loss {p.Loss:F3}, accuracy {p.Accuracy:P1}")));
                     progress?.Report(new StageProgress((double)done / count, $"model {id}"));
-                    var (model, record, status) = cache.GetOrTrain(id, spec, config.Dataset, data, lab, trainProgress, cancel);
+                    var (model, record, status) = cache.GetOrTrain(id, spec, config.Dataset!, data!, lab, trainProgress, cancel);
                     models[id] = new TrainedModel(id, model, record);
                     runtime[id] = new JsonObject
                     {

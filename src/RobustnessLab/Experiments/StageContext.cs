@@ -11,7 +11,11 @@ public sealed class StageContext
     public required object Section { get; init; }
     public required ExperimentConfig Config { get; init; }
     public required LabContext Lab { get; init; }
-    public required DataSplits Data { get; init; }
+    /// <summary>The run's dataset (null when the config has none, e.g. a stage that makes its own data).</summary>
+    public required DataSplits? Data { get; init; }
+
+    public DataSplits RequireData() =>
+        Data ?? throw new Core.LabException($"stage '{Name}' needs the run's dataset: add 'dataset:' to the config");
     public required IReadOnlyDictionary<string, TrainedModel> Models { get; init; }
 
     /// <summary>The run folder (image paths in views are relative to it).</summary>

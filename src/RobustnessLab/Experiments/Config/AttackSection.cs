@@ -58,6 +58,7 @@ public sealed record AttackSection : IConfigSection
         if (Queries is { } q) v.Positive("queries", q);
         v.Positive("samples", Samples);
         v.Positive("batch_size", BatchSize);
+        v.RequireModels();
         v.ModelRefs("models", Models);
         if (Attack == "fgsm")
         {

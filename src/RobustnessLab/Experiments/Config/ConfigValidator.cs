@@ -92,7 +92,13 @@ public sealed class ConfigValidator
     {
         if (id is null) return;
         if (!ModelIds.Contains(id, StringComparer.Ordinal))
-            Error(key, $"no model '{id}' under models:{DidYouMean.Hint(id, ModelIds)}");
+            Error(key, $"no model '{id}' is defined under 'models'{DidYouMean.Hint(id, ModelIds)}");
+    }
+
+    /// <summary>A stage that works on the run's models needs at least one.</summary>
+    public void RequireModels()
+    {
+        if (ModelIds.Count == 0) Error("", "this stage works on the run's models, but 'models:' defines none");
     }
 
     public void ModelRefs(string key, IReadOnlyList<string>? ids)

@@ -17,6 +17,7 @@ public sealed record EvalSection : IConfigSection
 
     public void Validate(ConfigValidator v)
     {
+        v.RequireModels();
         v.ModelRefs("models", Models);
         v.NonNegative("samples", Samples);
         v.Positive("batch_size", BatchSize);

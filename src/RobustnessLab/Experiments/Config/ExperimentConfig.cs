@@ -29,8 +29,8 @@ public sealed record ExperimentConfig
     [JsonPropertyName("threads"), Description("libtorch threads (0: one per core)")]
     public int Threads { get; init; }
 
-    [JsonPropertyName("dataset"), Description("name and options of the dataset")]
-    public DatasetConfig Dataset { get; init; } = new();
+    [JsonPropertyName("dataset"), Description("name and options of the dataset the models train and are evaluated on")]
+    public DatasetConfig? Dataset { get; init; }
 
     [JsonPropertyName("models"), Description("model id -> training spec or {checkpoint: DIR}")]
     public IReadOnlyDictionary<string, ModelConfig> Models { get; init; } = new Dictionary<string, ModelConfig>();
@@ -59,9 +59,9 @@ public sealed record ExperimentConfig
             ["seed"] = Seed,
             ["device"] = Device,
             ["threads"] = Threads,
-            ["dataset"] = JsonNode.Parse(Json.Serialize(Dataset)),
-            ["models"] = JsonNode.Parse(Json.Serialize(Models)),
         };
+        if (Dataset is not null) o["dataset"] = JsonNode.Parse(Json.Serialize(Dataset));
+        o["models"] = JsonNode.Parse(Json.Serialize(Models));
         foreach (var (name, section) in Stages) o[name] = ExperimentConfig.SectionJson(section);
         if (Sweep is { Count: > 0 }) o["sweep"] = JsonNode.Parse(Json.Serialize(Sweep));
         return o;

@@ -24,6 +24,7 @@ public sealed record FigureSection : IConfigSection
     public void Validate(ConfigValidator v)
     {
         v.OneOf("kind", Kind, Kinds);
+        v.RequireModels();
         v.ModelRef("model", Model);
         v.OneOf("attack", Attack, AttackSection.KnownAttacks);
         v.Range("eps", Eps, 0, 1);

@@ -26,6 +26,7 @@ public sealed record FoolingSection : IConfigSection
 
     public void Validate(ConfigValidator v)
     {
+        v.RequireModels();
         v.ModelRefs("models", Models);
         v.OneOf("method", Method, Methods);
         v.OneOf("encoding", Encoding, Encodings);

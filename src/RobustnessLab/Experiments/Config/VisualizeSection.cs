@@ -24,6 +24,7 @@ public sealed record VisualizeSection : IConfigSection
 
     public void Validate(ConfigValidator v)
     {
+        v.RequireModels();
         v.ModelRefs("models", Models);
         v.Positive("steps", Steps);
         v.Positive("lr", LearningRate);
