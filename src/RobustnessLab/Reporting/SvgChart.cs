@@ -25,7 +25,10 @@ public static class SvgChart
         if (chart.YPercent && chart.YMax is null && ymax <= 1) ymax = 1;
         if (xmax <= xmin) xmax = xmin + 1;
         if (ymax <= ymin) ymax = ymin + 1;
-        var xticks = Ticks(xmin, xmax);
+        // A short grid (an epsilon grid, epochs) is labelled at its own values; otherwise round ticks.
+        var distinct = xs.Distinct().Order().ToArray();
+        bool dataTicks = distinct.Length is >= 2 and <= 8 && distinct.Zip(distinct.Skip(1)).Min(p => p.Second - p.First) >= 0.07 * (xmax - xmin);
+        var xticks = dataTicks ? distinct : Ticks(xmin, xmax);
         var yticks = Ticks(ymin, ymax);
         xmin = Math.Min(xmin, xticks[0]); xmax = Math.Max(xmax, xticks[^1]);
         ymin = Math.Min(ymin, yticks[0]); ymax = Math.Max(ymax, yticks[^1]);

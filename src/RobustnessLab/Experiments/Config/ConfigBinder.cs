@@ -65,8 +65,10 @@ public sealed class ConfigBinder
                     $"unknown key '{key.Value}'{DidYouMean.Hint(key.Value, props.Keys.ToList())}"));
                 continue;
             }
+            int before = Errors.Count;
             var bound = Bind(value, prop.PropertyType, childPath);
-            if (bound is not null || !prop.PropertyType.IsValueType) prop.SetValue(instance, bound);
+            // A value that failed to bind keeps the default, so later checks see a consistent (if default) record.
+            if (Errors.Count == before && (bound is not null || !prop.PropertyType.IsValueType)) prop.SetValue(instance, bound);
         }
         foreach (var (name, prop) in props)
             if (prop.GetCustomAttribute<RequiredAttribute>() is not null && (map.Get(name) is null or ConfigScalar { IsNull: true }))
