@@ -126,7 +126,8 @@ public sealed class ModelStage
             r.SpecHash,
         ]).ToList();
         var curves = new List<CurveChart>();
-        var series = records.Values.Where(r => r.History.Count > 0)
+        // One epoch is a point, not a curve: draw training curves only when some model has two or more epochs.
+        var series = records.Values.Where(r => r.History.Count > 1)
             .Select(r => new CurveSeries(r.Id,
                 r.History.Select(h => (double)h!["epoch"]!.GetValue<int>()).ToList(),
                 r.History.Select(h => h!["test_accuracy"]!.GetValue<double>()).ToList()))

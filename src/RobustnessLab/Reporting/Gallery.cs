@@ -245,7 +245,7 @@ public static class Gallery
     {
         table++;
         sb.Append("<div class=\"table-wrap\"><table class=\"sortable\"><caption><b>Table ").Append(table).Append(".</b> ").Append(Html.Escape(t.Title));
-        if (t.Caption is not null) sb.Append(" ").Append(Html.Escape(t.Caption));
+        if (t.Caption is not null) sb.Append(t.Title.EndsWith('.') ? " " : ". ").Append(Html.Escape(t.Caption));
         sb.Append("</caption><thead><tr>");
         foreach (var c in t.Columns) sb.Append("<th scope=\"col\">").Append(Html.Escape(c)).Append("</th>");
         sb.Append("</tr></thead><tbody>");

@@ -42,7 +42,7 @@ svg.chart .grid { stroke: #ececec; } svg.chart .axis { stroke: #444; }
 svg.chart text { font-family: inherit; fill: #222; } svg.chart .tick { font-size: 12px; } svg.chart .axis-label { font-size: 13px; }
 svg.chart .chart-title { font-size: 14px; font-weight: 600; } svg.chart .legend { font-size: 12.5px; }
 .table-wrap { overflow-x: auto; margin: 10px 0 20px; }
-table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .92rem; border-top: 2px solid var(--rule); border-bottom: 2px solid var(--rule); }
+table { min-width: 420px; border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .92rem; border-top: 2px solid var(--rule); border-bottom: 2px solid var(--rule); }
 caption { caption-side: top; text-align: left; font-size: .92rem; padding-bottom: 6px; }
 th, td { padding: 4px 12px; text-align: left; vertical-align: top; }
 thead th { border-bottom: 1px solid var(--rule); font-weight: 600; white-space: nowrap; }

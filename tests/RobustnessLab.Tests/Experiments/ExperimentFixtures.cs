@@ -39,6 +39,7 @@ models:
     batch_size: 64
 eval: {}
 {{extra}}
+
 """;
 
     public static void RequireData() => Assume.That(FashionMnist.IsAvailable(), "Fashion-MNIST is not installed (CI installs it)");
