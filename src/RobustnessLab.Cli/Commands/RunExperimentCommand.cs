@@ -70,11 +70,11 @@ public sealed class RunExperimentCommand : LabCommand<RunExperimentCommand.Setti
             {
                 var view = p.Views.GetValueOrDefault(stage);
                 var head = view is null ? "" : string.Join("; ", view.Headline.Take(4).Select(h => $"{h.Label}{(h.Model is null ? "" : $" ({h.Model})")} {Html.Format(h.Value, h.Format)}"));
-                if (view is { Flags.Count: > 0 }) head += $" [red]{view.Flags.Count} flag(s)[/]";
+                var markup = Markup.Escape(head) + (view is { Flags.Count: > 0 } ? $" [red]{view.Flags.Count} flag(s)[/]" : "");
                 var how = rt.Details is not null
                     ? string.Join(", ", rt.Details.Select(d => $"{d.Key} {d.Value?["status"]}"))
                     : rt.Reused ? "reused" : $"{rt.Seconds:F1} s";
-                table.AddRow(Markup.Escape(p.Label.Length == 0 ? "-" : $"{p.Index}"), Markup.Escape(stage), head.Contains("[red]") ? head : Markup.Escape(head), Markup.Escape(how));
+                table.AddRow(Markup.Escape(p.Label.Length == 0 ? "-" : $"{p.Index}"), Markup.Escape(stage), markup, Markup.Escape(how));
             }
         AnsiConsole.Write(table);
     }

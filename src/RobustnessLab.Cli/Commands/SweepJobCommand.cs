@@ -49,15 +49,3 @@ public abstract class SweepJobCommand : LabCommand<SweepJobCommand.Settings>
         return CliHost.Ok;
     }
 }
-
-/// <summary><c>lab sweep slurm FILE</c>.</summary>
-public sealed class SweepSlurmCommand : SweepJobCommand
-{
-    protected override string Render(Experiment experiment, JobScripts.Options options) => JobScripts.Slurm(experiment, options);
-}
-
-/// <summary><c>lab sweep k8s FILE</c>.</summary>
-public sealed class SweepKubernetesCommand : SweepJobCommand
-{
-    protected override string Render(Experiment experiment, JobScripts.Options options) => JobScripts.Kubernetes(experiment, options);
-}

@@ -9,16 +9,6 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace RobustnessLab.Tests.Experiments;
 
-/// <summary>Section of the test-only <see cref="DemoStage"/>.</summary>
-public sealed record DemoSection : IConfigSection
-{
-    [JsonPropertyName("images")] public int Images { get; init; } = 2;
-    [JsonPropertyName("fail")] public bool Fail { get; init; }
-    [JsonPropertyName("label")] public string Label { get; init; } = "demo";
-
-    public void Validate(ConfigValidator v) => v.NonNegative("images", Images);
-}
-
 /// <summary>
 /// A stage used only by tests: it exercises everything a real stage produces (images through the context, curves,
 /// flags, tables, nested data with attack-like rows), can be told to fail (a crash mid-run), and counts its runs.
