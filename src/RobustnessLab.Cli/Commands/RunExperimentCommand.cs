@@ -15,7 +15,7 @@ public sealed class RunExperimentCommand : LabCommand<RunExperimentCommand.Setti
         [CommandArgument(0, "<FILE>")] [Description("experiment config (.yaml, .yml or .json)")]
         public string File { get; set; } = "";
 
-        [CommandOption("-o|--out <DIR>")] [Description("run folder (default: results/<name>)")]
+        [CommandOption("-o|--out <DIR>")] [Description("run folder (default: results/<name>, or results/<name>/shards/<i> with --shard)")]
         public string? Out { get; set; }
 
         [CommandOption("--set <KEY=VALUE>")] [Description("override a config value, repeatable: --set models.standard.epochs=2 --set attacks[0].eps=[0.05,0.1]")]
@@ -35,8 +35,8 @@ public sealed class RunExperimentCommand : LabCommand<RunExperimentCommand.Setti
         var experiment = ExperimentLoader.Load(s.File, s.Set);
         var runner = new ExperimentRunner();
         runner.Preflight(experiment, shard);
-        bool defaultOut = s.Out is null;
-        var outDir = s.Out ?? Path.Combine("results", experiment.Name);
+        // Shards default to results/NAME/shards/I, which `lab merge` then merges into results/NAME.
+        var outDir = s.Out ?? (shard.IsWhole ? Path.Combine("results", experiment.Name) : Path.Combine("results", experiment.Name, "shards", shard.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var mine = experiment.PointsOf(shard);
         if (!s.Quiet)
             AnsiConsole.MarkupLine($"[grey]run[/] {Markup.Escape(experiment.Name)}: {experiment.Config.Models.Count} model(s), stages {Markup.Escape(string.Join(", ", experiment.Config.Stages.Keys.Prepend("models")))}" +
@@ -55,7 +55,9 @@ public sealed class RunExperimentCommand : LabCommand<RunExperimentCommand.Setti
         {
             Progress = bar.For<ExperimentProgress>((b, p) => b.Set(p.Fraction * 1000, 1000, $"{p.Point} · {p.Stage}: {p.Status}")),
         }));
-        if (defaultOut) Gallery.WriteIndex("results");
+        // A run inside a results folder refreshes that folder's index.html (the list of every run).
+        var parent = Path.GetDirectoryName(Path.GetFullPath(outDir.TrimEnd('/', '\\')))!;
+        if (Path.GetFileName(parent) == "results") Gallery.WriteIndex(parent);
         Summarise(results);
         AnsiConsole.MarkupLine($"results: {Markup.Escape(Path.GetFullPath(RunResults.PathIn(outDir)))}");
         AnsiConsole.MarkupLine($"gallery: [link]{Markup.Escape(Path.GetFullPath(Path.Combine(outDir, Gallery.PageFile)))}[/]");

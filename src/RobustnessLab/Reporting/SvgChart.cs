@@ -36,7 +36,8 @@ public static class SvgChart
         double Y(double v) => top + ph - (v - ymin) / (ymax - ymin) * ph;
 
         var sb = new StringBuilder();
-        var desc = string.Join("; ", chart.Series.Select(s => $"{s.Name}: " + string.Join(", ", s.X.Zip(s.Y).Select(p => $"({F(p.First)}, {Label(p.Second, chart.YPercent)})"))));
+        var desc = string.Join("; ", chart.Series.Select(s => $"{s.Name}: " + string.Join(", ", s.X.Zip(s.Y).Select(p =>
+            $"({F(p.First)}, {(double.IsFinite(p.Second) ? Label(p.Second, chart.YPercent) : "missing")})"))));
         sb.Append($"<svg class=\"chart\" id=\"{Html.Escape(id)}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {F(W)} {F(H)}\" role=\"img\" aria-labelledby=\"{Html.Escape(id)}-t {Html.Escape(id)}-d\">");
         sb.Append($"<title id=\"{Html.Escape(id)}-t\">{Html.Escape(chart.Title)}</title><desc id=\"{Html.Escape(id)}-d\">{Html.Escape(desc)}</desc>");
         sb.Append($"<text x=\"{F(left)}\" y=\"20\" class=\"chart-title\">{Html.Escape(chart.Title)}</text>");
@@ -58,9 +59,17 @@ public static class SvgChart
         {
             var series = chart.Series[s];
             string colour = Colours[s % Colours.Length], marker = Markers[s % Markers.Length];
-            var pts = series.X.Zip(series.Y).Where(p => double.IsFinite(p.First) && double.IsFinite(p.Second)).OrderBy(p => p.First).ToList();
-            if (pts.Count > 1)
-                sb.Append($"<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{string.Join(" ", pts.Select(p => F(X(p.First)) + "," + F(Y(p.Second))))}\"/>");
+            var all = series.X.Zip(series.Y).Where(p => double.IsFinite(p.First)).OrderBy(p => p.First).ToList();
+            // A missing value breaks the line instead of being bridged.
+            var run = new List<(double, double)>();
+            foreach (var p in all.Append((First: double.NaN, Second: double.NaN)))
+            {
+                if (double.IsFinite(p.Second)) { run.Add(p); continue; }
+                if (run.Count > 1)
+                    sb.Append($"<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{string.Join(" ", run.Select(q => F(X(q.Item1)) + "," + F(Y(q.Item2))))}\"/>");
+                run.Clear();
+            }
+            var pts = all.Where(p => double.IsFinite(p.Second)).ToList();
             foreach (var (x, y) in pts)
             {
                 sb.Append(MarkerSvg(marker, X(x), Y(y), colour));
