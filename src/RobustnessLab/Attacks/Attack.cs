@@ -55,7 +55,7 @@ public abstract class Attack
     }
 
     /// <summary>The attack proper, on a checked batch, in eval mode, inside a dispose scope.</summary>
-    protected abstract AttackResult RunCore(AttackModel model, Tensor x, AttackGoal goal, double[] epsilons, Generator? generator);
+    protected internal abstract AttackResult RunCore(AttackModel model, Tensor x, AttackGoal goal, double[] epsilons, Generator? generator);
 
     /// <summary>Checks a call's inputs with errors a researcher can act on.</summary>
     protected void CheckCall(Classifier model, Tensor x, Tensor labels, IReadOnlyList<double> epsilons, Criterion criterion)

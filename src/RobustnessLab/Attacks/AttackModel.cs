@@ -73,6 +73,23 @@ public sealed class AttackModel
         return (grads, logits.detach(), values.Select(v => v.detach()).ToArray());
     }
 
+    /// <summary>
+    /// Gradient with respect to a variable that maps to the input (e.g. Carlini-Wagner's tanh space):
+    /// d/dv sum_i loss_i(input(v)_i, logits(input(v))_i). Returns the gradient, the logits and the per-sample loss,
+    /// detached. Call inside a dispose scope.
+    /// </summary>
+    public (Tensor Gradient, Tensor Logits, Tensor Loss) Gradient(Tensor variable, Func<Tensor, Tensor> toInput, Func<Tensor, Tensor, Tensor> loss)
+    {
+        using var enable = enable_grad();
+        var v = variable.detach().requires_grad_(true);
+        var input = toInput(v);
+        var logits = Model.call(input);
+        var value = loss(input, logits);
+        var g = torch.autograd.grad([value.sum()], [v])[0];
+        GradientEvaluations += variable.shape[0];
+        return (g.detach(), logits.detach(), value.detach());
+    }
+
     /// <summary>Adds query counts made elsewhere (e.g. a sub-attack run on a subset).</summary>
     public void AddCounts(long queries, long gradientEvaluations)
     {

@@ -19,7 +19,7 @@ public abstract class FixedEpsilonAttack : Attack
     /// </summary>
     protected internal abstract Tensor Perturb(AttackModel model, Tensor x, AttackGoal goal, Tensor eps, Generator? generator);
 
-    protected override AttackResult RunCore(AttackModel model, Tensor x, AttackGoal goal, double[] epsilons, Generator? generator)
+    protected internal override AttackResult RunCore(AttackModel model, Tensor x, AttackGoal goal, double[] epsilons, Generator? generator)
     {
         int n = (int)x.shape[0];
         var adversarials = new Tensor[epsilons.Length];

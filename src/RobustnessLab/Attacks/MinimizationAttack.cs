@@ -19,7 +19,7 @@ public abstract class MinimizationAttack : Attack
     /// </summary>
     protected internal abstract Tensor Minimize(AttackModel model, Tensor x, AttackGoal goal, Generator? generator);
 
-    protected override AttackResult RunCore(AttackModel model, Tensor x, AttackGoal goal, double[] epsilons, Generator? generator)
+    protected internal override AttackResult RunCore(AttackModel model, Tensor x, AttackGoal goal, double[] epsilons, Generator? generator)
     {
         int n = (int)x.shape[0];
         var sw = Stopwatch.StartNew();
