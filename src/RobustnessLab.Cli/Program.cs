@@ -1,19 +1,4 @@
-using RobustnessLab.Cli.Commands;
+using RobustnessLab.Cli;
 using RobustnessLab.Cli.Infrastructure;
-using Spectre.Console.Cli;
 
-var app = new CommandApp();
-app.Configure(config =>
-{
-    config.SetApplicationName("lab");
-    config.PropagateExceptions();
-    config.AddCommand<InfoCommand>("info").WithDescription("Versions, threads, native runtime status and the datasets found.");
-    config.AddCommand<TrainCommand>("train").WithDescription("Train a classifier and write a checkpoint folder.")
-        .WithExample("train", "--dataset", "fashion-mnist", "--model", "cnn", "--out", "runs/cnn");
-    config.AddCommand<EvalCommand>("eval").WithDescription("Clean accuracy of a checkpoint, overall and per class.")
-        .WithExample("eval", "--model", "runs/cnn");
-    config.AddCommand<RobustnessCommand>("robustness").WithDescription("Attack a checkpoint at several budgets: robust accuracy, success rates, worst case, sanity flags.")
-        .WithExample("robustness", "--model", "runs/cnn", "--attacks", "fgsm,pgd,apgd-ce,apgd-t,square", "--eps", "0,0.05,0.1", "--n", "1000", "--out", "robustness.json");
-    config.AddCommand<BenchCommand>("bench").WithDescription("Measure matmul GFLOP/s and the train/FGSM step throughput as a fraction of it.");
-});
-return CliHost.Run(app, args);
+return CliHost.Run(LabApp.Create(), args);
