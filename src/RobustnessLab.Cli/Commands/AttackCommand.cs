@@ -135,7 +135,7 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
         var img = p.CleanImage;
         int scale = Math.Max(1, 224 / Math.Max(img.Height, img.Width));
         int tw = img.Width * scale, th = img.Height * scale;
-        const int margin = 24, gap = 140, ts = 2, line = 20;
+        const int margin = 24, gap = 170, ts = 2, line = 20;
         var eps = p.Eps.ToString("0.####", CultureInfo.InvariantCulture);
         int width = margin * 2 + tw * 3 + gap * 2;
         int top = margin + line + 8;

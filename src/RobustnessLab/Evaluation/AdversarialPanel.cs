@@ -28,8 +28,8 @@ public sealed record AdversarialPanel
     /// <summary>Files written for this panel (filled in by the writer).</summary>
     public IReadOnlyDictionary<string, string>? Files { get; init; }
 
-    [JsonIgnore] public required ImageData CleanImage { get; init; }
+    [JsonIgnore] public ImageData CleanImage { get; init; } = null!;
     /// <summary>The direction in [-1, 1] (sign of the gradient, or the perturbation divided by eps).</summary>
-    [JsonIgnore] public required ImageData DirectionImage { get; init; }
-    [JsonIgnore] public required ImageData AdversarialImage { get; init; }
+    [JsonIgnore] public ImageData DirectionImage { get; init; } = null!;
+    [JsonIgnore] public ImageData AdversarialImage { get; init; } = null!;
 }
