@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RobustnessLab.Fooling;
@@ -25,5 +26,5 @@ public static class ClassLogOdds
     public static double ToConfidence(double logOdds) => logOdds >= 0 ? 1.0 / (1.0 + Math.Exp(-logOdds)) : Math.Exp(logOdds) / (1.0 + Math.Exp(logOdds));
 
     /// <summary>The log-odds for a probability in (0, 1).</summary>
-    public static double FromConfidence(double p) => Math.Log(p) - Math.Log1P(-p);
+    public static double FromConfidence(double p) => Math.Log(p) - Math.Log(1 - p);
 }

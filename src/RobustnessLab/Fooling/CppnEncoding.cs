@@ -1,4 +1,5 @@
 using RobustnessLab.Core;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RobustnessLab.Fooling;

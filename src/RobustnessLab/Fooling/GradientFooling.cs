@@ -57,7 +57,7 @@ public static class GradientFooling
                         int dy = jitterRng.Next(-options.Jitter, options.Jitter + 1), dx = jitterRng.Next(-options.Jitter, options.Jitter + 1);
                         input = xi.roll([dy, dx], [2, 3]);
                     }
-                    var logProb = functional.log_softmax(model.call(input), 1).gather(1, targets.unsqueeze(1));
+                    var logProb = nn.functional.log_softmax(model.call(input), 1).gather(1, targets.unsqueeze(1));
                     var grad = torch.autograd.grad([logProb.sum()], [xi])[0];
                     evaluations += m;
                     using (no_grad())
@@ -150,7 +150,7 @@ public static class GradientFooling
     private static Tensor Blur(Tensor x, Tensor kernel)
     {
         long pad = kernel.shape[2] / 2;
-        var padded = functional.pad(x, [pad, pad, pad, pad], PaddingModes.Replicate);
-        return functional.conv2d(padded, kernel, groups: x.shape[1]);
+        var padded = nn.functional.pad(x, [pad, pad, pad, pad], PaddingModes.Replicate);
+        return nn.functional.conv2d(padded, kernel, groups: x.shape[1]);
     }
 }

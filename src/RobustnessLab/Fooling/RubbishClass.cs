@@ -33,7 +33,7 @@ public static class RubbishClass
                 int n = Math.Min(batchSize, samples - start);
                 var x = randn(new long[] { n, s.Channels, s.Height, s.Width }, generator: generator) * std + mean;
                 if (clip) x = x.clamp(0, 1);
-                var p = functional.softmax(model.call(x.to(model.Device)), 1);
+                var p = nn.functional.softmax(model.call(x.to(model.Device)), 1);
                 var (top, label) = p.max(1);
                 var conf = top.to(ScalarType.Float64).cpu().data<double>().ToArray();
                 var lab = label.cpu().data<long>().ToArray();

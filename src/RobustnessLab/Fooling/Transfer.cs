@@ -25,7 +25,7 @@ public static class Transfer
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             var x = cat(champions.Select(c => c.Image.ToTensor(other.Device)).ToArray(), 0);
-            var p = functional.softmax(other.call(x), 1).to(ScalarType.Float64).cpu();
+            var p = nn.functional.softmax(other.call(x), 1).to(ScalarType.Float64).cpu();
             var rows = new List<TransferMeasurement>();
             for (int i = 0; i < champions.Count; i++)
             {
