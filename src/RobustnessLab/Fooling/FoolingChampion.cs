@@ -23,7 +23,7 @@ public sealed record FoolingChampion
     public required IReadOnlyList<ThresholdCrossing> Crossings { get; init; }
     /// <summary>A short description of the genome (CPPN size), if any.</summary>
     public string? Genome { get; init; }
-    [JsonIgnore] public required ImageData Image { get; init; }
+    [JsonIgnore] public ImageData Image { get; init; } = new(0, 0, 0, []);
 
     /// <summary>The crossing of a threshold (null if the threshold was not tracked).</summary>
     public ThresholdCrossing? Crossing(double threshold) => Crossings.FirstOrDefault(c => Math.Abs(c.Threshold - threshold) < 1e-12);

@@ -39,5 +39,5 @@ public sealed record FoolingClassReport
     [JsonPropertyName("genome")] public string? Genome { get; init; }
     /// <summary>Champion image file, relative to the output folder, when written.</summary>
     [JsonPropertyName("image_file")] public string? ImageFile { get; init; }
-    [JsonIgnore] public required ImageData Image { get; init; }
+    [JsonIgnore] public ImageData Image { get; init; } = new(0, 0, 0, []);
 }

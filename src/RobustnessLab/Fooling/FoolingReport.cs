@@ -22,5 +22,5 @@ public sealed record FoolingReport
     [JsonPropertyName("rubbish")] public IReadOnlyList<RubbishReport>? Rubbish { get; init; }
     [JsonPropertyName("options")] public required FoolingOptions Options { get; init; }
     [JsonPropertyName("provenance")] public Provenance? Provenance { get; init; }
-    [JsonIgnore] public required IReadOnlyList<FoolingCurvePoint> Curve { get; init; }
+    [JsonIgnore] public IReadOnlyList<FoolingCurvePoint> Curve { get; init; } = [];
 }
