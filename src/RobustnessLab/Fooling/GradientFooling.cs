@@ -11,8 +11,8 @@ namespace RobustnessLab.Fooling;
 /// Yosinski, Clune 2015, arXiv:1412.1897, section 3.3), regularised as in Yosinski et al. 2015 (arXiv:1506.06579):
 /// L2 decay towards the data mean, optional Gaussian blur every few steps, optional random jitter. All target classes
 /// are one batch; one image per class.
-/// Update per step: x += step_size * sqrt(D) * g / ||g||_2 (a normalised L2 step, so the ascent does not stall as the
-/// log-probability saturates near 0); x -= l2_decay * (x - mean); clamp to [0, 1]. An image stops changing when its
+/// Update per step: x += step_size * sqrt(D) * g / ||g||_2, where g drops the components that would push a pixel past a
+/// bound (a normalised, projected L2 step, so the ascent does not stall as the log-probability saturates near 0); x -= l2_decay * (x - mean); clamp to [0, 1]. An image stops changing when its
 /// confidence reaches the target. Input gradients come from torch.autograd.grad (never backward(), so no parameter
 /// gradient is touched); the model runs in eval mode and the caller's mode is restored.
 /// </summary>
@@ -62,6 +62,10 @@ public static class GradientFooling
                     evaluations += m;
                     using (no_grad())
                     {
+                        // Drop components that push a pixel already at a bound further out: the clamp would undo them,
+                        // and with them in the norm the useful part of the step shrinks as more pixels saturate.
+                        var cur = xi.detach();
+                        grad = grad.masked_fill(cur.le(0).logical_and(grad.lt(0)).logical_or(cur.ge(1).logical_and(grad.gt(0))), 0);
                         var norm = grad.flatten(1).norm(1).clamp_min(1e-12).view(m, 1, 1, 1);
                         var next = xi.detach() + grad / norm * (options.StepSize * Math.Sqrt(dims));
                         if (options.L2Decay > 0) next = next - (next - mean) * options.L2Decay;

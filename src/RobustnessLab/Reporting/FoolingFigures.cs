@@ -138,12 +138,12 @@ public static class FoolingFigures
     public static double Nines(double logOdds) =>
         double.IsNegativeInfinity(logOdds) ? 0 : (logOdds > 30 ? logOdds : Math.Log(1 + Math.Exp(logOdds))) / Math.Log(10);
 
-    /// <summary>A probability with as many decimals as it has leading nines (plus two): 0.99993, 0.87.</summary>
+    /// <summary>A probability with one decimal more than it has leading nines (at least two): 0.99993, 0.991, 0.87.</summary>
     public static string FormatConfidence(double p)
     {
         if (p >= 1) return "1";
         int nines = Math.Clamp((int)Math.Floor(-Math.Log10(1 - p)), 0, 12);
-        return p.ToString("F" + Math.Max(2, nines + 2), CultureInfo.InvariantCulture);
+        return p.ToString("F" + Math.Max(2, nines + 1), CultureInfo.InvariantCulture);
     }
 
     private static int NiceStep(int span)
