@@ -44,7 +44,7 @@ public sealed class CppnEncoding : IEliteEncoding
         return Render(staged);
     }
 
-    public Tensor Offspring(int[] parentCells, int generation)
+    public Tensor Offspring(int[] parentCells, int[] mateCells, int generation)
     {
         var children = new Cppn[parentCells.Length];
         for (int i = 0; i < parentCells.Length; i++)

@@ -25,7 +25,10 @@ public sealed class DirectEncoding : IEliteEncoding
     /// <param name="halvingGenerations">The rate halves every this many generations (paper: 1000).</param>
     /// <param name="eta">Polynomial mutation strength (paper: 15).</param>
     /// <param name="device">Where candidates live (the model's device).</param>
-    public DirectEncoding(int cells, int[] imageShape, ulong seed, double mutationRate = 0.1, int halvingGenerations = 1000, double eta = 15, Device? device = null)
+    /// <param name="crossRate">Probability that a child is first crossed with a second elite by SBX (paper's text: none; its released code: 0.5).</param>
+    /// <param name="crossEta">SBX distribution index (released code: 10).</param>
+    public DirectEncoding(int cells, int[] imageShape, ulong seed, double mutationRate = 0.1, int halvingGenerations = 1000, double eta = 15, Device? device = null,
+        double crossRate = 0, double crossEta = 10)
     {
         if (cells < 1) throw new ArgumentOutOfRangeException(nameof(cells));
         if (imageShape.Length != 3) throw new ArgumentException("image shape must be C, H, W", nameof(imageShape));
@@ -37,12 +40,16 @@ public sealed class DirectEncoding : IEliteEncoding
         MutationRate = mutationRate;
         HalvingGenerations = halvingGenerations;
         Eta = eta;
+        CrossRate = crossRate;
+        CrossEta = crossEta;
     }
 
     public string Name => "direct";
     public double MutationRate { get; }
     public int HalvingGenerations { get; }
     public double Eta { get; }
+    public double CrossRate { get; }
+    public double CrossEta { get; }
 
     /// <summary>The per-gene mutation probability used in a generation (1-based).</summary>
     public double RateAt(int generation) => MutationRate * Math.Pow(0.5, Math.Max(0, generation - 1) / HalvingGenerations);
@@ -55,11 +62,18 @@ public sealed class DirectEncoding : IEliteEncoding
         return x.alias().MoveToOuterDisposeScope();
     }
 
-    public Tensor Offspring(int[] parentCells, int generation)
+    public Tensor Offspring(int[] parentCells, int[] mateCells, int generation)
     {
         if (archive is null) throw new InvalidOperationException("no elites yet: seed and promote candidates first");
         using var scope = NewDisposeScope();
         var parents = archive.index_select(0, tensor(parentCells.Select(c => (long)c).ToArray(), device: device));
+        if (CrossRate > 0)
+        {
+            var mates = archive.index_select(0, tensor(mateCells.Select(c => (long)c).ToArray(), device: device));
+            var crossed = SimulatedBinaryCrossover.Apply(parents, mates, CrossEta, generator);
+            var which = (rand(new long[] { parents.shape[0] }, generator: generator).lt(CrossRate)).to(device).view(-1, 1, 1, 1);
+            parents = where(which, crossed, parents);
+        }
         var children = PolynomialMutation.Apply(parents, RateAt(generation), Eta, generator);
         Stage(children);
         return children.alias().MoveToOuterDisposeScope();

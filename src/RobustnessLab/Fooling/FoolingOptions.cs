@@ -28,6 +28,9 @@ public sealed record FoolingOptions
     [JsonPropertyName("mutation_rate")] public double MutationRate { get; init; } = 0.1;
     [JsonPropertyName("mutation_halving_generations")] public int MutationHalvingGenerations { get; init; } = 1000;
     [JsonPropertyName("mutation_eta")] public double MutationEta { get; init; } = 15;
+    /// <summary>Probability of SBX crossover with a second elite before mutation (the paper's text: none; its released sferes2 code: 0.5).</summary>
+    [JsonPropertyName("cross_rate")] public double CrossRate { get; init; }
+    [JsonPropertyName("cross_eta")] public double CrossEta { get; init; } = 10;
 
     // CPPN encoding.
     [JsonPropertyName("cppn")] public CppnMutation Cppn { get; init; } = new();
@@ -77,6 +80,8 @@ public sealed record FoolingOptions
         if (!(MutationRate > 0 && MutationRate <= 1)) throw new LabException($"mutation rate must be in (0, 1], got {MutationRate}");
         if (MutationHalvingGenerations < 1) throw new LabException($"mutation halving period must be >= 1 generation, got {MutationHalvingGenerations}");
         if (!(MutationEta >= 0)) throw new LabException($"polynomial mutation eta must be >= 0, got {MutationEta}");
+        if (!(CrossRate >= 0 && CrossRate <= 1)) throw new LabException($"cross rate must be in [0, 1], got {CrossRate}");
+        if (!(CrossEta >= 0)) throw new LabException($"SBX eta must be >= 0, got {CrossEta}");
         Cppn.Validate();
         if (!(StepSize > 0)) throw new LabException($"step size must be > 0, got {StepSize}");
         if (!(L2Decay >= 0 && L2Decay < 1)) throw new LabException($"L2 decay must be in [0, 1), got {L2Decay}");

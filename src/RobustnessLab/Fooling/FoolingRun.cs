@@ -34,7 +34,7 @@ public static class FoolingRun
             case FoolingMethod.Direct:
             {
                 using var encoding = new DirectEncoding(classes.Length, shape, LabContext.DeriveSeed(options.Seed, 0xD1EC),
-                    options.MutationRate, options.MutationHalvingGenerations, options.MutationEta, model.Device);
+                    options.MutationRate, options.MutationHalvingGenerations, options.MutationEta, model.Device, options.CrossRate, options.CrossEta);
                 return MapElites.Run(model, encoding, classes, options.EffectiveGenerations, options.Population, parentSeed,
                     options.Thresholds, FoolingMethod.Direct, progress, cancel);
             }

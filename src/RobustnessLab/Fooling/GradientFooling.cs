@@ -35,7 +35,7 @@ public static class GradientFooling
         bool cancelled = false;
 
         using var targets = tensor(classes.Select(c => (long)c).ToArray(), device: device);
-        using var mean = tensor(spec.Mean, new long[] { 1, spec.Channels, 1, 1 }).to(device);
+        using var mean = DataMean(spec, device);
         using var x = StartImages(options, m, spec, device);          // the images being optimised, owned here
         using var active = ones(new long[] { m, 1, 1, 1 }, device: device); // 1 until an image reaches the target
         using var blurKernel = options.BlurEvery > 0 ? GaussianKernel(options.BlurSigma, spec.Channels, device) : null;
@@ -121,6 +121,12 @@ public static class GradientFooling
             }
             recorder.EndIteration(step);
         }
+    }
+
+    private static Tensor DataMean(ModelSpec spec, Device device)
+    {
+        using var scope = NewDisposeScope();
+        return tensor(spec.Mean, new long[] { 1, spec.Channels, 1, 1 }).to(device).DetachFromDisposeScope();
     }
 
     private static Tensor StartImages(FoolingOptions options, int count, ModelSpec spec, Device device)

@@ -16,10 +16,13 @@ public interface IEliteEncoding : IDisposable
     /// <summary>Creates <paramref name="count"/> random candidates and returns their images [count, C, H, W] in the caller's scope.</summary>
     Tensor SeedCandidates(int count);
 
-    /// <summary>Creates one mutated child of the elite of each listed cell and returns their images in the caller's scope.</summary>
-    /// <param name="parentCells">The cell whose elite is the parent, one entry per child.</param>
+    /// <summary>
+    /// Creates one child per entry: the elite of <c>parentCells[i]</c>, possibly crossed with the elite of
+    /// <c>mateCells[i]</c> (encodings without crossover ignore the mate), then mutated. Returns the images in the
+    /// caller's scope.
+    /// </summary>
     /// <param name="generation">1-based generation number (mutation schedules depend on it).</param>
-    Tensor Offspring(int[] parentCells, int generation);
+    Tensor Offspring(int[] parentCells, int[] mateCells, int generation);
 
     /// <summary>Makes candidate <c>candidates[i]</c> of the current generation the elite of cell <c>cells[i]</c>.</summary>
     void Promote(int[] cells, int[] candidates);

@@ -43,8 +43,9 @@ public static class MapElites
                 else
                 {
                     var parents = new int[population];
-                    for (int i = 0; i < population; i++) parents[i] = rng.Next(classes.Length);
-                    images = encoding.Offspring(parents, g);
+                    var mates = new int[population];
+                    for (int i = 0; i < population; i++) { parents[i] = rng.Next(classes.Length); mates[i] = rng.Next(classes.Length); }
+                    images = encoding.Offspring(parents, mates, g);
                 }
                 var (best, arg) = ScoreBest(model, images, classIndex);
                 evaluations += population;

@@ -93,7 +93,7 @@ public static class FoolingFigures
         {
             int y = Y(k);
             for (int x = left; x <= left + plotW; x += 3) canvas.SetPixel(x, y, Rgb.LightGrey);
-            string label = k == 0 ? "0" : "0." + new string('9', k);
+            string label = k == 0 ? "0" : k <= 4 ? "0." + new string('9', k) : $"1-1e-{k}";
             canvas.DrawText(label, left - ImageCanvas.TextWidth(label) - 4, y - 3, Rgb.Black);
         }
         int step = NiceStep(lastIter);
@@ -142,7 +142,7 @@ public static class FoolingFigures
     public static string FormatConfidence(double p)
     {
         if (p >= 1) return "1";
-        int nines = Math.Clamp((int)Math.Floor(-Math.Log10(1 - p)), 0, 12);
+        int nines = Math.Clamp((int)Math.Floor(-Math.Log10(1 - p)), 0, 8);
         return p.ToString("F" + Math.Max(2, nines + 1), CultureInfo.InvariantCulture);
     }
 

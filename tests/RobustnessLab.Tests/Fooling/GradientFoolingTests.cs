@@ -6,25 +6,36 @@ public class GradientFoolingTests
 {
     private static readonly int[] AllClasses = Enumerable.Range(0, 10).ToArray();
 
-    [TestCase(GradientStart.Noise, 0, 0)]
-    [TestCase(GradientStart.Grey, 0, 0)]
-    [TestCase(GradientStart.Noise, 3, 2)]
-    public void AscentRaisesEveryTargetsConfidence(GradientStart start, int blurEvery, int jitter)
+    // Blur and jitter trade speed for smoother images: a smaller but still clear gain.
+    [TestCase(GradientStart.Noise, 0, 0, 2.0)]
+    [TestCase(GradientStart.Grey, 0, 0, 2.0)]
+    [TestCase(GradientStart.Noise, 3, 2, 0.5)]
+    public void AscentRaisesEveryTargetsConfidence(GradientStart start, int blurEvery, int jitter, double minGain)
     {
-        using var model = FoolingTestModels.Untrained();
+        var model = FoolingTestModels.SmallTrainedCnn(out _);
         var options = new FoolingOptions
         {
-            Method = FoolingMethod.Gradient, Steps = 15, GradientStart = start, BlurEvery = blurEvery, Jitter = jitter, TargetConfidence = 0.999999,
+            Method = FoolingMethod.Gradient, Steps = 10, GradientStart = start, BlurEvery = blurEvery, Jitter = jitter, TargetConfidence = 0.999999,
         };
         var r = GradientFooling.Run(model, AllClasses, options);
         using (Assert.EnterMultipleScope())
         {
             for (int c = 0; c < 10; c++)
             {
-                Assert.That(r.Curve[^1].LogOdds[c], Is.GreaterThan(r.Curve[0].LogOdds[c] + 0.5), $"class {c}");
+                // Ten steps of 0.28 (L2) each lift every class's log-odds by units on the fixture model.
+                Assert.That(r.Curve[^1].LogOdds[c], Is.GreaterThan(r.Curve[0].LogOdds[c] + minGain), $"class {c}");
                 Assert.That(r.Champions[c].Image.Pixels, Has.All.InRange(0f, 1f));
             }
         }
+    }
+
+    [Test]
+    public void AscentRaisesConfidenceEvenOnAnUntrainedModel()
+    {
+        using var model = FoolingTestModels.Untrained();
+        var r = GradientFooling.Run(model, AllClasses, new FoolingOptions { Method = FoolingMethod.Gradient, Steps = 15, TargetConfidence = 0.999999 });
+        for (int c = 0; c < 10; c++)
+            Assert.That(r.Curve[^1].LogOdds[c], Is.GreaterThan(r.Curve[0].LogOdds[c] + 0.05), $"class {c}");
     }
 
     [Test]
@@ -43,11 +54,11 @@ public class GradientFoolingTests
     [Test]
     public void StopsOnceEveryImageReachesTheTarget()
     {
-        using var model = FoolingTestModels.Untrained();
-        var r = GradientFooling.Run(model, [2, 7], new FoolingOptions { Method = FoolingMethod.Gradient, Steps = 300, TargetConfidence = 0.9, StepSize = 0.02 });
+        var model = FoolingTestModels.SmallTrainedCnn(out _);
+        var r = GradientFooling.Run(model, [2, 7], new FoolingOptions { Method = FoolingMethod.Gradient, Steps = 300, TargetConfidence = 0.99 });
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(r.Champions.All(c => c.Confidence >= 0.9), Is.True);
+            Assert.That(r.Champions.All(c => c.Confidence >= 0.99), Is.True);
             Assert.That(r.Iterations, Is.LessThan(300), "stopped early");
             Assert.That(r.Champions.Max(c => c.FoundAt), Is.EqualTo(r.Iterations));
         }

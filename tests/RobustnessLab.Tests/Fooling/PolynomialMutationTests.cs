@@ -36,7 +36,7 @@ public class PolynomialMutationTests
         var x = rand(200000, generator: g);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(PolynomialMutation.Apply(x, 0.0, 15, g).equal(x), Is.True, "rate 0 changes nothing");
+            Assert.That(PolynomialMutation.Apply(x, 0.0, 15, g).eq(x).all().item<bool>(), Is.True, "rate 0 changes nothing");
             double share = PolynomialMutation.Apply(x, 0.1, 15, g).ne(x).to(ScalarType.Float64).mean().item<double>();
             // Binomial(200000, 0.1): standard deviation 0.00067; a chosen gene can (rarely) keep its value.
             Assert.That(share, Is.EqualTo(0.1).Within(0.004));
@@ -69,7 +69,7 @@ public class PolynomialMutationTests
         var x = linspace(0, 1, 1000);
         using var g1 = new Generator(7, CPU);
         using var g2 = new Generator(7, CPU);
-        Assert.That(PolynomialMutation.Apply(x, 0.3, 15, g1).equal(PolynomialMutation.Apply(x, 0.3, 15, g2)), Is.True);
+        Assert.That(PolynomialMutation.Apply(x, 0.3, 15, g1).eq(PolynomialMutation.Apply(x, 0.3, 15, g2)).all().item<bool>(), Is.True);
     }
 
     [Test]
