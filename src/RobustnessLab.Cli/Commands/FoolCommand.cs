@@ -192,16 +192,18 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
     private static void Print(FoolingReport r)
     {
         bool gradient = r.Method == "gradient";
-        var t = new Table().Border(TableBorder.Simple).AddColumns("class", "confidence", "8-bit", gradient ? "step to .99" : "gen to .99",
-            gradient ? "step to .9999" : "gen to .9999", "s to .9999", "nearest train L2", "class NN L2", "transfer");
+        string unit = gradient ? "step" : "gen";
+        var t = new Table().Border(TableBorder.Simple).AddColumns("class", "confidence", "8-bit PNG", $"{unit} .99", $"{unit} .9999", "s .9999",
+            "NN train / class", "2nd model");
         string N(int? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "-";
-        string D(double? v, string f = "F2") => v?.ToString(f, CultureInfo.InvariantCulture) ?? "-";
+        string D(double? v, string f = "F1") => v?.ToString(f, CultureInfo.InvariantCulture) ?? "-";
         foreach (var c in r.Classes)
             t.AddRow(Markup.Escape(c.ClassName), FoolingFigures.FormatConfidence(c.Confidence), FoolingFigures.FormatConfidence(c.Confidence8Bit),
-                N(c.GenerationsTo99), N(c.GenerationsTo9999), D(c.SecondsTo9999, "F1"),
-                c.NearestTrainL2 is null ? "-" : $"{D(c.NearestTrainL2)} ({Markup.Escape(c.NearestTrainClass ?? "")})", D(c.WithinClassNearestL2),
-                c.TransferConfidence is null ? "-" : $"{D(c.TransferConfidence, "F3")} ({Markup.Escape(c.TransferPrediction ?? "")})");
+                N(c.GenerationsTo99), N(c.GenerationsTo9999), D(c.SecondsTo9999),
+                c.NearestTrainL2 is null ? "-" : $"{D(c.NearestTrainL2)} / {D(c.WithinClassNearestL2)}",
+                c.TransferConfidence is null ? "-" : $"{D(c.TransferConfidence, "F3")}");
         AnsiConsole.Write(t);
+        AnsiConsole.MarkupLine("[grey]NN train / class: L2 to the nearest training image / median L2 of real test images of the class to their nearest same-class training image[/]");
         var sm = r.Summary;
         AnsiConsole.MarkupLine($"{sm.Reached99}/{sm.Classes} classes >= 0.99, {sm.Reached9999}/{sm.Classes} >= 0.9999; median confidence {FoolingFigures.FormatConfidence(sm.MedianConfidence)}; " +
                                $"{r.Generations} {(gradient ? "steps" : "generations")}, {r.Evaluations:N0} images scored in {r.Seconds:F1} s");
