@@ -1,19 +1,4 @@
-using RobustnessLab.Cli.Commands;
+using RobustnessLab.Cli;
 using RobustnessLab.Cli.Infrastructure;
-using Spectre.Console.Cli;
 
-var app = new CommandApp();
-app.Configure(config =>
-{
-    config.SetApplicationName("lab");
-    config.PropagateExceptions();
-    config.AddCommand<InfoCommand>("info").WithDescription("Versions, threads, native runtime status and the datasets found.");
-    config.AddCommand<TrainCommand>("train").WithDescription("Train a classifier and write a checkpoint folder.")
-        .WithExample("train", "--dataset", "fashion-mnist", "--model", "cnn", "--out", "runs/cnn");
-    config.AddCommand<EvalCommand>("eval").WithDescription("Clean accuracy of a checkpoint, overall and per class.")
-        .WithExample("eval", "--model", "runs/cnn");
-    config.AddCommand<FoolCommand>("fool").WithDescription("Fooling images (Nguyen et al. 2015): unrecognisable images classified with >99% confidence.")
-        .WithExample("fool", "--model", "runs/cnn", "--method", "direct", "--out", "runs/fool-direct");
-    config.AddCommand<BenchCommand>("bench").WithDescription("Measure matmul GFLOP/s and the train/FGSM step throughput as a fraction of it.");
-});
-return CliHost.Run(app, args);
+return CliHost.Run(LabApp.Create(), args);

@@ -71,9 +71,10 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
             ObjectiveArgs = objectiveArgs,
         };
         // Validate everything before touching data or the output folder: nothing half-written on bad input.
-        options.Validate();
-        ModelZoo.Get(s.Model);
-        DatasetRegistry.Validate(s.Dataset);
+        // Bad option values are usage errors (exit 2).
+        UsageException.Wrap(options.Validate);
+        UsageException.Wrap(() => ModelZoo.Get(s.Model));
+        UsageException.Wrap(() => DatasetRegistry.Validate(s.Dataset));
         var modelArgs = LabSettings.ParseNumericPairs(s.ModelArgs, "--arg");
         Core.AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.Out!))!);
 

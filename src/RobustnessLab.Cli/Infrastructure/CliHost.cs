@@ -67,4 +67,12 @@ public static class CliHost
 }
 
 /// <summary>A mistake in how a command was called (exit code 2).</summary>
-public sealed class UsageException(string message) : Exception(message);
+public sealed class UsageException(string message) : Exception(message)
+{
+    /// <summary>Runs a library validation; its <see cref="LabException"/> becomes a usage error (exit 2).</summary>
+    public static void Wrap(Action validate)
+    {
+        try { validate(); }
+        catch (LabException e) { throw new UsageException(e.Message); }
+    }
+}

@@ -96,7 +96,9 @@ public sealed class Trainer
                 if (!float.IsFinite(loss))
                     throw new TrainingDivergedException(
                         $"loss became {loss} at epoch {epoch + 1}, step {s + 1} (lr {lr:G3}); stopped. " +
-                        (checkpointDir is not null && epoch > 0 ? $"The last good checkpoint (epoch {epoch}) is kept in '{checkpointDir}'." : "No checkpoint was written.") +
+                        (checkpointDir is not null && Checkpoint.Exists(checkpointDir)
+                            ? $"The last good checkpoint (epoch {Checkpoint.ReadInfo(checkpointDir).Epoch}) is kept in '{checkpointDir}'."
+                            : "No checkpoint was written.") +
                         " Try a lower --lr.");
                 output.Loss.backward();
                 optimizer.step();

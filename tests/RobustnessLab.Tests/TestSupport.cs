@@ -1,0 +1,56 @@
+using RobustnessLab.Core;
+using RobustnessLab.Data;
+using static TorchSharp.torch;
+
+namespace RobustnessLab.Tests;
+
+/// <summary>Shared fixtures: a CPU context and small, seeded datasets.</summary>
+public static class TestSupport
+{
+    /// <summary>A CPU context with the given seed (threads: all cores; tests do not time anything).</summary>
+    public static LabContext Context(int seed = 0) => LabContext.Create("cpu", seed, 0);
+
+    /// <summary>A random, learnable toy dataset: class = which image quadrant is brightest. C x H x W configurable.</summary>
+    public static DataSplits Toy(int train = 512, int test = 256, int channels = 1, int size = 12, int classes = 4, int seed = 0)
+    {
+        Dataset Make(int n, int stream)
+        {
+            using var g = new Generator(LabContext.DeriveSeed(seed, stream), CPU);
+            var x = rand([n, channels, size, size], generator: g) * 0.3f;
+            var y = randint(0, classes, [n], generator: g);
+            var ys = y.data<long>().ToArray();
+            int half = size / 2;
+            for (int i = 0; i < n; i++)
+            {
+                int q = (int)(ys[i] % 4);
+                long r0 = q / 2 * half, c0 = q % 2 * half;
+                x[i, TensorIndex.Colon, TensorIndex.Slice(r0, r0 + half), TensorIndex.Slice(c0, c0 + half)].add_(0.6f);
+            }
+            return new Dataset("toy", x.clamp_(0, 1), y, Enumerable.Range(0, classes).Select(c => $"c{c}").ToArray());
+        }
+        return new DataSplits(Make(train, 1), Make(64, 2), Make(test, 3));
+    }
+
+    /// <summary>Fashion-MNIST with limits (test is skipped where the data is absent; CI installs it).</summary>
+    public static DataSplits FashionSubset(int train, int test, int seed = 0)
+    {
+        Assume.That(FashionMnist.IsAvailable(), Is.True, FashionMnist.HowToGet);
+        return FashionMnist.Load(new DataOptions(ValidationSize: 1000, Seed: seed, TrainLimit: train, TestLimit: test));
+    }
+
+    /// <summary>Same shape and every element equal (TorchSharp's Tensor.equal is element-wise).</summary>
+    public static bool Same(Tensor a, Tensor b)
+    {
+        if (!a.shape.SequenceEqual(b.shape)) return false;
+        using var eq = a.eq(b);
+        using var all = eq.all();
+        return all.item<bool>();
+    }
+
+    public static string TempDir(string name)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "robustnesslab-tests", name + "-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+}
