@@ -22,6 +22,8 @@ public static class LabApp
                 .WithExample("attack", "--model", "runs/cnn", "--attack", "fgsm", "--eps", "0.1", "--examples", "most-confident", "--out", "figures/fgsm");
             config.AddCommand<RobustnessCommand>("robustness").WithDescription("Attack a checkpoint at several budgets: robust accuracy, success rates, worst case, sanity flags.")
                 .WithExample("robustness", "--model", "runs/cnn", "--attacks", "fgsm,pgd,apgd-ce,apgd-t,square", "--eps", "0,0.05,0.1", "--n", "1000", "--out", "robustness.json");
+            config.AddCommand<FoolCommand>("fool").WithDescription("Fooling images (Nguyen et al. 2015): unrecognisable images classified with >99% confidence.")
+                .WithExample("fool", "--model", "runs/cnn", "--method", "direct", "--out", "runs/fool-direct");
             config.AddCommand<BenchCommand>("bench").WithDescription("Measure matmul GFLOP/s and the train/FGSM/PGD step throughput as a fraction of it.");
         });
         return app;
