@@ -12,6 +12,12 @@ app.Configure(config =>
         .WithExample("train", "--dataset", "fashion-mnist", "--model", "cnn", "--out", "runs/cnn");
     config.AddCommand<EvalCommand>("eval").WithDescription("Clean accuracy of a checkpoint, overall and per class.")
         .WithExample("eval", "--model", "runs/cnn");
+    config.AddBranch("data", data =>
+    {
+        data.SetDescription("Look at datasets.");
+        data.AddCommand<DataPreviewCommand>("preview").WithDescription("Write a grid PNG of a dataset's first renders (gym).")
+            .WithExample("data", "preview", "gym", "--debiased", "--n", "64", "--out", "gym.png");
+    });
     config.AddCommand<BenchCommand>("bench").WithDescription("Measure matmul GFLOP/s and the train/FGSM step throughput as a fraction of it.");
 });
 return CliHost.Run(app, args);

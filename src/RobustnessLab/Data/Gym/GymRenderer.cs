@@ -24,7 +24,7 @@ public static class GymRenderer
         for (int i = 0; i < clutter; i++) PaintClutter(canvas, rng);
 
         // Object pose and grip: drawn for every scene so that the arm's random numbers do not depend on the class.
-        float unit = s * (0.15f + 0.07f * (float)rng.NextDouble());
+        float unit = s * (0.18f + 0.08f * (float)rng.NextDouble());
         float cx = s * (0.5f + 0.24f * ((float)rng.NextDouble() - 0.5f));
         float cy = s * (0.5f + 0.24f * ((float)rng.NextDouble() - 0.5f));
         float angle = (float)(rng.NextDouble() * 2 * Math.PI);
@@ -78,7 +78,7 @@ public static class GymRenderer
         }
 
         /// <summary>Paints a shape given by a local signed distance (in units) and a local colour function.</summary>
-        public void Paint(SceneCanvas canvas, Func<float, float, float> sdf, Func<float, float, Rgb> colour, (float, float, float, float) localBox, float opacity = 1f)
+        public void Paint(SceneCanvas canvas, Func<float, float, float> sdf, Func<float, float, SceneColour> colour, (float, float, float, float) localBox, float opacity = 1f)
         {
             var self = this;
             canvas.Paint(
@@ -91,46 +91,46 @@ public static class GymRenderer
     // ---------------------------------------------------------------- colours
 
     /// <summary>Object colours: black, greys, chrome and saturated hues outside the skin range.</summary>
-    private static Rgb ObjectColour(Random rng)
+    private static SceneColour ObjectColour(Random rng)
     {
         switch (rng.Next(8))
         {
-            case 0: return Rgb.Grey(0.10f + 0.08f * (float)rng.NextDouble());
-            case 1: return Rgb.Grey(0.30f + 0.15f * (float)rng.NextDouble());
-            case 2: return Rgb.Grey(0.68f + 0.15f * (float)rng.NextDouble());
+            case 0: return SceneColour.Grey(0.10f + 0.08f * (float)rng.NextDouble());
+            case 1: return SceneColour.Grey(0.30f + 0.15f * (float)rng.NextDouble());
+            case 2: return SceneColour.Grey(0.68f + 0.15f * (float)rng.NextDouble());
             default:
                 float[] hues = [355f, 215f, 125f, 280f, 55f, 185f, 330f, 240f];
                 float h = hues[rng.Next(hues.Length)] + 6f * ((float)rng.NextDouble() - 0.5f);
-                return Rgb.FromHsv(h, 0.65f + 0.25f * (float)rng.NextDouble(), 0.55f + 0.35f * (float)rng.NextDouble());
+                return SceneColour.FromHsv(h, 0.65f + 0.25f * (float)rng.NextDouble(), 0.55f + 0.35f * (float)rng.NextDouble());
         }
     }
 
     /// <summary>Background and clutter colours: greys and cool hues (never skin-like).</summary>
-    private static Rgb CoolColour(Random rng, float sMax = 0.45f)
+    private static SceneColour CoolColour(Random rng, float sMax = 0.45f)
     {
-        if (rng.Next(3) == 0) return Rgb.Grey(0.15f + 0.6f * (float)rng.NextDouble());
+        if (rng.Next(3) == 0) return SceneColour.Grey(0.15f + 0.6f * (float)rng.NextDouble());
         float[] hues = [210f, 225f, 140f, 170f, 265f, 290f, 100f, 345f];
         float h = hues[rng.Next(hues.Length)] + 10f * ((float)rng.NextDouble() - 0.5f);
-        return Rgb.FromHsv(h, 0.15f + (sMax - 0.15f) * (float)rng.NextDouble(), 0.25f + 0.55f * (float)rng.NextDouble());
+        return SceneColour.FromHsv(h, 0.15f + (sMax - 0.15f) * (float)rng.NextDouble(), 0.25f + 0.55f * (float)rng.NextDouble());
     }
 
     /// <summary>Cylinder shading across a bar: t in [-1,1] from one edge to the other; light from the t = -1 side.</summary>
-    private static Rgb Cylinder(Rgb c, float t, float shine)
+    private static SceneColour Cylinder(SceneColour c, float t, float shine)
     {
         t = Math.Clamp(t, -1f, 1f);
         float lambert = 0.55f + 0.45f * MathF.Sqrt(1f - t * t) - 0.15f * t;
         float spec = shine * MathF.Exp(-MathF.Pow((t + 0.45f) / 0.22f, 2));
-        return c.Scale(lambert).Mix(Rgb.Grey(1f), Math.Clamp(spec, 0f, 1f));
+        return c.Scale(lambert).Mix(SceneColour.Grey(1f), Math.Clamp(spec, 0f, 1f));
     }
 
     /// <summary>Sphere shading at offset (x, y) / radius from the centre.</summary>
-    private static Rgb Sphere(Rgb c, float x, float y, float shine)
+    private static SceneColour Sphere(SceneColour c, float x, float y, float shine)
     {
         float d2 = x * x + y * y;
         float z = MathF.Sqrt(MathF.Max(0f, 1f - d2));
         float lambert = MathF.Max(0f, -0.45f * x - 0.5f * y + 0.74f * z);
         float spec = shine * MathF.Pow(lambert, 18f);
-        return c.Scale(0.3f + 0.8f * lambert).Mix(Rgb.Grey(1f), Math.Clamp(spec, 0f, 1f));
+        return c.Scale(0.3f + 0.8f * lambert).Mix(SceneColour.Grey(1f), Math.Clamp(spec, 0f, 1f));
     }
 
     // ---------------------------------------------------------------- background and clutter
@@ -156,7 +156,7 @@ public static class GymRenderer
                 case 0: // rubber floor with speckles
                 {
                     int h = (int)((uint)((int)x * 73856093 ^ (int)y * 19349663) % 97u);
-                    return speckle[h] > 0.85f ? a.Mix(Rgb.Grey(0.85f), 0.5f) : a.Scale(0.9f + 0.1f * speckle[h]);
+                    return speckle[h] > 0.85f ? a.Mix(SceneColour.Grey(0.85f), 0.5f) : a.Scale(0.9f + 0.1f * speckle[h]);
                 }
                 case 1: // planks with grain
                 {
@@ -171,12 +171,12 @@ public static class GymRenderer
                     int iu = (int)MathF.Floor(u / period), iv = (int)MathF.Floor(v / period);
                     var c = ((iu + iv) & 1) == 0 ? a : b;
                     float du = u - MathF.Round(u / period) * period, dv = v - MathF.Round(v / period) * period;
-                    return MathF.Min(MathF.Abs(du), MathF.Abs(dv)) < 0.7f ? Rgb.Grey(0.55f) : c;
+                    return MathF.Min(MathF.Abs(du), MathF.Abs(dv)) < 0.7f ? SceneColour.Grey(0.55f) : c;
                 }
                 case 3: // exercise mat: smooth gradient
                     return a.Mix(b, Math.Clamp(u / (s * 1.4f), 0f, 1f));
                 default: // wall above, floor below
-                    return y < horizon ? a.Mix(Rgb.Grey(0.85f), 0.4f).Scale(0.95f + 0.05f * MathF.Sin(x * 0.3f)) : b.Scale(0.8f);
+                    return y < horizon ? a.Mix(SceneColour.Grey(0.85f), 0.4f).Scale(0.95f + 0.05f * MathF.Sin(x * 0.3f)) : b.Scale(0.8f);
             }
         });
     }
@@ -225,9 +225,9 @@ public static class GymRenderer
 
     // ---------------------------------------------------------------- objects
 
-    private static Grip PaintObject(SceneCanvas canvas, int cls, Frame f, Rgb colour, Random rng)
+    private static Grip PaintObject(SceneCanvas canvas, int cls, Frame f, SceneColour colour, Random rng)
     {
-        var metal = Rgb.Grey(0.55f + 0.25f * (float)rng.NextDouble());
+        var metal = SceneColour.Grey(0.55f + 0.25f * (float)rng.NextDouble());
         switch (GymScenes.ClassNames[cls])
         {
             case "dumbbell":
@@ -298,7 +298,7 @@ public static class GymRenderer
                 f.Paint(canvas, (x, y) => Sdf.Ellipse(x, y, r, r * squash), (x, y) =>
                 {
                     float q = Sdf.Length(x / r, y / (r * squash));
-                    if (q < 0.13f) return Rgb.Grey(0.08f); // the centre hole
+                    if (q < 0.13f) return SceneColour.Grey(0.08f); // the centre hole
                     if (q < 0.24f) return metal;
                     if (q < 0.62f) return hub.Scale(0.9f + 0.2f * MathF.Abs(x / r));
                     float rim = (q - 0.62f) / 0.38f;

@@ -24,7 +24,7 @@ internal sealed class SceneCanvas
     public int Size { get; }
 
     /// <summary>Sets every pixel from a colour function of the pixel centre (background layer).</summary>
-    public void FillBackground(Func<float, float, Rgb> colour)
+    public void FillBackground(Func<float, float, SceneColour> colour)
     {
         for (int y = 0; y < Size; y++)
             for (int x = 0; x < Size; x++)
@@ -41,7 +41,7 @@ internal sealed class SceneCanvas
     /// the colour at a point inside. Coverage is clamp(0.5 - d, 0, 1); a pixel joins the layer when coverage >= 0.5.
     /// <paramref name="bounds"/> (x0, y0, x1, y1) limits the work to the shape's box.
     /// </summary>
-    public void Paint(Func<float, float, float> sdf, Func<float, float, Rgb> colour, byte paintLayer, (float X0, float Y0, float X1, float Y1) bounds, float opacity = 1f)
+    public void Paint(Func<float, float, float> sdf, Func<float, float, SceneColour> colour, byte paintLayer, (float X0, float Y0, float X1, float Y1) bounds, float opacity = 1f)
     {
         int x0 = Math.Max(0, (int)MathF.Floor(bounds.X0) - 1), y0 = Math.Max(0, (int)MathF.Floor(bounds.Y0) - 1);
         int x1 = Math.Min(Size - 1, (int)MathF.Ceiling(bounds.X1) + 1), y1 = Math.Min(Size - 1, (int)MathF.Ceiling(bounds.Y1) + 1);

@@ -8,7 +8,7 @@ namespace RobustnessLab.Data.Gym;
 public static class SkinTone
 {
     // Light to dark anchors; a tone is a mix of two neighbours plus a little jitter (hue ~18-30 degrees).
-    private static readonly Rgb[] Anchors =
+    private static readonly SceneColour[] Anchors =
     [
         new(0.96f, 0.80f, 0.69f),
         new(0.90f, 0.70f, 0.55f),
@@ -18,20 +18,20 @@ public static class SkinTone
     ];
 
     /// <summary>A random skin tone from light to dark.</summary>
-    public static Rgb Sample(Random rng)
+    public static SceneColour Sample(Random rng)
     {
         double t = rng.NextDouble() * (Anchors.Length - 1);
         int i = Math.Min((int)t, Anchors.Length - 2);
         var c = Anchors[i].Mix(Anchors[i + 1], (float)(t - i));
         float k = 0.95f + 0.1f * (float)rng.NextDouble();
-        return new Rgb(Math.Min(1f, c.R * k), Math.Min(1f, c.G * k), Math.Min(1f, c.B * k));
+        return new SceneColour(Math.Min(1f, c.R * k), Math.Min(1f, c.G * k), Math.Min(1f, c.B * k));
     }
 
     /// <summary>Whether a colour is skin-hued: orange-red hue, moderate saturation, R &gt; G &gt; B.</summary>
     public static bool IsSkin(float r, float g, float b)
     {
         if (!(r > g && g > b)) return false;
-        var (h, s, v) = new Rgb(r, g, b).ToHsv();
+        var (h, s, v) = new SceneColour(r, g, b).ToHsv();
         return h >= 10f && h <= 45f && s >= 0.18f && s <= 0.72f && v >= 0.18f;
     }
 

@@ -1,16 +1,16 @@
 namespace RobustnessLab.Data.Gym;
 
 /// <summary>A colour with components in [0,1].</summary>
-public readonly record struct Rgb(float R, float G, float B)
+public readonly record struct SceneColour(float R, float G, float B)
 {
-    public Rgb Scale(float k) => new(R * k, G * k, B * k);
+    public SceneColour Scale(float k) => new(R * k, G * k, B * k);
 
-    public Rgb Mix(Rgb other, float t) => new(R + (other.R - R) * t, G + (other.G - G) * t, B + (other.B - B) * t);
+    public SceneColour Mix(SceneColour other, float t) => new(R + (other.R - R) * t, G + (other.G - G) * t, B + (other.B - B) * t);
 
-    public static Rgb Grey(float v) => new(v, v, v);
+    public static SceneColour Grey(float v) => new(v, v, v);
 
     /// <summary>From hue in degrees, saturation and value in [0,1].</summary>
-    public static Rgb FromHsv(float h, float s, float v)
+    public static SceneColour FromHsv(float h, float s, float v)
     {
         h = ((h % 360f) + 360f) % 360f / 60f;
         int i = (int)MathF.Floor(h);
