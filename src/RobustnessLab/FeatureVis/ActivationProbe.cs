@@ -25,7 +25,12 @@ public sealed class ActivationProbe : IDisposable
             string key = path;
             var handle = hookable.register_forward_hook((_, _, output) =>
             {
-                captured[key] = output;
+                // The module's output belongs to a dispose scope inside the model's forward; keep a differentiable
+                // alias outside it (owned by the probe until the next pass or Clear).
+                var kept = output.alias().DetachFromDisposeScope();
+                if (captured.TryGetValue(key, out var old)) old.Dispose();
+                captured[key] = kept;
+                Captures++;
                 return output;
             });
             hooks.Add(handle.remove);
@@ -36,6 +41,9 @@ public sealed class ActivationProbe : IDisposable
     /// <summary>The hooked paths.</summary>
     public List<string> Paths { get; } = [];
 
+    /// <summary>How many activations the hooks have recorded so far (stops growing after Dispose).</summary>
+    public long Captures { get; private set; }
+
     /// <summary>How many hooks this probe has in place (0 after Dispose).</summary>
     public int HookCount => hooks.Count;
 
@@ -43,7 +51,7 @@ public sealed class ActivationProbe : IDisposable
     public static IReadOnlyList<string> ValidPaths(nn.Module model) =>
         model.named_modules().Where(p => p.name.Length > 0 && p.module is nn.Module<Tensor, Tensor>).Select(p => p.name).ToList();
 
-    /// <summary>The activation recorded at a path in the last forward pass (owned by that pass's dispose scope).</summary>
+    /// <summary>The activation recorded at a path in the last forward pass (owned by the probe: do not dispose it).</summary>
     public Tensor this[string path]
     {
         get
@@ -58,14 +66,18 @@ public sealed class ActivationProbe : IDisposable
     }
 
     /// <summary>Forgets the recorded activations (before the next forward pass).</summary>
-    public void Clear() => captured.Clear();
+    public void Clear()
+    {
+        foreach (var t in captured.Values) t.Dispose();
+        captured.Clear();
+    }
 
     public void Dispose()
     {
         if (disposed) return;
         foreach (var remove in hooks) remove();
         hooks.Clear();
-        captured.Clear();
+        Clear();
         disposed = true;
     }
 }

@@ -36,14 +36,21 @@ public static class Attribution
         });
     }
 
-    /// <summary>Gradients of the class logit for each row of a batch [N,C,H,W] (the rows do not interact in eval mode).</summary>
+    /// <summary>
+    /// Gradients of the class logit for each row of a batch [N,C,H,W], one row at a time: libtorch's CPU conv2d
+    /// input gradient came out wrong for batches larger than one on the lab machine (see the FeatureVis tests).
+    /// </summary>
     public static Tensor Gradient(Classifier model, Tensor x, int classIndex)
     {
         using var scope = NewDisposeScope();
-        var input = x.detach().clone().requires_grad_(true);
-        var logit = model.call(input).select(1, classIndex).sum();
-        var g = autograd.grad([logit], [input])[0];
-        return g.detach().MoveToOuterDisposeScope();
+        var rows = new List<Tensor>((int)x.shape[0]);
+        for (long i = 0; i < x.shape[0]; i++)
+        {
+            var input = x.narrow(0, i, 1).detach().clone().requires_grad_(true);
+            var logit = model.call(input).select(1, classIndex).sum();
+            rows.Add(autograd.grad([logit], [input])[0].detach());
+        }
+        return cat(rows, 0).MoveToOuterDisposeScope();
     }
 
     private static Tensor SmoothGrad(Classifier model, Tensor x, int classIndex, int samples, double noise, int seed)
@@ -59,7 +66,7 @@ public static class Attribution
     {
         using var scope = NewDisposeScope();
         // Midpoint Riemann sum of the gradient along baseline -> x.
-        var alphas = (arange(steps, dtype: ScalarType.Float32, device: x.device) + 0.5f) / steps;
+        var alphas = tensor(Enumerable.Range(0, steps).Select(k => (k + 0.5f) / steps).ToArray(), device: x.device);
         var path = baseline + alphas.view(-1, 1, 1, 1) * (x - baseline);
         var meanGrad = Gradient(model, path, classIndex).mean([0], keepdim: true);
         return ((x - baseline) * meanGrad).MoveToOuterDisposeScope();

@@ -51,10 +51,26 @@ public static class FeatureVisualizer
                 using var scope = NewDisposeScope();
                 probe?.Clear();
                 var image = param.Image();
-                var inputs = new List<Tensor>(rngs.Count);
-                for (int i = 0; i < rngs.Count; i++) inputs.Add(transform(image.narrow(0, i, 1), rngs[i]));
-                var logits = model.call(cat(inputs, 0));
-                var values = full.Compute(new ObjectiveContext(image, logits, probe));
+                Tensor values;
+                if (full.CouplesBatch || rngs.Count == 1)
+                {
+                    var inputs = new List<Tensor>(rngs.Count);
+                    for (int i = 0; i < rngs.Count; i++) inputs.Add(transform(image.narrow(0, i, 1), rngs[i]));
+                    values = full.Compute(new ObjectiveContext(image, model.call(cat(inputs, 0)), probe));
+                }
+                else
+                {
+                    // One forward pass per image: libtorch's CPU conv2d input gradient came out wrong for batches > 1 on
+                    // the lab machine (see ConvInputGradient), and per-image passes also make image i exactly independent.
+                    var parts = new List<Tensor>(rngs.Count);
+                    for (int i = 0; i < rngs.Count; i++)
+                    {
+                        probe?.Clear();
+                        var one = image.narrow(0, i, 1);
+                        parts.Add(full.Compute(new ObjectiveContext(one, model.call(transform(one, rngs[i])), probe)));
+                    }
+                    values = cat(parts, 0);
+                }
                 var loss = -values.sum();
                 var grads = autograd.grad([loss], param.Parameters.ToList());
                 adam.Step(grads);

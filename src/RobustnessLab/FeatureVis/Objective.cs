@@ -12,12 +12,16 @@ public sealed class Objective
 {
     private readonly Func<ObjectiveContext, Tensor> compute;
 
-    public Objective(string description, Func<ObjectiveContext, Tensor> compute, IEnumerable<string>? layers = null)
+    public Objective(string description, Func<ObjectiveContext, Tensor> compute, IEnumerable<string>? layers = null, bool couplesBatch = false)
     {
         Description = description;
         this.compute = compute;
         Layers = new SortedSet<string>(layers ?? [], StringComparer.Ordinal);
+        CouplesBatch = couplesBatch;
     }
+
+    /// <summary>Whether the value of one image depends on the others in the batch (diversity).</summary>
+    public bool CouplesBatch { get; }
 
     public string Description { get; }
 
@@ -35,15 +39,15 @@ public sealed class Objective
     public override string ToString() => Description;
 
     public static Objective operator +(Objective a, Objective b) =>
-        new($"{a} + {b}", c => a.Compute(c) + b.Compute(c), a.Layers.Concat(b.Layers));
+        new($"{a} + {b}", c => a.Compute(c) + b.Compute(c), a.Layers.Concat(b.Layers), a.CouplesBatch || b.CouplesBatch);
 
     public static Objective operator -(Objective a, Objective b) =>
-        new($"{a} - {Paren(b)}", c => a.Compute(c) - b.Compute(c), a.Layers.Concat(b.Layers));
+        new($"{a} - {Paren(b)}", c => a.Compute(c) - b.Compute(c), a.Layers.Concat(b.Layers), a.CouplesBatch || b.CouplesBatch);
 
-    public static Objective operator -(Objective a) => new($"-{Paren(a)}", c => -a.Compute(c), a.Layers);
+    public static Objective operator -(Objective a) => new($"-{Paren(a)}", c => -a.Compute(c), a.Layers, a.CouplesBatch);
 
     public static Objective operator *(double k, Objective a) =>
-        new($"{k:G4} * {Paren(a)}", c => a.Compute(c) * k, a.Layers);
+        new($"{k:G4} * {Paren(a)}", c => a.Compute(c) * k, a.Layers, a.CouplesBatch);
 
     public static Objective operator *(Objective a, double k) => k * a;
 

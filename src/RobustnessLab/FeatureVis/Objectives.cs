@@ -60,7 +60,7 @@ public static class Objectives
             gram = nn.functional.normalize(gram, p: 2, dim: 1);
             var sim = matmul(gram, gram.t());
             return -(sim.sum(1) - sim.diagonal());
-        }, [layer]);
+        }, [layer], couplesBatch: true);
 
     /// <summary>Mean squared distance of the image from mid-grey (an L2 penalty: subtract it).</summary>
     public static Objective L2() => new("l2", c => (c.Image - 0.5).pow(2).flatten(1).mean([1]));

@@ -20,11 +20,12 @@ public static class GymRenderer
         var rng = new Random((int)(LabContext.DeriveSeed(request.Seed, 0x6A11) & 0x7fffffff));
         var canvas = new SceneCanvas(s);
         PaintBackground(canvas, rng);
+        if (request.NoiseBackground) PaintNoise(canvas, new Random(rng.Next()));
         int clutter = rng.Next(0, 4);
         for (int i = 0; i < clutter; i++) PaintClutter(canvas, rng);
 
         // Object pose and grip: drawn for every scene so that the arm's random numbers do not depend on the class.
-        float unit = s * (0.18f + 0.08f * (float)rng.NextDouble());
+        float unit = s * (0.2f + 0.08f * (float)rng.NextDouble());
         float cx = s * (0.5f + 0.24f * ((float)rng.NextDouble() - 0.5f));
         float cy = s * (0.5f + 0.24f * ((float)rng.NextDouble() - 0.5f));
         float angle = (float)(rng.NextDouble() * 2 * Math.PI);
@@ -178,6 +179,32 @@ public static class GymRenderer
                 default: // wall above, floor below
                     return y < horizon ? a.Mix(SceneColour.Grey(0.85f), 0.4f).Scale(0.95f + 0.05f * MathF.Sin(x * 0.3f)) : b.Scale(0.8f);
             }
+        });
+    }
+
+    /// <summary>Saturated 1/f colour noise: a sum of random plane waves with amplitude 1/frequency, per channel.</summary>
+    private static void PaintNoise(SceneCanvas canvas, Random rng)
+    {
+        int s = canvas.Size;
+        const int waves = 24;
+        var w = new (float Kx, float Ky, float Phase, float Amp)[3, waves];
+        for (int c = 0; c < 3; c++)
+            for (int i = 0; i < waves; i++)
+            {
+                float f = 1f + (float)rng.NextDouble() * (s / 3f), a = (float)(rng.NextDouble() * 2 * Math.PI);
+                w[c, i] = (2 * MathF.PI * f * MathF.Cos(a) / s, 2 * MathF.PI * f * MathF.Sin(a) / s, (float)(rng.NextDouble() * 2 * Math.PI), 1f / f);
+            }
+        float gain = 2.5f + 3f * (float)rng.NextDouble();
+        canvas.FillBackground((x, y) =>
+        {
+            Span<float> v = stackalloc float[3];
+            for (int c = 0; c < 3; c++)
+            {
+                float sum = 0;
+                for (int i = 0; i < waves; i++) sum += w[c, i].Amp * MathF.Sin(w[c, i].Kx * x + w[c, i].Ky * y + w[c, i].Phase);
+                v[c] = 1f / (1f + MathF.Exp(-gain * sum));
+            }
+            return new SceneColour(v[0], v[1], v[2]);
         });
     }
 
