@@ -18,6 +18,8 @@ app.Configure(config =>
         data.AddCommand<DataPreviewCommand>("preview").WithDescription("Write a grid PNG of a dataset's first renders (gym).")
             .WithExample("data", "preview", "gym", "--debiased", "--n", "64", "--out", "gym.png");
     });
+    config.AddCommand<VisualizeCommand>("visualize").WithDescription("Feature visualisation of a checkpoint: classes or any objective, as a PNG sheet.")
+        .WithExample("visualize", "--model", "runs/cnn", "--class", "Sneaker", "--out", "sneaker.png");
     config.AddCommand<DumbbellCommand>("dumbbell").WithDescription("Inceptionism's dumbbell-with-arm, reproduced: biased vs debiased gym models, visualised and measured.")
         .WithExample("dumbbell", "--seed", "0", "--out", "runs/dumbbell");
     config.AddCommand<BenchCommand>("bench").WithDescription("Measure matmul GFLOP/s and the train/FGSM step throughput as a fraction of it.");
