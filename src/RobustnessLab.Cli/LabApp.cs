@@ -18,6 +18,22 @@ public static class LabApp
                 .WithExample("train", "--dataset", "fashion-mnist", "--model", "cnn", "--out", "runs/cnn");
             config.AddCommand<EvalCommand>("eval").WithDescription("Clean accuracy of a checkpoint, overall and per class.")
                 .WithExample("eval", "--model", "runs/cnn");
+            config.AddCommand<AttackCommand>("attack").WithDescription("The panda figure: clean image + eps * sign(gradient) = adversarial, as PNG panels and JSON.")
+                .WithExample("attack", "--model", "runs/cnn", "--attack", "fgsm", "--eps", "0.1", "--examples", "most-confident", "--out", "figures/fgsm");
+            config.AddCommand<RobustnessCommand>("robustness").WithDescription("Attack a checkpoint at several budgets: robust accuracy, success rates, worst case, sanity flags.")
+                .WithExample("robustness", "--model", "runs/cnn", "--attacks", "fgsm,pgd,apgd-ce,apgd-t,square", "--eps", "0,0.05,0.1", "--n", "1000", "--out", "robustness.json");
+            config.AddCommand<FoolCommand>("fool").WithDescription("Fooling images (Nguyen et al. 2015): unrecognisable images classified with >99% confidence.")
+                .WithExample("fool", "--model", "runs/cnn", "--method", "direct", "--out", "runs/fool-direct");
+            config.AddBranch("data", data =>
+            {
+                data.SetDescription("Look at datasets.");
+                data.AddCommand<DataPreviewCommand>("preview").WithDescription("Write a grid PNG of a dataset's first renders (gym).")
+                    .WithExample("data", "preview", "gym", "--debiased", "--n", "64", "--out", "gym.png");
+            });
+            config.AddCommand<VisualizeCommand>("visualize").WithDescription("Feature visualisation of a checkpoint: classes or any objective, as a PNG sheet.")
+                .WithExample("visualize", "--model", "runs/cnn", "--class", "Sneaker", "--out", "sneaker.png");
+            config.AddCommand<DumbbellCommand>("dumbbell").WithDescription("Inceptionism's dumbbell-with-arm, reproduced: biased vs debiased gym models, visualised and measured.")
+                .WithExample("dumbbell", "--seed", "0", "--out", "runs/dumbbell");
             config.AddCommand<RunExperimentCommand>("run").WithDescription("Run an experiment config: models, stages, results.json and the HTML gallery.")
                 .WithExample("run", "experiments/quickstart.yaml")
                 .WithExample("run", "experiments/robustness-curves.yaml", "--set", "models.standard.epochs=2", "--shard", "0/4");

@@ -9,9 +9,13 @@ public static class DatasetRegistry
     private static readonly Dictionary<string, Func<DataOptions, Device, DataSplits>> Loaders = new(StringComparer.OrdinalIgnoreCase)
     {
         [FashionMnist.Name] = (o, d) => FashionMnist.Load(o, d),
+        [Gym.GymScenes.Name] = (o, d) => Gym.GymScenes.Load(o, d),
     };
 
     public static IReadOnlyCollection<string> Names => Loaders.Keys;
+
+    /// <summary>The dataset to use when none is named: Fashion-MNIST when installed, else the embedded gym scenes.</summary>
+    public static string DefaultName(string? dataDir = null) => FashionMnist.IsAvailable(dataDir) ? FashionMnist.Name : Gym.GymScenes.Name;
 
     public static DataSplits Load(string name, DataOptions options, Device device)
     {

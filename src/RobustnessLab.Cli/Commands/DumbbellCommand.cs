@@ -1,0 +1,75 @@
+using System.ComponentModel;
+using RobustnessLab.Cli.Infrastructure;
+using RobustnessLab.Experiments.Dumbbell;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace RobustnessLab.Cli.Commands;
+
+/// <summary>`lab dumbbell`: the Inceptionism dumbbell experiment, biased vs debiased, sheets and dumbbell.json.</summary>
+public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
+{
+    public sealed class Settings : LabSettings
+    {
+        [CommandOption("-o|--out <DIR>")] [Description("folder for the sheets, dumbbell.json and the checkpoints (required)")]
+        public string? Out { get; set; }
+
+        [CommandOption("--seed <N>")] [DefaultValue(0)] public int Seed { get; set; }
+
+        [CommandOption("--scale <NAME>")] [Description("quick (quickstart, 32 px) or default (48 px)")] [DefaultValue("default")]
+        public string Scale { get; set; } = "default";
+
+        [CommandOption("--size <PX>")] [Description("render size (overrides the scale's)")] public int? Size { get; set; }
+        [CommandOption("--train <N>")] [Description("training renders per model")] public int? Train { get; set; }
+        [CommandOption("--test <N>")] [Description("test renders per model")] public int? Test { get; set; }
+        [CommandOption("--epochs <N>")] public int? Epochs { get; set; }
+        [CommandOption("--steps <N>")] [Description("optimisation steps per visualisation")] public int? Steps { get; set; }
+        [CommandOption("--vis-seeds <N>")] [Description("visualisation seeds per class")] public int? VisSeeds { get; set; }
+        [CommandOption("--probes <N>")] [Description("fresh renders per counterfactual probe")] public int? Probes { get; set; }
+        [CommandOption("--p-dumbbell-arm <P>")] [Description("biased: probability a dumbbell is held")] public double? PDumbbellArm { get; set; }
+        [CommandOption("--p-arm <P>")] [Description("debiased: rate every class is held at")] public double? PArm { get; set; }
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out DIR is required") : ValidationResult.Success();
+    }
+
+    protected override int Run(Settings s, CancellationToken cancel)
+    {
+        var o = DumbbellOptions.ForScale(s.Scale);
+        o = o with
+        {
+            Seed = s.Seed,
+            OutputDir = Path.GetFullPath(s.Out!),
+            Size = s.Size ?? o.Size,
+            Train = s.Train ?? o.Train,
+            Test = s.Test ?? o.Test,
+            Epochs = s.Epochs ?? o.Epochs,
+            VisSteps = s.Steps ?? o.VisSteps,
+            VisSeeds = s.VisSeeds ?? o.VisSeeds,
+            ProbeCount = s.Probes ?? o.ProbeCount,
+            PDumbbellArm = s.PDumbbellArm ?? o.PDumbbellArm,
+            PArm = s.PArm ?? o.PArm,
+        };
+        o.Validate();
+        var ctx = CreateContext(s, s.Seed);
+        var report = ConsoleProgress.Run(s, "dumbbell", bar => DumbbellExperiment.Run(o, ctx,
+            bar.For<DumbbellProgress>((b, p) => b.Set(p.Stage - 1 + p.Fraction, p.Stages, p.Status)), cancel));
+
+        var table = new Table().Border(TableBorder.Simple).AddColumns("", "biased", "debiased");
+        void Row(string name, Func<DumbbellModelReport, string> f) => table.AddRow(name, f(report.Biased), f(report.Debiased));
+        Row("clean accuracy", r => $"{r.CleanAccuracy:F3}");
+        Row("arm score, detector (mean ± sd)", r => $"{r.ArmScoreDetector.Mean:F3} ± {r.ArmScoreDetector.Sd:F3}");
+        Row("arm score, skin attribution share", r => $"{r.ArmScoreSkin.Mean:F3} ± {r.ArmScoreSkin.Sd:F3}");
+        Row("P(dumbbell) of its dumbbell vis", r => $"{r.VisualizationPDumbbell.Mean:F3}");
+        Row("P(dumbbell | arm alone)", r => $"{r.PDumbbellArmOnly:F3}");
+        Row("accuracy, dumbbell without arm", r => $"{r.AccuracyDumbbellNoArm:F3}");
+        Row("accuracy, dumbbell with arm", r => $"{r.AccuracyDumbbellWithArm:F3}");
+        Row("other held object -> 'dumbbell'", r => $"{r.OtherHeldPredictedDumbbell:F3}");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"arm detector accuracy {report.ArmDetectorAccuracy:F3}; chance {report.Chance:F3}; {report.Seconds:F0} s");
+        foreach (var t in report.Targets)
+            AnsiConsole.MarkupLine($"{(t.Met ? "[green]met[/]   " : "[red]missed[/]")} {Markup.Escape(t.Name)}: {t.Value:F3} (target {Markup.Escape(t.Bound)})");
+        foreach (var (k, v) in report.Files) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(k)}:[/] {Markup.Escape(v)}");
+        return CliHost.Ok;
+    }
+}

@@ -1,0 +1,112 @@
+using System.ComponentModel;
+using System.Globalization;
+using RobustnessLab.Attacks;
+using RobustnessLab.Cli.Infrastructure;
+using RobustnessLab.Core;
+using RobustnessLab.Data;
+using RobustnessLab.Evaluation;
+using RobustnessLab.Models;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace RobustnessLab.Cli.Commands;
+
+public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
+{
+    public sealed class Settings : AttackSettings
+    {
+        [CommandOption("--attacks <LIST>")] [Description("comma-separated attacks: fgsm, bim, pgd, pgd-l2, mi-fgsm, apgd-ce, apgd-t, square, deepfool, deepfool-linf, cw, ensemble")]
+        [DefaultValue("fgsm,pgd")]
+        public string Attacks { get; set; } = "fgsm,pgd";
+
+        [CommandOption("--eps <LIST>")] [Description("linf budgets, pixel units in [0,1] (8/255 = 0.0314)")] [DefaultValue("0,0.05,0.1")]
+        public string Eps { get; set; } = "0,0.05,0.1";
+
+        [CommandOption("--l2-eps <LIST>")] [Description("budgets of the L2 attacks (pgd-l2, deepfool, cw)")] [DefaultValue("0,0.5,1,2")]
+        public string L2Eps { get; set; } = "0,0.5,1,2";
+
+        [CommandOption("-n|--samples <N>")] [Description("first N test images (0: all); --n works too")] [DefaultValue(1000)]
+        public int Samples { get; set; } = 1000;
+
+        [CommandOption("--batch-size <N>")] [DefaultValue(250)] public int BatchSize { get; set; } = 250;
+
+        [CommandOption("--min-eps <ATTACK>")] [Description("also search each sample's minimal epsilon for this attack (bisection)")]
+        public string? MinEps { get; set; }
+
+        [CommandOption("--min-eps-max <EPS>")] [Description("upper end of the minimal-epsilon search")] [DefaultValue(0.5)]
+        public double MinEpsMax { get; set; } = 0.5;
+
+        [CommandOption("-o|--out <FILE>")] [Description("write the report as JSON")]
+        public string? Out { get; set; }
+
+        public override ValidationResult Validate()
+        {
+            var b = base.Validate();
+            if (!b.Successful) return b;
+            if (Samples < 0) return ValidationResult.Error($"--n must be >= 0, got {Samples}");
+            if (BatchSize <= 0) return ValidationResult.Error($"--batch-size must be positive, got {BatchSize}");
+            return ValidationResult.Success();
+        }
+    }
+
+    protected override int Run(Settings s, CancellationToken cancel)
+    {
+        var names = s.Attacks.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (names.Length == 0) throw new UsageException("--attacks needs at least one attack; valid: " + string.Join(", ", AttackRegistry.Names));
+        foreach (var name in names)
+            if (!AttackRegistry.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
+                throw new UsageException($"unknown attack '{name}'; valid: {string.Join(", ", AttackRegistry.Names)}");
+        var args = s.AttackArguments(names);
+        var (rule, target) = s.TargetRule();
+        var options = new RobustnessOptions
+        {
+            Attacks = names.Select(n => new AttackSpec(n, args.GetValueOrDefault(n))).ToList(),
+            Epsilons = LabSettings.ParseNumberList(s.Eps, "--eps"),
+            L2Epsilons = LabSettings.ParseNumberList(s.L2Eps, "--l2-eps"),
+            Samples = s.Samples,
+            BatchSize = s.BatchSize,
+            Seed = s.Seed,
+            Target = rule,
+            TargetClass = target,
+            MinimalEpsilonAttack = s.MinEps is null ? null : new AttackSpec(s.MinEps, args.GetValueOrDefault(s.MinEps)),
+            MinimalEpsilonMax = s.MinEpsMax,
+        };
+        try { options.Validate(); }
+        catch (LabException e) { throw new UsageException(e.Message); }
+        if (s.Out is not null) AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.Out))!);
+
+        var ctx = CreateContext(s, s.Seed);
+        var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);
+        using var _ = model;
+        var datasetName = s.Dataset ?? info.Dataset ?? FashionMnist.Name;
+        using var data = DatasetRegistry.Load(datasetName, new DataOptions(s.DataDir, Seed: info.Seed), ctx.Device);
+        AnsiConsole.MarkupLine($"[grey]robustness[/] of {Markup.Escape(s.Model!)} ({Markup.Escape(info.Architecture)}) on {Markup.Escape(datasetName)} test, " +
+                               $"{(s.Samples == 0 ? data.Test.Count : Math.Min(s.Samples, data.Test.Count)):N0} images, {Markup.Escape(options.Criterion.Describe())}, {ctx.Threads} threads");
+        var report = ConsoleProgress.Run(s, "robustness", bar => RobustnessEvaluation.Run(model, data.Test, options,
+            bar.For<RobustnessProgress>((b, p) => b.Set(p.Done, p.Total, p.Stage)), cancel, s.Model));
+
+        var table = new Table().Border(TableBorder.Simple).AddColumns("attack", "norm", "eps", "robust acc", "success (correct)", "success (all)",
+            "adv conf", "max linf", "mean l2", "seconds", "grads/queries");
+        foreach (var r in report.Attacks)
+            table.AddRow(r.Attack, r.Norm, F(r.Eps), F(r.RobustAccuracy), F(r.SuccessRateCorrect), F(r.SuccessRateAll), F(r.MeanAdvConfidence),
+                F(r.MaxLinf), F(r.MeanL2), $"{r.Seconds:F1}", r.GradientEvals is { } g ? $"{g:F1} grads" : r.Queries is { } q ? $"{q:F1} queries" : "");
+        AnsiConsole.Write(table);
+        foreach (var w in report.WorstCase)
+            AnsiConsole.MarkupLine($"worst case {w.Norm} eps {F(w.Eps)}: robust accuracy [bold]{w.RobustAccuracy:F4}[/] over {Markup.Escape(string.Join(", ", w.Attacks))}" +
+                                   (w.Flips.Count > 0 ? $"; top flips: {Markup.Escape(string.Join(", ", w.Flips.Take(3).Select(f => $"{f.From} -> {f.To} ({f.Count})")))}" : ""));
+        if (report.MinimalEpsilon is { } m)
+            AnsiConsole.MarkupLine($"minimal {m.Norm} eps ({Markup.Escape(m.Attack)}, {Markup.Escape(m.Method)}): median {(m.Median is { } med ? F(med) : $"> {F(m.MaxEps)}")}, " +
+                                   $"found for {m.Found}/{m.Samples} initially-correct samples");
+        AnsiConsole.MarkupLine($"clean accuracy [bold]{report.CleanAccuracy:F4}[/] on {report.Samples:N0} images; {report.Seconds:F1} s");
+        if (report.Flags.Count == 0) AnsiConsole.MarkupLine("[green]no sanity flags[/]");
+        foreach (var f in report.Flags) AnsiConsole.MarkupLine($"[yellow]flag:[/] {Markup.Escape(f)}");
+        if (s.Out is not null)
+        {
+            Json.WriteFile(s.Out, report);
+            AnsiConsole.MarkupLine($"report: {Markup.Escape(Path.GetFullPath(s.Out))}");
+        }
+        return CliHost.Ok;
+    }
+
+    private static string F(double v) => double.IsNaN(v) ? "-" : v.ToString("0.####", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,431 @@
+using RobustnessLab.Core;
+
+namespace RobustnessLab.Data.Gym;
+
+/// <summary>
+/// Draws one gym scene procedurally: a textured floor, a little clutter, one gym object in a random pose, scale and
+/// colour, and optionally a skin-toned forearm and fist gripping it (the arm comes in from outside the frame).
+/// Every random choice comes from the request's seed, and the arm's choices are drawn whether or not it is painted.
+/// </summary>
+public static class GymRenderer
+{
+    public const int MinimumSize = 16;
+
+    public static GymRender Render(GymSceneRequest request)
+    {
+        int s = request.Size;
+        if (s < MinimumSize) throw new LabException($"gym image size must be at least {MinimumSize} pixels, got {s}");
+        if (request.ClassIndex < -1 || request.ClassIndex >= GymScenes.ClassNames.Count)
+            throw new LabException($"gym class index {request.ClassIndex} is outside -1..{GymScenes.ClassNames.Count - 1}");
+        var rng = new Random((int)(LabContext.DeriveSeed(request.Seed, 0x6A11) & 0x7fffffff));
+        var canvas = new SceneCanvas(s);
+        PaintBackground(canvas, rng);
+        if (request.NoiseBackground) PaintNoise(canvas, new Random(rng.Next()));
+        int clutter = rng.Next(0, 4);
+        for (int i = 0; i < clutter; i++) PaintClutter(canvas, rng);
+
+        // Object pose and grip: drawn for every scene so that the arm's random numbers do not depend on the class.
+        float unit = s * (0.2f + 0.08f * (float)rng.NextDouble());
+        float cx = s * (0.5f + 0.24f * ((float)rng.NextDouble() - 0.5f));
+        float cy = s * (0.5f + 0.24f * ((float)rng.NextDouble() - 0.5f));
+        float angle = (float)(rng.NextDouble() * 2 * Math.PI);
+        var colour = ObjectColour(rng);
+        var objectRng = new Random(rng.Next());
+        var armRng = new Random(rng.Next());
+        var noiseRng = new Random(rng.Next());
+
+        Grip grip;
+        if (request.ClassIndex >= 0)
+            grip = PaintObject(canvas, request.ClassIndex, new Frame(cx, cy, angle, unit), colour, objectRng);
+        else
+        {
+            // An arm alone: the fist closes on nothing, somewhere near the middle.
+            float h = (float)(objectRng.NextDouble() * 2 * Math.PI);
+            grip = new Grip(cx, cy, MathF.Cos(h), MathF.Sin(h));
+        }
+        if (request.Arm) PaintArm(canvas, grip, armRng, s);
+        canvas.AddNoise(noiseRng, 0.015f);
+        return new GymRender(s, request.ClassIndex, request.Arm, canvas.ToChw(), canvas.Mask(SceneCanvas.Object), canvas.Mask(SceneCanvas.Arm));
+    }
+
+    /// <summary>Where a hand holds an object: the point and the direction of the bar the fist closes around.</summary>
+    private readonly record struct Grip(float X, float Y, float Hx, float Hy);
+
+    /// <summary>An object's local frame: origin, rotation and unit length in pixels.</summary>
+    private readonly record struct Frame(float Cx, float Cy, float Angle, float Unit)
+    {
+        private float Cos => MathF.Cos(Angle);
+        private float Sin => MathF.Sin(Angle);
+
+        public (float X, float Y) ToLocal(float px, float py)
+        {
+            float dx = px - Cx, dy = py - Cy;
+            return ((dx * Cos + dy * Sin) / Unit, (-dx * Sin + dy * Cos) / Unit);
+        }
+
+        public (float X, float Y) ToWorld(float lx, float ly) => (Cx + (lx * Cos - ly * Sin) * Unit, Cy + (lx * Sin + ly * Cos) * Unit);
+
+        /// <summary>Pixel bounds of a local box.</summary>
+        public (float, float, float, float) Bounds(float x0, float y0, float x1, float y1)
+        {
+            var pts = new[] { ToWorld(x0, y0), ToWorld(x1, y0), ToWorld(x0, y1), ToWorld(x1, y1) };
+            return (pts.Min(p => p.X), pts.Min(p => p.Y), pts.Max(p => p.X), pts.Max(p => p.Y));
+        }
+
+        public Grip GripAt(float lx, float ly, float hx, float hy)
+        {
+            var (x, y) = ToWorld(lx, ly);
+            return new Grip(x, y, hx * Cos - hy * Sin, hx * Sin + hy * Cos);
+        }
+
+        /// <summary>Paints a shape given by a local signed distance (in units) and a local colour function.</summary>
+        public void Paint(SceneCanvas canvas, Func<float, float, float> sdf, Func<float, float, SceneColour> colour, (float, float, float, float) localBox, float opacity = 1f)
+        {
+            var self = this;
+            canvas.Paint(
+                (px, py) => { var (lx, ly) = self.ToLocal(px, py); return sdf(lx, ly) * self.Unit; },
+                (px, py) => { var (lx, ly) = self.ToLocal(px, py); return colour(lx, ly); },
+                SceneCanvas.Object, Bounds(localBox.Item1, localBox.Item2, localBox.Item3, localBox.Item4), opacity);
+        }
+    }
+
+    // ---------------------------------------------------------------- colours
+
+    /// <summary>Object colours: black, greys, chrome and saturated hues outside the skin range.</summary>
+    private static SceneColour ObjectColour(Random rng)
+    {
+        switch (rng.Next(8))
+        {
+            case 0: return SceneColour.Grey(0.10f + 0.08f * (float)rng.NextDouble());
+            case 1: return SceneColour.Grey(0.30f + 0.15f * (float)rng.NextDouble());
+            case 2: return SceneColour.Grey(0.68f + 0.15f * (float)rng.NextDouble());
+            default:
+                float[] hues = [355f, 215f, 125f, 280f, 55f, 185f, 330f, 240f];
+                float h = hues[rng.Next(hues.Length)] + 6f * ((float)rng.NextDouble() - 0.5f);
+                return SceneColour.FromHsv(h, 0.65f + 0.25f * (float)rng.NextDouble(), 0.55f + 0.35f * (float)rng.NextDouble());
+        }
+    }
+
+    /// <summary>Background and clutter colours: greys and cool hues (never skin-like).</summary>
+    private static SceneColour CoolColour(Random rng, float sMax = 0.45f)
+    {
+        if (rng.Next(3) == 0) return SceneColour.Grey(0.15f + 0.6f * (float)rng.NextDouble());
+        float[] hues = [210f, 225f, 140f, 170f, 265f, 290f, 100f, 345f];
+        float h = hues[rng.Next(hues.Length)] + 10f * ((float)rng.NextDouble() - 0.5f);
+        return SceneColour.FromHsv(h, 0.15f + (sMax - 0.15f) * (float)rng.NextDouble(), 0.25f + 0.55f * (float)rng.NextDouble());
+    }
+
+    /// <summary>Cylinder shading across a bar: t in [-1,1] from one edge to the other; light from the t = -1 side.</summary>
+    private static SceneColour Cylinder(SceneColour c, float t, float shine)
+    {
+        t = Math.Clamp(t, -1f, 1f);
+        float lambert = 0.55f + 0.45f * MathF.Sqrt(1f - t * t) - 0.15f * t;
+        float spec = shine * MathF.Exp(-MathF.Pow((t + 0.45f) / 0.22f, 2));
+        return c.Scale(lambert).Mix(SceneColour.Grey(1f), Math.Clamp(spec, 0f, 1f));
+    }
+
+    /// <summary>Sphere shading at offset (x, y) / radius from the centre.</summary>
+    private static SceneColour Sphere(SceneColour c, float x, float y, float shine)
+    {
+        float d2 = x * x + y * y;
+        float z = MathF.Sqrt(MathF.Max(0f, 1f - d2));
+        float lambert = MathF.Max(0f, -0.45f * x - 0.5f * y + 0.74f * z);
+        float spec = shine * MathF.Pow(lambert, 18f);
+        return c.Scale(0.3f + 0.8f * lambert).Mix(SceneColour.Grey(1f), Math.Clamp(spec, 0f, 1f));
+    }
+
+    // ---------------------------------------------------------------- background and clutter
+
+    private static void PaintBackground(SceneCanvas canvas, Random rng)
+    {
+        int s = canvas.Size;
+        var a = CoolColour(rng);
+        var b = CoolColour(rng);
+        float angle = (float)(rng.NextDouble() * Math.PI);
+        float ca = MathF.Cos(angle), sa = MathF.Sin(angle);
+        float period = s * (0.12f + 0.18f * (float)rng.NextDouble());
+        float phase = (float)rng.NextDouble() * period;
+        int kind = rng.Next(5);
+        var shade = Enumerable.Range(0, 64).Select(_ => 0.85f + 0.3f * (float)rng.NextDouble()).ToArray();
+        float horizon = s * (0.3f + 0.3f * (float)rng.NextDouble());
+        var speckle = Enumerable.Range(0, 97).Select(_ => (float)rng.NextDouble()).ToArray();
+        canvas.FillBackground((x, y) =>
+        {
+            float u = x * ca + y * sa + phase, v = -x * sa + y * ca + phase;
+            switch (kind)
+            {
+                case 0: // rubber floor with speckles
+                {
+                    int h = (int)((uint)((int)x * 73856093 ^ (int)y * 19349663) % 97u);
+                    return speckle[h] > 0.85f ? a.Mix(SceneColour.Grey(0.85f), 0.5f) : a.Scale(0.9f + 0.1f * speckle[h]);
+                }
+                case 1: // planks with grain
+                {
+                    int plank = (int)MathF.Floor(u / period);
+                    var c = a.Scale(shade[((plank % 64) + 64) % 64]);
+                    float grain = 0.04f * MathF.Sin(v * 0.9f + plank * 1.7f);
+                    float seam = MathF.Abs(u - MathF.Round(u / period) * period) < 0.6f ? 0.6f : 1f;
+                    return c.Scale((1f + grain) * seam);
+                }
+                case 2: // tiles with grout
+                {
+                    int iu = (int)MathF.Floor(u / period), iv = (int)MathF.Floor(v / period);
+                    var c = ((iu + iv) & 1) == 0 ? a : b;
+                    float du = u - MathF.Round(u / period) * period, dv = v - MathF.Round(v / period) * period;
+                    return MathF.Min(MathF.Abs(du), MathF.Abs(dv)) < 0.7f ? SceneColour.Grey(0.55f) : c;
+                }
+                case 3: // exercise mat: smooth gradient
+                    return a.Mix(b, Math.Clamp(u / (s * 1.4f), 0f, 1f));
+                default: // wall above, floor below
+                    return y < horizon ? a.Mix(SceneColour.Grey(0.85f), 0.4f).Scale(0.95f + 0.05f * MathF.Sin(x * 0.3f)) : b.Scale(0.8f);
+            }
+        });
+    }
+
+    /// <summary>Saturated 1/f colour noise: a sum of random plane waves with amplitude 1/frequency, per channel.</summary>
+    private static void PaintNoise(SceneCanvas canvas, Random rng)
+    {
+        int s = canvas.Size;
+        const int waves = 24;
+        var w = new (float Kx, float Ky, float Phase, float Amp)[3, waves];
+        for (int c = 0; c < 3; c++)
+            for (int i = 0; i < waves; i++)
+            {
+                float f = 1f + (float)rng.NextDouble() * (s / 3f), a = (float)(rng.NextDouble() * 2 * Math.PI);
+                w[c, i] = (2 * MathF.PI * f * MathF.Cos(a) / s, 2 * MathF.PI * f * MathF.Sin(a) / s, (float)(rng.NextDouble() * 2 * Math.PI), 1f / f);
+            }
+        float gain = 2.5f + 3f * (float)rng.NextDouble();
+        canvas.FillBackground((x, y) =>
+        {
+            Span<float> v = stackalloc float[3];
+            for (int c = 0; c < 3; c++)
+            {
+                float sum = 0;
+                for (int i = 0; i < waves; i++) sum += w[c, i].Amp * MathF.Sin(w[c, i].Kx * x + w[c, i].Ky * y + w[c, i].Phase);
+                v[c] = 1f / (1f + MathF.Exp(-gain * sum));
+            }
+            return new SceneColour(v[0], v[1], v[2]);
+        });
+    }
+
+    private static void PaintClutter(SceneCanvas canvas, Random rng)
+    {
+        int s = canvas.Size;
+        float x = s * (float)rng.NextDouble(), y = s * (float)rng.NextDouble();
+        var c = CoolColour(rng, 0.8f);
+        switch (rng.Next(3))
+        {
+            case 0: // a small disc (a ball, a cone seen from above)
+            {
+                float r = s * (0.03f + 0.04f * (float)rng.NextDouble());
+                canvas.Paint((px, py) => Sdf.Circle(px, py, x, y, r), (px, py) => Sphere(c, (px - x) / r, (py - y) / r, 0.3f),
+                    SceneCanvas.Clutter, (x - r, y - r, x + r, y + r));
+                break;
+            }
+            case 1: // a short stick (a band, a skipping-rope handle)
+            {
+                float len = s * (0.08f + 0.12f * (float)rng.NextDouble()), a = (float)(rng.NextDouble() * Math.PI);
+                float x2 = x + len * MathF.Cos(a), y2 = y + len * MathF.Sin(a), r = s * 0.015f + 0.4f;
+                canvas.Paint((px, py) => Sdf.Capsule(px, py, x, y, x2, y2, r), (_, _) => c, SceneCanvas.Clutter,
+                    (MathF.Min(x, x2) - r, MathF.Min(y, y2) - r, MathF.Max(x, x2) + r, MathF.Max(y, y2) + r));
+                break;
+            }
+            default: // a towel: a striped rounded rectangle
+            {
+                float hx = s * (0.05f + 0.08f * (float)rng.NextDouble()), hy = s * (0.04f + 0.06f * (float)rng.NextDouble());
+                float a = (float)(rng.NextDouble() * Math.PI), ca = MathF.Cos(a), sa = MathF.Sin(a);
+                var stripe = CoolColour(rng, 0.8f);
+                float ext = hx + hy;
+                canvas.Paint((px, py) =>
+                {
+                    float dx = px - x, dy = py - y;
+                    return Sdf.RoundBox(dx * ca + dy * sa, -dx * sa + dy * ca, hx, hy, 1.5f);
+                }, (px, py) =>
+                {
+                    float lx = (px - x) * ca + (py - y) * sa;
+                    return MathF.Abs(lx) > hx * 0.7f ? stripe : c;
+                }, SceneCanvas.Clutter, (x - ext, y - ext, x + ext, y + ext));
+                break;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- objects
+
+    private static Grip PaintObject(SceneCanvas canvas, int cls, Frame f, SceneColour colour, Random rng)
+    {
+        var metal = SceneColour.Grey(0.55f + 0.25f * (float)rng.NextDouble());
+        switch (GymScenes.ClassNames[cls])
+        {
+            case "dumbbell":
+            {
+                float handle = 0.5f + 0.15f * (float)rng.NextDouble();
+                float barR = 0.07f + 0.02f * (float)rng.NextDouble();
+                f.Paint(canvas, (x, y) => Sdf.Capsule(x, y, -handle - 0.1f, 0, handle + 0.1f, 0, barR), (_, y) => Cylinder(metal, y / barR, 0.5f),
+                    (-handle - 0.2f, -barR, handle + 0.2f, barR));
+                if (rng.Next(2) == 0)
+                {
+                    // Fixed heads (hexagonal or round, seen from the side): one thick block per end.
+                    float hw = 0.16f + 0.08f * (float)rng.NextDouble(), hh = 0.3f + 0.12f * (float)rng.NextDouble();
+                    float corner = rng.Next(2) == 0 ? 0.04f : hw * 0.9f;
+                    foreach (var side in new[] { -1f, 1f })
+                    {
+                        float c = side * (handle + hw);
+                        f.Paint(canvas, (x, y) => Sdf.RoundBox(x - c, y, hw, hh, corner), (_, y) => Cylinder(colour, y / hh, 0.35f),
+                            (c - hw, -hh, c + hw, hh));
+                    }
+                }
+                else
+                {
+                    // Plate-loaded: a big and a small plate per side, then a collar.
+                    float pw = 0.055f + 0.02f * (float)rng.NextDouble(), big = 0.36f + 0.1f * (float)rng.NextDouble();
+                    foreach (var side in new[] { -1f, 1f })
+                        for (int k = 0; k < 3; k++)
+                        {
+                            float c = side * (handle + pw + k * 2.1f * pw), hh = k == 0 ? big : k == 1 ? big * 0.8f : barR * 1.6f;
+                            var col = k == 2 ? metal : colour;
+                            f.Paint(canvas, (x, y) => Sdf.RoundBox(x - c, y, pw, hh, 0.02f), (_, y) => Cylinder(col, y / hh, 0.3f), (c - pw, -hh, c + pw, hh));
+                        }
+                }
+                return f.GripAt(0, 0, 1, 0);
+            }
+            case "barbell":
+            {
+                float len = 1.75f, barR = 0.045f;
+                f.Paint(canvas, (x, y) => Sdf.Capsule(x, y, -len, 0, len, 0, barR), (_, y) => Cylinder(metal, y / barR, 0.5f), (-len - barR, -barR, len + barR, barR));
+                foreach (var side in new[] { -1f, 1f })
+                {
+                    float sleeve0 = 1.05f;
+                    f.Paint(canvas, (x, y) => Sdf.Capsule(x, y, side * sleeve0, 0, side * len, 0, barR * 1.7f), (_, y) => Cylinder(metal, y / (barR * 1.7f), 0.5f),
+                        (-len, -0.1f, len, 0.1f));
+                    int plates = 1 + rng.Next(3);
+                    float pw = 0.06f;
+                    for (int k = 0; k < plates; k++)
+                    {
+                        float c = side * (sleeve0 + 0.1f + pw + k * 2.2f * pw), hh = 0.62f - 0.1f * k;
+                        f.Paint(canvas, (x, y) => Sdf.RoundBox(x - c, y, pw, hh, 0.02f), (_, y) => Cylinder(colour, y / hh, 0.3f), (c - pw, -hh, c + pw, hh));
+                    }
+                }
+                float gx = (rng.Next(2) == 0 ? -1 : 1) * (0.4f + 0.2f * (float)rng.NextDouble());
+                return f.GripAt(gx, 0, 1, 0);
+            }
+            case "kettlebell":
+            {
+                float bodyR = 0.55f, ringR = 0.36f, ringT = 0.08f, ringY = -0.42f;
+                f.Paint(canvas, (x, y) => MathF.Max(MathF.Abs(Sdf.Circle(x, y, 0, ringY, ringR)) - ringT, y - ringY - 0.12f),
+                    (x, y) => Cylinder(colour, (Sdf.Length(x, y - ringY) - ringR) / ringT, 0.3f), (-ringR - ringT, ringY - ringR - ringT, ringR + ringT, ringY + 0.15f));
+                f.Paint(canvas, (x, y) => MathF.Max(Sdf.Circle(x, y, 0, 0.15f, bodyR), y - 0.6f),
+                    (x, y) => Sphere(colour, x / bodyR, (y - 0.15f) / bodyR, 0.5f), (-bodyR, -0.4f, bodyR, 0.7f));
+                return f.GripAt(0, ringY - ringR, 1, 0);
+            }
+            case "weight plate":
+            {
+                float r = 0.75f, squash = 0.55f + 0.45f * (float)rng.NextDouble();
+                var hub = colour.Scale(0.7f);
+                f.Paint(canvas, (x, y) => Sdf.Ellipse(x, y, r, r * squash), (x, y) =>
+                {
+                    float q = Sdf.Length(x / r, y / (r * squash));
+                    if (q < 0.13f) return SceneColour.Grey(0.08f); // the centre hole
+                    if (q < 0.24f) return metal;
+                    if (q < 0.62f) return hub.Scale(0.9f + 0.2f * MathF.Abs(x / r));
+                    float rim = (q - 0.62f) / 0.38f;
+                    return colour.Scale(0.8f + 0.35f * MathF.Sin(rim * MathF.PI) - 0.15f * y / r);
+                }, (-r, -r, r, r));
+                return f.GripAt(r * 0.92f, 0, 0, 1);
+            }
+            case "medicine ball":
+            {
+                float r = 0.6f;
+                var seam = colour.Scale(0.45f);
+                float bend = 0.9f + 0.4f * (float)rng.NextDouble();
+                f.Paint(canvas, (x, y) => Sdf.Circle(x, y, 0, 0, r), (x, y) =>
+                {
+                    bool onSeam = MathF.Abs(Sdf.Circle(x, y, bend, 0, bend - 0.05f)) < 0.035f || MathF.Abs(Sdf.Circle(x, y, -bend, 0, bend - 0.05f)) < 0.035f;
+                    return onSeam ? seam : Sphere(colour, x / r, y / r, 0.35f);
+                }, (-r, -r, r, r));
+                return f.GripAt(0.3f, 0, 0, 1);
+            }
+            case "water bottle":
+            {
+                float hw = 0.22f + 0.06f * (float)rng.NextDouble(), hh = 0.55f;
+                var cap = ObjectColour(rng);
+                var label = ObjectColour(rng);
+                f.Paint(canvas, (x, y) => Sdf.RoundBox(x, y - 0.1f, hw, hh, 0.1f), (x, y) =>
+                {
+                    if (MathF.Abs(y - 0.15f) < 0.14f) return label;
+                    return Cylinder(colour, x / hw, 0.8f);
+                }, (-hw, -hh + 0.1f, hw, hh + 0.1f), 0.95f);
+                f.Paint(canvas, (x, y) => Sdf.RoundBox(x, y + 0.52f, hw * 0.55f, 0.08f, 0.03f), (x, _) => Cylinder(colour, x / (hw * 0.55f), 0.6f), (-hw, -0.62f, hw, -0.42f));
+                f.Paint(canvas, (x, y) => Sdf.RoundBox(x, y + 0.66f, hw * 0.6f, 0.07f, 0.02f), (x, _) => Cylinder(cap, x / (hw * 0.6f), 0.3f), (-hw, -0.75f, hw, -0.57f));
+                return f.GripAt(0, 0.1f, 0, 1);
+            }
+            default:
+                throw new InvalidOperationException($"no drawing for class '{GymScenes.ClassNames[cls]}'");
+        }
+    }
+
+    // ---------------------------------------------------------------- the arm
+
+    /// <summary>
+    /// A forearm entering from outside the frame and a fist closed around the grip: tone, thickness and angle vary.
+    /// </summary>
+    private static void PaintArm(SceneCanvas canvas, Grip grip, Random rng, int s)
+    {
+        var tone = SkinTone.Sample(rng);
+        float t = s * (0.045f + 0.025f * (float)rng.NextDouble());
+        float side = rng.Next(2) == 0 ? -1f : 1f;
+        float tilt = (float)((rng.NextDouble() - 0.5) * 70.0 * Math.PI / 180.0);
+        // Arm direction: perpendicular to the bar, tilted.
+        float ax0 = -grip.Hy * side, ay0 = grip.Hx * side;
+        float ax = ax0 * MathF.Cos(tilt) - ay0 * MathF.Sin(tilt), ay = ax0 * MathF.Sin(tilt) + ay0 * MathF.Cos(tilt);
+        float hx = grip.Hx, hy = grip.Hy;
+        bool thumbFirst = rng.Next(2) == 0;
+
+        // Forearm: a capsule whose radius grows from the wrist, to far outside the image.
+        float wx = grip.X + ax * 0.9f * t, wy = grip.Y + ay * 0.9f * t;
+        float fx = grip.X + ax * 3f * s, fy = grip.Y + ay * 3f * s;
+        float segLen = 3f * s;
+        canvas.Paint((px, py) =>
+        {
+            float d = Sdf.SegmentDistance(px, py, wx, wy, fx, fy, out float u);
+            return d - Radius(u * segLen);
+        }, (px, py) =>
+        {
+            float along = (px - wx) * ax + (py - wy) * ay;
+            float across = -(px - wx) * ay + (py - wy) * ax;
+            return Cylinder(tone, across / Radius(MathF.Max(0, along)) * side, 0.12f);
+        }, SceneCanvas.Arm, Box(wx, wy, fx, fy, 1.4f * t));
+
+        float Radius(float dist) => t * (0.72f + 0.5f * Math.Clamp(dist / (2.5f * t), 0f, 1f));
+
+        // Fist: a rounded block across the bar, with knuckle creases and a thumb.
+        float fcx = grip.X + ax * 0.1f * t, fcy = grip.Y + ay * 0.1f * t;
+        float half = 1.15f * t, depth = 0.95f * t;
+        canvas.Paint((px, py) =>
+        {
+            float dx = px - fcx, dy = py - fcy;
+            return Sdf.RoundBox(dx * hx + dy * hy, dx * ax + dy * ay, half, depth, 0.55f * t);
+        }, (px, py) =>
+        {
+            float dx = px - fcx, dy = py - fcy;
+            float lh = dx * hx + dy * hy, la = dx * ax + dy * ay;
+            var c = Sphere(tone, lh / (half * 1.3f), la / (depth * 1.3f), 0.1f);
+            // Knuckle creases: short dark lines on the far side of the fist.
+            if (la < -0.3f * depth && MathF.Abs(lh) < 0.85f * half)
+            {
+                float k = lh / (half * 0.55f);
+                if (MathF.Abs(k - MathF.Round(k)) < 0.12f) c = c.Scale(0.72f);
+            }
+            return c;
+        }, SceneCanvas.Arm, (fcx - 1.6f * t, fcy - 1.6f * t, fcx + 1.6f * t, fcy + 1.6f * t));
+        float ts = thumbFirst ? 1f : -1f;
+        float t0x = grip.X + hx * ts * 0.95f * t + ax * 0.5f * t, t0y = grip.Y + hy * ts * 0.95f * t + ay * 0.5f * t;
+        float t1x = grip.X + hx * ts * 0.55f * t - ax * 0.45f * t, t1y = grip.Y + hy * ts * 0.55f * t - ay * 0.45f * t;
+        float tr = 0.3f * t;
+        canvas.Paint((px, py) => Sdf.Capsule(px, py, t0x, t0y, t1x, t1y, tr), (_, _) => tone.Scale(0.92f), SceneCanvas.Arm,
+            (MathF.Min(t0x, t1x) - tr, MathF.Min(t0y, t1y) - tr, MathF.Max(t0x, t1x) + tr, MathF.Max(t0y, t1y) + tr));
+    }
+
+    private static (float, float, float, float) Box(float x0, float y0, float x1, float y1, float pad) =>
+        (MathF.Min(x0, x1) - pad, MathF.Min(y0, y1) - pad, MathF.Max(x0, x1) + pad, MathF.Max(y0, y1) + pad);
+}

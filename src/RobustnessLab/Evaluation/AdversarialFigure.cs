@@ -1,0 +1,108 @@
+using RobustnessLab.Attacks;
+using RobustnessLab.Core;
+using RobustnessLab.Data;
+using RobustnessLab.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RobustnessLab.Evaluation;
+
+/// <summary>
+/// The data of the panda figure ("panda + 0.007 x sign(grad) = gibbon", Goodfellow, Shlens, Szegedy 2014,
+/// arXiv:1412.6572, fig. 1) for chosen test images: predictions, confidences and the three images. Files are the
+/// caller's business (the CLI renders PNG panels and JSON).
+/// </summary>
+public static class AdversarialFigure
+{
+    public static IReadOnlyList<AdversarialPanel> Build(Classifier model, Dataset data, FigureOptions options, CancellationToken cancel = default)
+    {
+        options.Validate();
+        var attack = (FixedEpsilonAttack)AttackRegistry.Create(options.Attack.Name, options.Attack.Args);
+        var spec = model.Spec;
+        if (spec.Channels != data.Channels || spec.Height != data.Height || spec.Width != data.Width)
+            throw new LabException($"model input shape {spec.Channels}x{spec.Height}x{spec.Width} does not match dataset '{data.Name}' ({data.Channels}x{data.Height}x{data.Width})");
+        var criterion = options.Criterion;
+        criterion.Validate(model.NumClasses);
+        var rows = Choose(model, data, options);
+        var panels = new List<AdversarialPanel>();
+        using var scope = NewDisposeScope();
+        var (x, y) = data.Batch(rows, 0, rows.Length, model.Device);
+        using var generator = new Generator(LabContext.DeriveSeed(options.Seed, 0xF16), CPU);
+        using var result = attack.Run(model, x, y, [options.Eps], criterion, generator, cancel);
+        var adv = result.Adversarials[0];
+        var rounded = adv.mul(255).round().div(255);
+        var goal = new AttackGoal(y, tensor(result.Targets, device: x.device), criterion);
+        Tensor direction;
+        string directionLabel;
+        if (attack is Fgsm)
+        {
+            direction = model.InEvalMode(() => Fgsm.StepDirection(new AttackModel(model), x, goal));
+            directionLabel = criterion.IsTargeted ? "-sign(grad J(x,t))" : "sign(grad J(x,y))";
+        }
+        else
+        {
+            direction = options.Eps > 0 ? (adv - x) / options.Eps : zeros_like(x);
+            directionLabel = "(x' - x) / eps";
+        }
+        var clean = Classify(model, x);
+        var attacked = Classify(model, adv);
+        var afterRounding = Classify(model, rounded);
+        var linf = Distance.Linf.Measure(adv - x).cpu().data<float>().ToArray();
+        var l2 = Distance.L2.Measure(adv - x).cpu().data<float>().ToArray();
+        for (int i = 0; i < rows.Length; i++)
+            panels.Add(new AdversarialPanel
+            {
+                Index = (int)rows[i],
+                Attack = attack.Name,
+                Eps = options.Eps,
+                TrueLabel = model.ClassNames[(int)y[i].item<long>()],
+                Clean = clean[i],
+                Adversarial = attacked[i],
+                Rounded8Bit = afterRounding[i],
+                Success = result.Success[0][i],
+                Linf = linf[i],
+                L2 = l2[i],
+                DirectionLabel = directionLabel,
+                CleanImage = ImageData.FromTensor(x[i]),
+                DirectionImage = ImageData.FromTensor(direction[i]),
+                AdversarialImage = ImageData.FromTensor(adv[i]),
+            });
+        return panels;
+    }
+
+    /// <summary>Top-1 class and confidence for each image of a batch.</summary>
+    public static IReadOnlyList<Prediction> Classify(Classifier model, Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var probs = model.Predict(x).softmax(1);
+        var (conf, pred) = probs.max(1);
+        var c = conf.cpu().data<float>().ToArray();
+        var p = pred.cpu().data<long>().ToArray();
+        return p.Select((k, i) => new Prediction((int)k, model.ClassNames[(int)k], c[i])).ToList();
+    }
+
+    /// <summary>Prediction for one image (e.g. a saved PNG read back).</summary>
+    public static Prediction Classify(Classifier model, ImageData image)
+    {
+        using var scope = NewDisposeScope();
+        return Classify(model, image.ToTensor(model.Device))[0];
+    }
+
+    private static long[] Choose(Classifier model, Dataset data, FigureOptions options)
+    {
+        int pool = Math.Min(options.Pool, data.Count);
+        using var scope = NewDisposeScope();
+        var x = data.Images.narrow(0, 0, pool).to(model.Device);
+        var labels = data.Labels.narrow(0, 0, pool).cpu().data<long>().ToArray();
+        var probs = model.Predict(x).softmax(1);
+        var (conf, pred) = probs.max(1);
+        var c = conf.cpu().data<float>().ToArray();
+        var p = pred.cpu().data<long>().ToArray();
+        var correct = Enumerable.Range(0, pool).Where(i => p[i] == labels[i]).ToList();
+        if (correct.Count == 0) throw new LabException($"the model classifies none of the first {pool} test images correctly: nothing to attack");
+        var chosen = options.MostConfident
+            ? correct.OrderByDescending(i => c[i]).ThenBy(i => i).Take(options.Examples)
+            : correct.Take(options.Examples);
+        return chosen.Select(i => (long)i).ToArray();
+    }
+}

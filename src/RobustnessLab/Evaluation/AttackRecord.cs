@@ -1,0 +1,33 @@
+namespace RobustnessLab.Evaluation;
+
+/// <summary>
+/// One attack at one epsilon. Success rates are given both over the initially-correct samples and over all
+/// samples (pitfall 8); for untargeted attacks already-misclassified samples count as successes in the latter, so
+/// success_rate_all = 1 - robust_accuracy. Norms are measured on the returned (clipped) images.
+/// </summary>
+public sealed record AttackRecord
+{
+    public required string Attack { get; init; }
+    public required string Norm { get; init; }
+    public required double Eps { get; init; }
+    public required bool Targeted { get; init; }
+    /// <summary>Fraction of all samples still classified correctly.</summary>
+    public required double RobustAccuracy { get; init; }
+    /// <summary>Successes among the samples the model classified correctly before the attack.</summary>
+    public required double SuccessRateCorrect { get; init; }
+    /// <summary>Successes among all samples.</summary>
+    public required double SuccessRateAll { get; init; }
+    /// <summary>Mean softmax probability of the adversarial prediction over initially-correct samples the attack broke (NaN if none).</summary>
+    public required double MeanAdvConfidence { get; init; }
+    public required double MaxLinf { get; init; }
+    public required double MeanL2 { get; init; }
+    public required double MeanL0 { get; init; }
+    /// <summary>Wall-clock seconds (a minimisation attack runs once; every epsilon shows that run's time).</summary>
+    public required double Seconds { get; init; }
+    /// <summary>Input-gradient evaluations per sample (white-box attacks).</summary>
+    public double? GradientEvals { get; init; }
+    /// <summary>Model queries per sample (score-based attacks).</summary>
+    public double? Queries { get; init; }
+    /// <summary>Minimisation attacks: median norm of the smallest successful perturbation over initially-correct samples.</summary>
+    public double? MedianMinimalNorm { get; init; }
+}

@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using RobustnessLab.Attacks;
+using RobustnessLab.Core;
+using RobustnessLab.Data;
+using RobustnessLab.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RobustnessLab.Evaluation;
+
+/// <summary>
+/// Robustness of a classifier on the first N rows of a dataset: clean accuracy; for every attack and epsilon the
+/// robust accuracy, both success rates, the adversarial confidence, the norms measured on the returned images, time
+/// and cost; the per-sample worst case per norm with its class flips; optionally the minimal epsilon per sample;
+/// and the sanity flags. Returns plain records; library code, so it reports progress and never prints.
+/// </summary>
+public static class RobustnessEvaluation
+{
+    public static RobustnessReport Run(Classifier model, Dataset data, RobustnessOptions options, IProgress<RobustnessProgress>? progress = null,
+        CancellationToken cancel = default, string? modelName = null)
+    {
+        options.Validate();
+        var spec = model.Spec;
+        if (spec.Channels != data.Channels || spec.Height != data.Height || spec.Width != data.Width)
+            throw new LabException($"model input shape {spec.Channels}x{spec.Height}x{spec.Width} does not match dataset '{data.Name}' ({data.Channels}x{data.Height}x{data.Width})");
+        if (spec.NumClasses != data.NumClasses)
+            throw new LabException($"model has {spec.NumClasses} classes, dataset '{data.Name}' has {data.NumClasses}");
+        var criterion = options.Criterion;
+        criterion.Validate(model.NumClasses);
+        var attacks = options.Attacks.Select(a => AttackRegistry.Create(a.Name, a.Args)).ToList();
+        foreach (var a in attacks)
+            if (criterion.IsTargeted && !a.SupportsTargeted) throw new LabException($"attack '{a.Name}' is untargeted only; drop it or run untargeted");
+
+        var total = Stopwatch.StartNew();
+        int n = options.Samples > 0 ? Math.Min(options.Samples, data.Count) : data.Count;
+        if (n == 0) throw new LabException($"dataset '{data.Name}' has no samples to evaluate");
+        var order = Enumerable.Range(0, n).Select(i => (long)i).ToArray();
+        int batches = (n + options.BatchSize - 1) / options.BatchSize;
+        var minimal = options.MinimalEpsilonAttack is { } ms ? AttackRegistry.Create(ms.Name, ms.Args) : null;
+        int units = batches * (1 + attacks.Count + (minimal is null ? 0 : 1));
+        int done = 0;
+        void Report(string stage) => progress?.Report(new RobustnessProgress(done, units, stage));
+
+        // Clean pass: labels, predictions, zero-gradient check.
+        var labels = new long[n];
+        var cleanCorrect = new bool[n];
+        int zeroGradients = 0;
+        var device = model.Device;
+        for (int b = 0; b < batches; b++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            Report("clean accuracy");
+            using var scope = NewDisposeScope();
+            var (x, y) = data.Batch(order, b * options.BatchSize, options.BatchSize, device);
+            var yl = y.cpu().data<long>().ToArray();
+            zeroGradients += model.InEvalMode(() =>
+            {
+                using var inner = NewDisposeScope();
+                var (g, logits) = new AttackModel(model).Gradient(x, l => AttackLoss.CrossEntropy(l, y));
+                var pred = logits.argmax(1).cpu().data<long>().ToArray();
+                for (int i = 0; i < yl.Length; i++)
+                {
+                    labels[b * options.BatchSize + i] = yl[i];
+                    cleanCorrect[b * options.BatchSize + i] = pred[i] == yl[i];
+                }
+                return (int)g.flatten(1).abs().amax(1).eq(0).sum().item<long>();
+            });
+            done++;
+        }
+        int correctCount = cleanCorrect.Count(c => c);
+        double clean = correctCount / (double)n;
+
+        var records = new List<AttackRecord>();
+        // Worst case per (norm, eps): sample still correct under every attack; the first breaking prediction.
+        var robust = new Dictionary<(string Norm, double Eps), bool[]>();
+        var brokenTo = new Dictionary<(string Norm, double Eps), long[]>();
+        var contributors = new Dictionary<(string Norm, double Eps), List<string>>();
+        for (int ai = 0; ai < attacks.Count; ai++)
+        {
+            var attack = attacks[ai];
+            var eps = (attack.Distance == Distance.L2 ? options.L2Epsilons : options.Epsilons).ToArray();
+            var acc = eps.Select(_ => new Accumulator()).ToArray();
+            var minimalNorms = new List<double>();
+            foreach (var e in eps)
+            {
+                var key = (attack.Distance.Name, e);
+                if (!robust.ContainsKey(key))
+                {
+                    robust[key] = (bool[])cleanCorrect.Clone();
+                    brokenTo[key] = Enumerable.Repeat(-1L, n).ToArray();
+                    contributors[key] = [];
+                }
+                contributors[key].Add(attack.Name);
+            }
+            for (int b = 0; b < batches; b++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                Report($"{attack.Name} ({b + 1}/{batches})");
+                using var scope = NewDisposeScope();
+                int start = b * options.BatchSize;
+                var (x, y) = data.Batch(order, start, options.BatchSize, device);
+                using var generator = new Generator(LabContext.DeriveSeed(options.Seed, 1_000_003L * (ai + 1) + b), CPU);
+                using var result = attack.Run(model, x, y, eps, criterion, generator, cancel);
+                for (int e = 0; e < eps.Length; e++)
+                {
+                    using var inner = NewDisposeScope();
+                    var adv = result.Adversarials[e];
+                    var probs = model.Predict(adv).softmax(1);
+                    var (conf, pred) = probs.max(1);
+                    var delta = adv - x;
+                    var linf = Distance.Linf.Measure(delta).cpu().data<float>().ToArray();
+                    var l2 = Distance.L2.Measure(delta).cpu().data<float>().ToArray();
+                    var l0 = Distance.L0.Measure(delta).cpu().data<float>().ToArray();
+                    var p = pred.cpu().data<long>().ToArray();
+                    var c = conf.cpu().data<float>().ToArray();
+                    var key = (attack.Distance.Name, eps[e]);
+                    for (int i = 0; i < p.Length; i++)
+                    {
+                        int gi = start + i;
+                        bool correct = p[i] == labels[gi];
+                        acc[e].Add(cleanCorrect[gi], correct, result.Success[e][i], c[i], linf[i], l2[i], l0[i]);
+                        if (!correct && robust[key][gi])
+                        {
+                            robust[key][gi] = false;
+                            brokenTo[key][gi] = p[i];
+                        }
+                    }
+                    acc[e].Seconds += result.Seconds[e];
+                    acc[e].Gradients += result.GradientEvaluations[e];
+                    acc[e].Queries += result.Queries[e];
+                }
+                if (result.MinimalNorms is { } norms)
+                    for (int i = 0; i < norms.Length; i++)
+                        if (cleanCorrect[start + i]) minimalNorms.Add(norms[i]);
+                done++;
+            }
+            for (int e = 0; e < eps.Length; e++)
+                records.Add(acc[e].ToRecord(attack, eps[e], criterion.IsTargeted, n, correctCount, minimalNorms));
+        }
+
+        var worst = robust.OrderBy(k => k.Key.Norm).ThenBy(k => k.Key.Eps).Select(kv =>
+            new WorstCaseRecord(kv.Key.Norm, kv.Key.Eps, kv.Value.Count(r => r) / (double)n, contributors[kv.Key],
+                Flips(labels, brokenTo[kv.Key], model.ClassNames, options.TopFlips))).ToList();
+
+        MinimalEpsilonReport? minimalReport = null;
+        if (minimal is not null)
+            minimalReport = MinimalEpsilons(model, data, order, options, minimal, criterion, cleanCorrect, batches, cancel, stage =>
+            {
+                Report(stage);
+                done++;
+            });
+
+        var counts = labels.GroupBy(l => l).Select(g => g.Count()).ToArray();
+        var flags = SanityFlags.Compute(clean, records, worst, zeroGradients / (double)n, n, model.NumClasses, counts.Max() / (double)n);
+        done = units;
+        Report("done");
+        return new RobustnessReport
+        {
+            Model = modelName,
+            Dataset = data.Name,
+            Samples = n,
+            Criterion = criterion.Describe(),
+            Seed = options.Seed,
+            CleanAccuracy = clean,
+            Attacks = records,
+            WorstCase = worst,
+            Flags = flags,
+            ZeroGradientFraction = zeroGradients / (double)n,
+            MinimalEpsilon = minimalReport,
+            Seconds = total.Elapsed.TotalSeconds,
+        };
+    }
+
+    private static MinimalEpsilonReport MinimalEpsilons(Classifier model, Dataset data, long[] order, RobustnessOptions options, Attack attack,
+        Criterion criterion, bool[] cleanCorrect, int batches, CancellationToken cancel, Action<string> step)
+    {
+        var values = new List<double>();
+        double max = options.MinimalEpsilonMax;
+        string method;
+        for (int b = 0; b < batches; b++)
+        {
+            step($"minimal eps: {attack.Name} ({b + 1}/{batches})");
+            using var scope = NewDisposeScope();
+            int start = b * options.BatchSize;
+            var (x, y) = data.Batch(order, start, options.BatchSize, model.Device);
+            double[] found;
+            if (attack is FixedEpsilonAttack fixedEps)
+                found = MinimalEpsilon.Search(model, fixedEps, x, y, max, options.BisectionSteps, criterion, options.Seed + b, cancel);
+            else
+            {
+                using var generator = new Generator(LabContext.DeriveSeed(options.Seed, 0x313 + b), CPU);
+                using var result = attack.Run(model, x, y, [], criterion, generator, cancel);
+                found = result.MinimalNorms!.Select(v => v > max ? double.PositiveInfinity : v).ToArray();
+            }
+            for (int i = 0; i < found.Length; i++)
+                if (cleanCorrect[start + i]) values.Add(found[i]);
+        }
+        method = attack is FixedEpsilonAttack ? $"bisection, {options.BisectionSteps} steps" : "minimisation attack";
+        values.Sort();
+        double? Quantile(double q)
+        {
+            if (values.Count == 0) return null;
+            var v = values[(int)Math.Min(values.Count - 1, Math.Floor(q * values.Count))];
+            return double.IsInfinity(v) ? null : v;
+        }
+        var finite = values.Where(v => !double.IsInfinity(v)).ToList();
+        var histogram = new int[10];
+        foreach (var v in finite) histogram[Math.Min(9, (int)(v / max * 10))]++;
+        return new MinimalEpsilonReport
+        {
+            Attack = attack.Name,
+            Norm = attack.Distance.Name,
+            Method = method,
+            MaxEps = max,
+            Samples = values.Count,
+            Found = finite.Count,
+            Median = Quantile(0.5),
+            Mean = finite.Count == values.Count && finite.Count > 0 ? finite.Average() : null,
+            Quantiles = [Quantile(0.1), Quantile(0.25), Quantile(0.5), Quantile(0.75), Quantile(0.9)],
+            Histogram = histogram,
+        };
+    }
+
+    private static List<ClassFlip> Flips(long[] labels, long[] brokenTo, IReadOnlyList<string> names, int top)
+    {
+        int broken = brokenTo.Count(t => t >= 0);
+        return labels.Zip(brokenTo).Where(p => p.Second >= 0).GroupBy(p => p).OrderByDescending(g => g.Count()).ThenBy(g => g.Key.First).ThenBy(g => g.Key.Second)
+            .Take(top).Select(g => new ClassFlip(names[(int)g.Key.First], names[(int)g.Key.Second], g.Count(), g.Count() / (double)broken)).ToList();
+    }
+
+    /// <summary>Running sums for one attack at one epsilon.</summary>
+    private sealed class Accumulator
+    {
+        private int count, stillCorrect, successAll, successCorrect, brokenCorrect;
+        private double confidenceSum, maxLinf, l2Sum, l0Sum;
+        public double Seconds;
+        public long Gradients, Queries;
+
+        public void Add(bool cleanCorrect, bool advCorrect, bool success, double confidence, double linf, double l2, double l0)
+        {
+            count++;
+            if (advCorrect) stillCorrect++;
+            if (success) successAll++;
+            if (cleanCorrect && success) successCorrect++;
+            if (cleanCorrect && !advCorrect)
+            {
+                brokenCorrect++;
+                confidenceSum += confidence;
+            }
+            maxLinf = Math.Max(maxLinf, linf);
+            l2Sum += l2;
+            l0Sum += l0;
+        }
+
+        public AttackRecord ToRecord(Attack attack, double eps, bool targeted, int n, int correct, List<double> minimalNorms)
+        {
+            double? median = null;
+            if (minimalNorms.Count > 0)
+            {
+                var sorted = minimalNorms.OrderBy(v => v).ToList();
+                var m = sorted[sorted.Count / 2];
+                median = double.IsInfinity(m) ? null : m;
+            }
+            return new AttackRecord
+            {
+                Attack = attack.Name,
+                Norm = attack.Distance.Name,
+                Eps = eps,
+                Targeted = targeted,
+                RobustAccuracy = stillCorrect / (double)n,
+                SuccessRateCorrect = correct == 0 ? double.NaN : successCorrect / (double)correct,
+                SuccessRateAll = successAll / (double)n,
+                MeanAdvConfidence = brokenCorrect == 0 ? double.NaN : confidenceSum / brokenCorrect,
+                MaxLinf = maxLinf,
+                MeanL2 = l2Sum / n,
+                MeanL0 = l0Sum / n,
+                Seconds = Seconds,
+                GradientEvals = attack.UsesGradients ? Gradients / (double)n : null,
+                Queries = attack.UsesGradients ? null : Queries / (double)n,
+                MedianMinimalNorm = median,
+            };
+        }
+    }
+}

@@ -1,0 +1,303 @@
+using System.Diagnostics;
+using RobustnessLab.Core;
+using RobustnessLab.Data;
+using RobustnessLab.Data.Gym;
+using RobustnessLab.Evaluation;
+using RobustnessLab.FeatureVis;
+using RobustnessLab.Models;
+using RobustnessLab.Reporting;
+using RobustnessLab.Training;
+using static TorchSharp.torch;
+
+namespace RobustnessLab.Experiments.Dumbbell;
+
+/// <summary>
+/// "A dumbbell always has an arm attached" (Mordvintsev, Olah, Tyka 2015, "Inceptionism") as a controlled experiment:
+/// the same cnn, same seed, trained on biased gym scenes (dumbbells held 95% of the time, nothing else held) and on
+/// debiased ones (every class held at the same rate). For each model: class visualisations over several seeds, how
+/// much arm the dumbbell visualisation holds (an independent arm detector's P(arm), and the share of Integrated
+/// Gradients attribution on skin-hued pixels), and counterfactual probes on fresh renders.
+/// </summary>
+public static class DumbbellExperiment
+{
+    public const string ReportFile = "dumbbell.json";
+    private const int Stages = 6;
+
+    public static DumbbellReport Run(DumbbellOptions options, LabContext context, IProgress<DumbbellProgress>? progress = null, CancellationToken cancel = default)
+    {
+        options.Validate();
+        if (options.OutputDir is not null) AtomicFile.EnsureWritableDirectory(options.OutputDir);
+        var sw = Stopwatch.StartNew();
+        var classes = GymScenes.ClassNames;
+        int k = classes.Count;
+        var device = context.Device;
+        string? Dir(string name) => options.OutputDir is null ? null : Path.Combine(options.OutputDir, name);
+
+        var biasedData = new GymOptions { Size = options.Size, Variant = GymVariant.Biased, PDumbbellArm = options.PDumbbellArm, POtherArm = 0, Train = options.Train, Validation = 0, Test = options.Test };
+        var debiasedData = biasedData with { Variant = GymVariant.Debiased, PArm = options.PArm };
+
+        // 1-2. The two models: same architecture, same seed, same scenes; only the arms differ.
+        var biased = TrainClassifier("biased", biasedData, options, context, Dir("biased-model"), 1, progress, cancel);
+        var debiased = TrainClassifier("debiased", debiasedData, options, context, Dir("debiased-model"), 2, progress, cancel);
+
+        // 3. The arm detector, trained apart on its own renders: every class held at rate 0.5, plus arm-alone and empty scenes.
+        var (detector, detectorAccuracy) = TrainDetector(options, context, Dir("arm-detector"), progress, cancel);
+        using var _d = detector;
+        using var _b = biased.Model;
+        using var _u = debiased.Model;
+
+        // 4-5. Visualisations and arm scores.
+        var seeds = Enumerable.Range(0, options.VisSeeds).Select(i => (int)(LabContext.DeriveSeed(options.Seed, 0xD0 + i) & 0x7fffffff)).ToArray();
+        var visB = Visualize(biased.Model, options, seeds, 4, "biased", progress, cancel);
+        var visD = Visualize(debiased.Model, options, seeds, 4, "debiased", progress, cancel);
+
+        progress?.Report(new DumbbellProgress(5, Stages, 0, "arm scores and probes"));
+        var probes = ProbeRenders(options);
+        var reportB = Measure(biased, visB, detector, probes, options);
+        var reportD = Measure(debiased, visD, detector, probes, options);
+
+        var files = new Dictionary<string, string>();
+        if (options.OutputDir is not null)
+        {
+            progress?.Report(new DumbbellProgress(6, Stages, 0, "sheets"));
+            files = WriteSheets(options, visB, visD, reportB, reportD);
+            files["biased_model"] = reportB.Checkpoint;
+            files["debiased_model"] = reportD.Checkpoint;
+            files["arm_detector"] = Dir("arm-detector")!;
+        }
+
+        double chance = 1.0 / k;
+        var targets = new List<DumbbellTarget>
+        {
+            new("biased clean accuracy", reportB.CleanAccuracy, ">= 0.95", reportB.CleanAccuracy >= 0.95),
+            new("arm detector accuracy", detectorAccuracy, ">= 0.95", detectorAccuracy >= 0.95),
+            new("biased P(dumbbell | arm alone)", reportB.PDumbbellArmOnly, ">= 0.5", reportB.PDumbbellArmOnly >= 0.5),
+            new("debiased P(dumbbell | arm alone)", reportD.PDumbbellArmOnly, $"<= chance {chance:F3}", reportD.PDumbbellArmOnly <= chance),
+            new("biased - debiased P(dumbbell | arm alone)", reportB.PDumbbellArmOnly - reportD.PDumbbellArmOnly, ">= 0.35", reportB.PDumbbellArmOnly - reportD.PDumbbellArmOnly >= 0.35),
+            new("biased dumbbell visualisation detector arm score (mean)", reportB.ArmScoreDetector.Mean, ">= 0.8", reportB.ArmScoreDetector.Mean >= 0.8),
+            new("debiased dumbbell visualisation detector arm score (mean)", reportD.ArmScoreDetector.Mean, "<= 0.3", reportD.ArmScoreDetector.Mean <= 0.3),
+        };
+        var report = new DumbbellReport
+        {
+            Options = options,
+            ClassNames = classes,
+            Chance = chance,
+            Biased = reportB,
+            Debiased = reportD,
+            ArmDetectorAccuracy = detectorAccuracy,
+            Targets = targets,
+            Files = files,
+            Seconds = sw.Elapsed.TotalSeconds,
+        };
+        if (options.OutputDir is not null)
+        {
+            var path = Path.Combine(options.OutputDir, ReportFile);
+            files["report"] = path;
+            Json.WriteFile(path, report);
+        }
+        return report;
+    }
+
+    private sealed record TrainedModel(string Name, Classifier Model, double CleanAccuracy, string Checkpoint);
+
+    private static TrainedModel TrainClassifier(string name, GymOptions data, DumbbellOptions o, LabContext ctx, string? dir, int stage,
+        IProgress<DumbbellProgress>? progress, CancellationToken cancel)
+    {
+        progress?.Report(new DumbbellProgress(stage, Stages, 0, $"rendering {name} scenes"));
+        using var splits = GymScenes.Load(data, o.Seed, ctx.Device);
+        var (mean, std) = Trainer.ChannelStatistics(splits.Train);
+        var spec = ModelZoo.Spec("cnn", [3, o.Size, o.Size], GymScenes.ClassNames, mean, std,
+            new Dictionary<string, double> { ["width"] = o.Width, ["hidden"] = 64, ["dropout"] = 0.25 });
+        var trainer = new Trainer(ctx);
+        var model = trainer.CreateModel(spec, o.Seed);
+        var topts = new TrainingOptions { Epochs = o.Epochs, BatchSize = 64, LearningRate = 3e-3, Seed = o.Seed };
+        trainer.Train(model, splits, topts, dir, false, $"gym-{name}",
+            progress is null ? null : new Relay<TrainingProgress>(p => progress.Report(new DumbbellProgress(stage, Stages,
+                ((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch), $"train {name}: epoch {p.Epoch}/{p.Epochs} acc {p.Accuracy:P1}"))), cancel);
+        double acc = Accuracy.Evaluate(model, splits.Test).Accuracy;
+        return new TrainedModel(name, model, acc, dir ?? "");
+    }
+
+    private static (Classifier Model, double Accuracy) TrainDetector(DumbbellOptions o, LabContext ctx, string? dir, IProgress<DumbbellProgress>? progress, CancellationToken cancel)
+    {
+        progress?.Report(new DumbbellProgress(3, Stages, 0, "rendering arm-detector scenes"));
+        // Its own seed streams, its own mix: any class held at rate 1/2, 1/7 of the scenes with no object at all, and half
+        // of the scenes on saturated 1/f noise (what visualisations look like), so that it judges arms by tone and shape.
+        var renders = new Func<int, long, List<GymRender>>((count, stream) =>
+            Enumerable.Range(0, count).Select(i =>
+            {
+                var rng = new Random((int)(LabContext.DeriveSeed(stream, 2L * i + 1) & 0x7fffffff));
+                int cls = i % (GymScenes.ClassNames.Count + 1) - 1;
+                bool arm = rng.NextDouble() < 0.5, noise = rng.NextDouble() < 0.5;
+                return GymRenderer.Render(new GymSceneRequest(o.Size, cls, arm, (long)LabContext.DeriveSeed(stream, 2L * i), noise));
+            }).ToList());
+        string[] names = ["no arm", "arm"];
+        long baseSeed = (long)LabContext.DeriveSeed(o.Seed, 0xDE7EC7);
+        using var train = GymScenes.ToDataset(renders(o.Train, baseSeed + 1), o.Size, "gym-arm", ctx.Device, r => r.Arm ? 1 : 0, names);
+        using var test = GymScenes.ToDataset(renders(o.Test, baseSeed + 2), o.Size, "gym-arm", ctx.Device, r => r.Arm ? 1 : 0, names);
+        using var val = train.Take(0);
+        var splits = new DataSplits(train, val, test);
+        var (mean, std) = Trainer.ChannelStatistics(train);
+        var spec = ModelZoo.Spec("cnn", [3, o.Size, o.Size], names, mean, std,
+            new Dictionary<string, double> { ["width"] = o.Width, ["hidden"] = 64, ["dropout"] = 0.25 });
+        var trainer = new Trainer(ctx);
+        var model = trainer.CreateModel(spec, o.Seed + 7919);
+        var topts = new TrainingOptions { Epochs = o.Epochs, BatchSize = 64, LearningRate = 3e-3, Seed = o.Seed + 7919 };
+        trainer.Train(model, splits, topts, dir, false, "gym-arm",
+            progress is null ? null : new Relay<TrainingProgress>(p => progress.Report(new DumbbellProgress(3, Stages,
+                ((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch), $"train arm detector: epoch {p.Epoch}/{p.Epochs} acc {p.Accuracy:P1}"))), cancel);
+        return (model, Accuracy.Evaluate(model, test).Accuracy);
+    }
+
+    /// <summary>The visualisation settings of the experiment (also used by the CLI's visualize defaults for gym models).</summary>
+    public static VisualizationOptions VisualizationSettings(int steps, IReadOnlyList<int> seeds) => new()
+    {
+        Steps = steps,
+        Seeds = seeds,
+        Parameterization = ParameterizationKind.Fourier,
+        Decorrelate = true,
+        Transforms = "standard",
+    };
+
+    private static List<VisualizationResult> Visualize(Classifier model, DumbbellOptions o, int[] seeds, int stage, string name,
+        IProgress<DumbbellProgress>? progress, CancellationToken cancel)
+    {
+        var results = new List<VisualizationResult>();
+        int k = model.NumClasses;
+        for (int c = 0; c < k; c++)
+        {
+            int cls = c;
+            var objective = Objectives.ClassLogit(c, model.ClassNames[c]);
+            results.Add(FeatureVisualizer.Render(model, objective, VisualizationSettings(o.VisSteps, seeds),
+                progress is null ? null : new Relay<VisualizationProgress>(p => progress.Report(new DumbbellProgress(stage, Stages,
+                    (cls + p.Step / (double)p.Steps) / k, $"visualise {name}: {model.ClassNames[cls]} step {p.Step}/{p.Steps}"))), cancel));
+        }
+        return results;
+    }
+
+    private sealed record Probes(List<GymRender> ArmOnly, List<GymRender> DumbbellNoArm, List<GymRender> DumbbellArm, List<GymRender> OtherHeld);
+
+    private static Probes ProbeRenders(DumbbellOptions o)
+    {
+        long s = (long)LabContext.DeriveSeed(o.Seed, 0x9E0BE);
+        int n = o.ProbeCount, k = GymScenes.ClassNames.Count;
+        List<GymRender> Make(int stream, Func<int, int> cls, bool arm) =>
+            Enumerable.Range(0, n).Select(i => GymRenderer.Render(new GymSceneRequest(o.Size, cls(i), arm, (long)LabContext.DeriveSeed(s + stream, i)))).ToList();
+        return new Probes(
+            Make(1, _ => -1, true),
+            Make(2, _ => GymScenes.DumbbellIndex, false),
+            Make(3, _ => GymScenes.DumbbellIndex, true),
+            Make(4, i => 1 + i % (k - 1), true));
+    }
+
+    private static float[][] Probabilities(Classifier model, List<GymRender> renders, int size)
+    {
+        using var scope = NewDisposeScope();
+        using var ds = GymScenes.ToDataset(renders, size, "probe", model.Device, _ => 0);
+        var p = nn.functional.softmax(model.Predict(ds.Images), 1).cpu();
+        return Enumerable.Range(0, renders.Count).Select(i => p[i].data<float>().ToArray()).ToArray();
+    }
+
+    private static DumbbellModelReport Measure(TrainedModel m, List<VisualizationResult> vis, Classifier detector, Probes probes, DumbbellOptions o)
+    {
+        int d = GymScenes.DumbbellIndex, size = o.Size;
+        var classes = GymScenes.ClassNames;
+        static int Argmax(float[] p) => Array.IndexOf(p, p.Max());
+
+        var armOnly = Probabilities(m.Model, probes.ArmOnly, size);
+        var noArm = Probabilities(m.Model, probes.DumbbellNoArm, size);
+        var withArm = Probabilities(m.Model, probes.DumbbellArm, size);
+        var other = Probabilities(m.Model, probes.OtherHeld, size);
+
+        // Arm scores of the dumbbell visualisations.
+        var dumbbellVis = vis[d].Images;
+        var detectorP = DetectorArmProbability(detector, dumbbellVis);
+        var skinShare = new List<double>();
+        var skinPixels = new List<double>();
+        foreach (var img in dumbbellVis)
+        {
+            var mask = SkinTone.Mask(img.Pixels, img.Height, img.Width);
+            var grey = new ImageData(img.Channels, img.Height, img.Width, Enumerable.Repeat(0.5f, img.Pixels.Length).ToArray());
+            var ig = Attribution.Compute(m.Model, img, d, AttributionMethod.IntegratedGradients, samples: 32, baseline: grey);
+            skinShare.Add(Attribution.PositiveShare(ig, mask));
+            skinPixels.Add(mask.Count(b => b) / (double)mask.Length);
+        }
+        var byClass = new Dictionary<string, double>();
+        var confidence = new Dictionary<string, double>();
+        for (int c = 0; c < classes.Count; c++)
+        {
+            byClass[classes[c]] = DetectorArmProbability(detector, vis[c].Images).Average();
+            confidence[classes[c]] = vis[c].ClassProbabilities.Average(p => p[c]);
+        }
+        return new DumbbellModelReport
+        {
+            CleanAccuracy = m.CleanAccuracy,
+            ArmScoreDetector = MeanSd.Of(detectorP),
+            ArmScoreSkin = MeanSd.Of(skinShare),
+            SkinPixelShare = MeanSd.Of(skinPixels),
+            VisualizationPDumbbell = MeanSd.Of(vis[d].ClassProbabilities.Select(p => p[d]).ToList()),
+            PDumbbellArmOnly = armOnly.Average(p => p[d]),
+            ArmOnlyPredictedDumbbell = armOnly.Count(p => Argmax(p) == d) / (double)armOnly.Length,
+            AccuracyDumbbellNoArm = noArm.Count(p => Argmax(p) == d) / (double)noArm.Length,
+            AccuracyDumbbellWithArm = withArm.Count(p => Argmax(p) == d) / (double)withArm.Length,
+            OtherHeldPredictedDumbbell = other.Count(p => Argmax(p) == d) / (double)other.Length,
+            AccuracyOtherHeld = other.Select((p, i) => Argmax(p) == probes.OtherHeld[i].Label).Count(b => b) / (double)other.Length,
+            ArmScoreByClass = byClass,
+            VisualizationConfidence = confidence,
+            Checkpoint = m.Checkpoint,
+        };
+    }
+
+    /// <summary>The arm detector's P(arm) for each image.</summary>
+    public static List<double> DetectorArmProbability(Classifier detector, IReadOnlyList<ImageData> images)
+    {
+        using var scope = NewDisposeScope();
+        var x = cat(images.Select(i => i.ToTensor(detector.Device)).ToList(), 0);
+        var p = nn.functional.softmax(detector.Predict(x), 1).select(1, 1).cpu().data<float>().ToArray();
+        return p.Select(v => (double)v).ToList();
+    }
+
+    private static Dictionary<string, string> WriteSheets(DumbbellOptions o, List<VisualizationResult> visB, List<VisualizationResult> visD,
+        DumbbellModelReport rb, DumbbellModelReport rd)
+    {
+        var files = new Dictionary<string, string>();
+        int scale = Math.Max(2, 128 / o.Size);
+        ImageCanvas Sheet(string title, List<VisualizationResult> vis)
+        {
+            var images = new List<ImageData>();
+            var captions = new List<string>();
+            for (int c = 0; c < vis.Count; c++)
+                for (int i = 0; i < vis[c].Images.Count; i++)
+                {
+                    images.Add(vis[c].Images[i]);
+                    captions.Add(i == 0 ? $"{GymScenes.ClassNames[c]} p={vis[c].ClassProbabilities[i][c]:F2}" : $"p={vis[c].ClassProbabilities[i][c]:F2}");
+                }
+            return ContactSheet.Draw(images, vis[0].Images.Count, scale, captions, title);
+        }
+        var all = ContactSheet.SideBySide([Sheet("biased model", visB), Sheet("debiased model", visD)], 24);
+        var allPath = Path.Combine(o.OutputDir!, "class-visualizations.png");
+        all.SavePng(allPath);
+        files["class_visualizations"] = allPath;
+
+        int d = GymScenes.DumbbellIndex;
+        var dumb = new List<ImageData>();
+        var caps = new List<string>();
+        foreach (var (name, vis, r) in new[] { ("biased", visB, rb), ("debiased", visD, rd) })
+            for (int i = 0; i < vis[d].Images.Count; i++)
+            {
+                dumb.Add(vis[d].Images[i]);
+                caps.Add(i == 0 ? $"{name} arm={r.ArmScoreDetector.Values[i]:F2}" : $"arm={r.ArmScoreDetector.Values[i]:F2}");
+            }
+        var dumbSheet = ContactSheet.Draw(dumb, visB[d].Images.Count, Math.Max(3, 192 / o.Size), caps, "what each model draws for 'dumbbell'");
+        var dumbPath = Path.Combine(o.OutputDir!, "dumbbell.png");
+        dumbSheet.SavePng(dumbPath);
+        files["dumbbell_sheet"] = dumbPath;
+        return files;
+    }
+
+    /// <summary>Synchronous IProgress adapter.</summary>
+    private sealed class Relay<T>(Action<T> action) : IProgress<T>
+    {
+        public void Report(T value) => action(value);
+    }
+}

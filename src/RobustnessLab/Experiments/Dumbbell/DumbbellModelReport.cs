@@ -1,0 +1,46 @@
+namespace RobustnessLab.Experiments.Dumbbell;
+
+/// <summary>The figures of one model (biased or debiased) in the dumbbell experiment.</summary>
+public sealed record DumbbellModelReport
+{
+    /// <summary>Accuracy on the model's own test distribution.</summary>
+    public required double CleanAccuracy { get; init; }
+
+    /// <summary>The arm detector's P(arm) on the model's dumbbell visualisations, over visualisation seeds.</summary>
+    public required MeanSd ArmScoreDetector { get; init; }
+
+    /// <summary>Share of positive Integrated-Gradients attribution (dumbbell logit) on skin-hued pixels of the visualisations.</summary>
+    public required MeanSd ArmScoreSkin { get; init; }
+
+    /// <summary>Share of skin-hued pixels in the dumbbell visualisations.</summary>
+    public required MeanSd SkinPixelShare { get; init; }
+
+    /// <summary>The model's P(dumbbell) on its own dumbbell visualisations (untransformed).</summary>
+    public required MeanSd VisualizationPDumbbell { get; init; }
+
+    /// <summary>Mean P(dumbbell) for an arm alone, no object.</summary>
+    public required double PDumbbellArmOnly { get; init; }
+
+    /// <summary>Share of arm-alone renders classified as dumbbell.</summary>
+    public required double ArmOnlyPredictedDumbbell { get; init; }
+
+    /// <summary>Accuracy on dumbbells with no arm.</summary>
+    public required double AccuracyDumbbellNoArm { get; init; }
+
+    /// <summary>Accuracy on dumbbells held by an arm.</summary>
+    public required double AccuracyDumbbellWithArm { get; init; }
+
+    /// <summary>Share of other objects held by an arm that the model calls "dumbbell".</summary>
+    public required double OtherHeldPredictedDumbbell { get; init; }
+
+    /// <summary>Accuracy on other objects held by an arm.</summary>
+    public required double AccuracyOtherHeld { get; init; }
+
+    /// <summary>Per class, the arm detector's mean P(arm) on that class's visualisations.</summary>
+    public required IReadOnlyDictionary<string, double> ArmScoreByClass { get; init; }
+
+    /// <summary>Per class, the model's mean probability of that class on its visualisations.</summary>
+    public required IReadOnlyDictionary<string, double> VisualizationConfidence { get; init; }
+
+    public required string Checkpoint { get; init; }
+}

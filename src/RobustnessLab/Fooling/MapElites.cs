@@ -1,0 +1,104 @@
+using RobustnessLab.Models;
+using static TorchSharp.torch;
+
+namespace RobustnessLab.Fooling;
+
+/// <summary>
+/// MAP-Elites (Mouret and Clune 2015, arXiv:1504.04909) with one cell per class, as in the fooling-images paper
+/// (Nguyen, Yosinski, Clune 2015, arXiv:1412.1897): every cell keeps the most confident image found so far for its
+/// class. Each generation draws <c>population</c> parents uniformly from the cells, mutates them, scores all children
+/// in ONE batched forward pass (no_grad, eval mode) and lets every child replace the champion of any class it beats
+/// (so a child bred from the "Bag" cell may become the new "Sandal" champion). A cell's confidence never decreases.
+/// </summary>
+public static class MapElites
+{
+    /// <summary>Runs the search; on cancellation it stops after the current generation and returns the champions so far.</summary>
+    /// <param name="model">The classifier to fool (its train/eval mode is restored afterwards).</param>
+    /// <param name="encoding">Genome representation; owns the archive.</param>
+    /// <param name="classes">Class index of each cell.</param>
+    /// <param name="generations">Generations after the random initial population (generation 0).</param>
+    /// <param name="population">Children per generation (also the size of the initial population).</param>
+    /// <param name="parentSeed">Seed of the parent-cell draws.</param>
+    /// <param name="thresholds">Confidence levels whose first crossing is recorded.</param>
+    public static FoolingSearchResult Run(Classifier model, IEliteEncoding encoding, int[] classes, int generations, int population,
+        int parentSeed, IReadOnlyList<double> thresholds, FoolingMethod method, IProgress<FoolingProgress>? progress = null, CancellationToken cancel = default)
+    {
+        if (classes.Length == 0) throw new ArgumentException("no classes to search", nameof(classes));
+        if (population < 2) throw new ArgumentOutOfRangeException(nameof(population), population, "population must be >= 2");
+        if (generations < 0) throw new ArgumentOutOfRangeException(nameof(generations));
+        var recorder = new SearchRecorder(classes.Length, thresholds);
+        var rng = new Random(parentSeed);
+        long evaluations = 0;
+        int done = 0;
+        bool cancelled = false;
+        using var classIndex = tensor(classes.Select(c => (long)c).ToArray(), device: model.Device);
+        model.InEvalMode(() =>
+        {
+            for (int g = 0; g <= generations; g++)
+            {
+                if (g > 0 && cancel.IsCancellationRequested) { cancelled = true; break; }
+                using var scope = NewDisposeScope();
+                Tensor images;
+                if (g == 0) images = encoding.SeedCandidates(population);
+                else
+                {
+                    var parents = new int[population];
+                    var mates = new int[population];
+                    for (int i = 0; i < population; i++) { parents[i] = rng.Next(classes.Length); mates[i] = rng.Next(classes.Length); }
+                    images = encoding.Offspring(parents, mates, g);
+                }
+                var (best, arg) = ScoreBest(model, images, classIndex);
+                evaluations += population;
+                var cells = new List<int>();
+                var winners = new List<int>();
+                for (int c = 0; c < classes.Length; c++)
+                    if (recorder.Offer(c, best[c], g)) { cells.Add(c); winners.Add(arg[c]); }
+                encoding.Promote(cells.ToArray(), winners.ToArray());
+                recorder.EndIteration(g);
+                done = g;
+                progress?.Report(recorder.Progress(g, generations));
+            }
+            return 0;
+        });
+        return Result(method, encoding, classes, model.ClassNames, recorder, done, evaluations, cancelled);
+    }
+
+    /// <summary>For each searched class: the best log-odds in the batch and which image has it (one forward pass).</summary>
+    internal static (double[] Best, int[] Index) ScoreBest(Classifier model, Tensor images, Tensor classIndex)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var logOdds = ClassLogOdds.FromLogits(model.call(images)).index_select(1, classIndex).to(ScalarType.Float64).cpu();
+        var (values, indices) = logOdds.max(0);
+        return (values.data<double>().ToArray(), indices.data<long>().Select(i => (int)i).ToArray());
+    }
+
+    private static FoolingSearchResult Result(FoolingMethod method, IEliteEncoding encoding, int[] classes, IReadOnlyList<string> names,
+        SearchRecorder recorder, int iterations, long evaluations, bool cancelled)
+    {
+        var champions = new List<FoolingChampion>();
+        for (int c = 0; c < classes.Length; c++)
+            champions.Add(new FoolingChampion
+            {
+                ClassIndex = classes[c],
+                ClassName = names[classes[c]],
+                Confidence = ClassLogOdds.ToConfidence(recorder.Best[c]),
+                LogOdds = recorder.Best[c],
+                FoundAt = recorder.FoundAt[c],
+                FoundAtSeconds = recorder.FoundAtSeconds[c],
+                Crossings = recorder.Crossings(c),
+                Genome = encoding.Describe(c),
+                Image = encoding.Elite(c),
+            });
+        return new FoolingSearchResult
+        {
+            Method = method,
+            Champions = champions,
+            Curve = recorder.Curve,
+            Iterations = iterations,
+            Evaluations = evaluations,
+            Seconds = recorder.Seconds,
+            Cancelled = cancelled,
+        };
+    }
+}

@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using RobustnessLab.Fooling;
+using RobustnessLab.Reporting;
+
+namespace RobustnessLab.Tests.Fooling;
+
+public class FoolingOutputTests
+{
+    [Test]
+    public void RunWritesTheGridTheCurveAndTheIssuesJsonSchema()
+    {
+        using var model = FoolingTestModels.Untrained();
+        using var second = FoolingTestModels.Untrained(seed: 9);
+        var options = new FoolingOptions { Generations = 4, Population = 10, RubbishSamples = 100 };
+        var report = FoolingRun.Run(model, options, new FoolingInputs(TransferModel: second, ModelName: "m", TransferModelName: "m2"));
+        var dir = Path.Combine(Path.GetTempPath(), "robustnesslab-tests", "fooling-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var written = FoolingFigures.WriteAll(report, dir, scale: 2);
+            var json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, FoolingFigures.JsonFile)))!;
+            var first = json["classes"]![0]!;
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That((string?)json["method"], Is.EqualTo("direct"));
+                Assert.That((string?)json["model"], Is.EqualTo("m"));
+                Assert.That(json["classes"]!.AsArray(), Has.Count.EqualTo(10));
+                foreach (var key in new[] { "class", "confidence", "generations_to_99", "generations_to_9999", "seconds", "nearest_train_l2", "transfer_confidence" })
+                    Assert.That(first.AsObject().ContainsKey(key), Is.True, $"fooling.json classes[] lacks '{key}'");
+                Assert.That((string?)first["class"], Is.EqualTo("T-shirt/top"));
+                Assert.That((double?)first["transfer_confidence"], Is.Not.Null);
+                Assert.That(json["rubbish"]!.AsArray(), Has.Count.EqualTo(2));
+                Assert.That(File.Exists(Path.Combine(dir, FoolingFigures.GridFile)), Is.True);
+                Assert.That(File.Exists(Path.Combine(dir, FoolingFigures.CurveFile)), Is.True);
+                Assert.That(File.ReadAllLines(Path.Combine(dir, FoolingFigures.CurveCsvFile)), Has.Length.EqualTo(6));
+                // The 16-bit champion PNG reloads to the scored pixels (within 16-bit rounding).
+                var saved = Png.Load(Path.Combine(dir, written.Classes[3].ImageFile!), 1);
+                Assert.That(saved.Pixels.Zip(report.Classes[3].Image.Pixels, (a, b) => Math.Abs(a - b)).Max(), Is.LessThan(1e-4));
+            }
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+    }
+
+    [TestCase(0.5, "0.50")]
+    [TestCase(0.991, "0.991")]
+    [TestCase(0.99993, "0.99993")]
+    public void ConfidencesShowTheirNines(double p, string expected) => Assert.That(FoolingFigures.FormatConfidence(p), Is.EqualTo(expected));
+
+    [Test]
+    public void NinesScale()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(FoolingFigures.Nines(ClassLogOdds.FromConfidence(0.99)), Is.EqualTo(2).Within(1e-6));
+            Assert.That(FoolingFigures.Nines(ClassLogOdds.FromConfidence(0.9999)), Is.EqualTo(4).Within(1e-6));
+            Assert.That(FoolingFigures.Nines(double.NegativeInfinity), Is.EqualTo(0));
+        }
+    }
+}
