@@ -48,6 +48,9 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
         [CommandOption("--halving <N>")] [Description("direct: the mutation rate halves every N generations")] [DefaultValue(1000)]
         public int Halving { get; set; } = 1000;
 
+        [CommandOption("--cross-rate <P>")] [Description("direct: probability of SBX crossover with a second elite (paper's text: 0; its released code: 0.5)")] [DefaultValue(0.0)]
+        public double CrossRate { get; set; }
+
         [CommandOption("--start <KIND>")] [Description("gradient: noise or grey")] [DefaultValue("noise")]
         public string Start { get; set; } = "noise";
 
@@ -164,6 +167,7 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
             Classes = s.Classes?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             MutationRate = s.MutationRate,
             MutationHalvingGenerations = s.Halving,
+            CrossRate = s.CrossRate,
             GradientStart = start,
             TargetConfidence = s.Target,
             StepSize = s.StepSize,
@@ -182,7 +186,7 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
     private static string OptionName(string message)
     {
         foreach (var (prefix, option) in new[] { ("generations", "--generations"), ("population", "--population"), ("steps", "--steps"),
-                     ("mutation rate", "--mutation-rate"), ("mutation halving period", "--halving"), ("step size", "--step-size"),
+                     ("mutation rate", "--mutation-rate"), ("mutation halving period", "--halving"), ("cross rate", "--cross-rate"), ("step size", "--step-size"),
                      ("L2 decay", "--l2-decay"), ("blur period", "--blur-every"), ("blur sigma", "--blur-sigma"), ("jitter", "--jitter"),
                      ("target confidence", "--target"), ("rubbish samples", "--rubbish-samples") })
             if (message.StartsWith(prefix, StringComparison.Ordinal)) return option + message[prefix.Length..];

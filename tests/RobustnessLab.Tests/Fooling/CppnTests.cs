@@ -94,19 +94,20 @@ public class CppnTests
         var parent = Evolved(4);
         var p = parent.Render(28, 28);
         var rates = new CppnMutation();
-        int identical = 0;
+        int sameGenome = 0;
         double meanChange = 0;
         for (int i = 0; i < 50; i++)
         {
-            var c = parent.Mutate(rng, rates).Render(28, 28);
-            double d = p.Zip(c, (a, b) => Math.Abs(a - b)).Average();
-            if (d == 0) identical++;
-            meanChange += d / 50;
+            var child = parent.Mutate(rng, rates);
+            if (child.Nodes.SequenceEqual(parent.Nodes) && child.Connections.SequenceEqual(parent.Connections)) sameGenome++;
+            meanChange += p.Zip(child.Render(28, 28), (a, b) => Math.Abs(a - b)).Average() / 50;
         }
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(identical, Is.LessThan(5), "children are not clones (a perturbed weight can still leave a saturated image unchanged)");
-            Assert.That(meanChange, Is.LessThan(0.25), "children resemble their parent");
+            // A weight already at the bound and pushed outwards stays put: rare, not zero.
+            Assert.That(sameGenome, Is.LessThan(5), "children are not clones");
+            // Many children render identically once the output saturates (clamped to [0,1]); the mean still moves a little.
+            Assert.That(meanChange, Is.GreaterThan(0).And.LessThan(0.25), "children resemble their parent");
         }
     }
 }
