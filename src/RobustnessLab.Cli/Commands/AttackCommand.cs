@@ -95,7 +95,7 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
             Png.SaveExact(p.AdversarialImage, Path.Combine(s.Out!, files["adversarial"]));
             var saved = AdversarialFigure.Classify(model, Png.Load(Path.Combine(s.Out!, files["adversarial"]), p.AdversarialImage.Channels));
             var panel = p with { Saved = saved, Files = files };
-            Render(panel).SavePng(Path.Combine(s.Out!, files["panel"]));
+            AdversarialPanelImage.Render(panel).SavePng(Path.Combine(s.Out!, files["panel"]));
             written.Add(panel);
         }
         var figure = new FigureFile(info.Architecture, Path.GetFullPath(s.Model!), datasetName, s.Attack, s.Eps,
@@ -114,7 +114,7 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
         return CliHost.Ok;
     }
 
-    private static string Show(Prediction p) => $"{p.Label} {p.Confidence * 100:F1}%";
+    private static string Show(Prediction p) => AdversarialPanelImage.Show(p);
 
     private static (int Count, bool MostConfident) ParseExamples(string text)
     {
@@ -127,47 +127,6 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
         }
         else if (int.TryParse(t, out var n) && n > 0) return (n, false);
         throw new UsageException($"--examples expects a positive number, most-confident or most-confident:N, got '{text}'");
-    }
-
-    /// <summary>The panda layout: x  + eps x  direction  =  x', each with its caption underneath.</summary>
-    private static ImageCanvas Render(AdversarialPanel p)
-    {
-        var img = p.CleanImage;
-        int scale = Math.Max(1, 224 / Math.Max(img.Height, img.Width));
-        int tw = img.Width * scale, th = img.Height * scale;
-        const int margin = 24, gap = 170, ts = 2, line = 20;
-        var eps = p.Eps.ToString("0.####", CultureInfo.InvariantCulture);
-        int width = margin * 2 + tw * 3 + gap * 2;
-        int top = margin + line + 8;
-        int height = top + th + 12 + line * 4 + margin;
-        var c = new ImageCanvas(width, height);
-        c.DrawText($"{p.Attack}, eps = {eps}, test image {p.Index}", margin, margin, Rgb.Black, ts);
-        int x0 = margin, x1 = margin + tw + gap, x2 = margin + 2 * (tw + gap);
-        c.Paste(img, x0, top, scale);
-        c.Paste(p.DirectionImage.SignedToDisplay(1f), x1, top, scale);
-        c.Paste(p.AdversarialImage, x2, top, scale);
-        foreach (var x in new[] { x0, x1, x2 }) c.Outline(x - 1, top - 1, tw + 2, th + 2, Rgb.Grey);
-        int mid = top + th / 2 - ImageCanvas.TextHeight(3) / 2;
-        Centered(c, $"+ {eps} x", x0 + tw + gap / 2, mid, Rgb.Black, 3, gap);
-        Centered(c, "=", x1 + tw + gap / 2, mid, Rgb.Black, 3, gap);
-        int y = top + th + 12;
-        Centered(c, "x", x0 + tw / 2, y, Rgb.Black, ts, tw + gap);
-        Centered(c, $"true: {p.TrueLabel}", x0 + tw / 2, y + line, Rgb.Black, ts, tw + gap);
-        Centered(c, Show(p.Clean), x0 + tw / 2, y + 2 * line, p.Clean.Label == p.TrueLabel ? Rgb.Green : Rgb.Red, ts, tw + gap);
-        Centered(c, p.DirectionLabel, x1 + tw / 2, y, Rgb.Black, ts, tw + gap);
-        Centered(c, $"eps = {eps}", x1 + tw / 2, y + line, Rgb.Black, ts, tw + gap);
-        Centered(c, "x' = x + eps x ...", x2 + tw / 2, y, Rgb.Black, ts, tw + gap);
-        Centered(c, Show(p.Adversarial), x2 + tw / 2, y + line, p.Success ? Rgb.Red : Rgb.Green, ts, tw + gap);
-        Centered(c, $"8-bit: {Show(p.Rounded8Bit)}", x2 + tw / 2, y + 2 * line, Rgb.Grey, ts, tw + gap);
-        if (p.Saved is { } saved) Centered(c, $"saved: {Show(saved)}", x2 + tw / 2, y + 3 * line, Rgb.Grey, ts, tw + gap);
-        return c;
-    }
-
-    /// <summary>Centred text, at a smaller scale when it would not fit the room.</summary>
-    private static void Centered(ImageCanvas c, string text, int cx, int y, Rgb color, int scale, int room)
-    {
-        while (scale > 1 && ImageCanvas.TextWidth(text, scale) > room - 8) scale--;
-        c.DrawTextCentered(text, cx, y, color, scale);
     }
 
     private sealed record FigureFile(string Architecture, string Model, string Dataset, string Attack, double Eps, string Criterion, string Selection,

@@ -29,6 +29,7 @@ public sealed class ExperimentRunner(StageRegistry registry)
 
     public RunResults Run(Experiment experiment, RunOptions options)
     {
+        experiment = ResolveDataset(experiment, options.DataDir);
         Preflight(experiment, options.Shard);
         var cancel = options.Cancel;
         var outDir = Path.GetFullPath(options.OutDirectory);
@@ -193,6 +194,13 @@ public sealed class ExperimentRunner(StageRegistry registry)
             ["models"] = new JsonObject(models.Select(m => new KeyValuePair<string, JsonNode?>(m.Key, m.Value.Record.SpecHash))),
         };
         return ExperimentConfig.HashOf(o.ToJsonString());
+    }
+
+    /// <summary>Replaces dataset name 'auto' by the dataset present on this machine, so hashes and results name the real one.</summary>
+    public static Experiment ResolveDataset(Experiment experiment, string? dataDir)
+    {
+        ExperimentConfig Fix(ExperimentConfig c) => c.Dataset is null ? c : c with { Dataset = c.Dataset.ResolveAuto(dataDir) };
+        return experiment with { Config = Fix(experiment.Config), Points = experiment.Points.Select(p => p with { Config = Fix(p.Config) }).ToList() };
     }
 
     private static (DataSplits?, string?) LoadData(DatasetConfig? dataset, string? dataDir, LabContext lab, DataSplits? current, string? currentKey)

@@ -28,8 +28,7 @@ public sealed class ModelStage
                     throw new LabException($"models.{id}.checkpoint: '{m.Checkpoint}' is not a checkpoint folder (train one with: lab train --out {m.Checkpoint})");
             }
             else if (!TrainingObjectives.Names.Contains(m.Objective ?? "standard"))
-                throw new LabException($"models.{id}.objective: training objective '{m.Objective}' is not in this build yet " +
-                                       $"(adversarial objectives come with the attacks library, issue 3); registered: {string.Join(", ", TrainingObjectives.Names)}");
+                throw new LabException($"models.{id}.objective: unknown training objective '{m.Objective}'; registered: {string.Join(", ", TrainingObjectives.Names)}");
         }
     }
 

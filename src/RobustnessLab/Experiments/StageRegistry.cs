@@ -17,20 +17,15 @@ public sealed class StageRegistry
         if (reserved is not null) throw new ArgumentException($"stage name '{reserved.Name}' is a reserved config key");
     }
 
-    /// <summary>The lab's stages. Those of libraries still on other branches validate but do not run yet.</summary>
+    /// <summary>The lab's stages.</summary>
     public static StageRegistry Default { get; } = new(
     [
         new("eval", typeof(EvalSection), "clean accuracy of each model, overall and per class", () => new EvalStage()),
-        new("attacks", typeof(IReadOnlyList<AttackSection>), "attacks over epsilon grids: success rates, robust accuracy, worst case, sanity flags",
-            null, "it runs the attacks and robustness evaluation library (issue 3), which is not merged into this build yet"),
-        new("figures", typeof(IReadOnlyList<FigureSection>), "panda-style panels: clean + eps x perturbation = adversarial",
-            null, "its panels come from the attacks library (issue 3), which is not merged into this build yet"),
-        new("fooling", typeof(FoolingSection), "fooling images (evolutionary and gradient) with their confidences and transfer",
-            null, "it runs the fooling-images library (issue 4), which is not merged into this build yet"),
-        new("visualize", typeof(VisualizeSection), "feature-visualisation sheets of classes and channels",
-            null, "it runs the feature-visualisation library (issue 5), which is not merged into this build yet"),
-        new("dumbbell", typeof(DumbbellSection), "the dumbbell-with-arm experiment: biased beside debiased visualisations",
-            null, "it runs the feature-visualisation library and its scene dataset (issue 5), which are not merged into this build yet"),
+        new("attacks", typeof(IReadOnlyList<AttackSection>), "attacks over epsilon grids: success rates, robust accuracy, worst case, sanity flags", () => new AttacksStage()),
+        new("figures", typeof(IReadOnlyList<FigureSection>), "panda-style panels: clean + eps x perturbation = adversarial", () => new FiguresStage()),
+        new("fooling", typeof(FoolingSection), "fooling images (evolutionary and gradient) with their confidences and transfer", () => new FoolingStage()),
+        new("visualize", typeof(VisualizeSection), "feature-visualisation sheets of classes and channels", () => new VisualizeStage()),
+        new("dumbbell", typeof(DumbbellSection), "the dumbbell-with-arm experiment: biased beside debiased visualisations", () => new DumbbellStage()),
     ]);
 
     public IReadOnlyList<StageDefinition> Stages => stages;

@@ -22,7 +22,7 @@ models:
   robust:
     architecture: cnn
     epochs: 3
-    objective: pgd-at
+    objective: pgd
     objective_args: {eps: 0.1}
 eval: {}
 attacks:
@@ -119,7 +119,7 @@ attacks:
         yield return new TestCaseData(Base.Replace("    architecture: cnn\n    epochs: 2\n", "    checkpoint: runs/x\n    epochs: 2\n"), "test.yaml:9:13: models.standard.epochs: conflicting options: 'checkpoint' loads a trained model, 'epochs' configures training; keep one").SetName("checkpoint with training keys");
         yield return new TestCaseData(Base.Replace("name: fashion-mnist", "name: fashion-mnst"), "test.yaml:4:9: dataset.name: unknown dataset 'fashion-mnst'; did you mean 'fashion-mnist'?").SetName("unknown dataset");
         yield return new TestCaseData(Base.Replace("train_limit: 100", "train_limt: 100"), "test.yaml:5:25: dataset.options.train_limt: dataset 'fashion-mnist' has no option 'train_limt'; did you mean 'train_limit'?").SetName("unknown dataset option");
-        yield return new TestCaseData(Base.Replace("objective: pgd-at", "objective: pgd-ta"), "test.yaml:13:16: models.robust.objective: unknown training objective 'pgd-ta'; did you mean 'pgd-at'?").SetName("unknown objective");
+        yield return new TestCaseData(Base.Replace("objective: pgd", "objective: pgdd"), "test.yaml:13:16: models.robust.objective: unknown training objective 'pgdd'; did you mean 'pgd'?").SetName("unknown objective");
         yield return new TestCaseData(Base.Replace("architecture: cnn\n    epochs: 2", "architecture: cnn\n    args: {widht: 8}\n    epochs: 2"), "test.yaml:9:19: models.standard.args.widht: 'cnn' has no argument 'widht'; did you mean 'width'?").SetName("unknown architecture argument");
         yield return new TestCaseData("name: x\nmodels:\n  a: [1\n", "test.yaml:4:1: malformed YAML:").SetName("malformed YAML");
         yield return new TestCaseData("name: x\n\tseed: 1\n", "test.yaml:1:7: malformed YAML: While scanning a plain scalar, found a tab character").SetName("tab indentation");
@@ -211,28 +211,49 @@ attacks:
         var curves = ExperimentLoader.Load(Path.Combine(dir, "robustness-curves.yaml"));
         var attacks = curves.Config.Section<IReadOnlyList<AttackSection>>("attacks")!;
         Assert.That(attacks.Select(a => a.Attack), Is.EqualTo(new[] { "fgsm", "pgd", "apgd-ce", "apgd-t", "square", "deepfool", "cw" }));
-        Assert.That(attacks.All(a => a.Eps.SequenceEqual(new[] { 0, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3 })));
+        // Every Linf attack on the issue's grid; Carlini-Wagner is L2-only and has its own grid.
+        Assert.That(attacks.Where(a => a.EffectiveNorm == "linf").Select(a => a.Attack), Is.EqualTo(new[] { "fgsm", "pgd", "apgd-ce", "apgd-t", "square", "deepfool" }));
+        Assert.That(attacks.Where(a => a.EffectiveNorm == "linf").All(a => a.Eps.SequenceEqual(new[] { 0, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3 })));
+        Assert.That(attacks.All(a => a.RegistryName is not null), "every attack resolves to the attacks library's registry");
         Assert.That(curves.Config.Models.Keys, Is.EqualTo(new[] { "standard", "fgsm-rs", "pgd-at", "trades" }));
+        Assert.That(curves.Config.Models.Values.Select(m => m.Objective ?? "standard"), Is.EqualTo(new[] { "standard", "fgsm-rs", "pgd", "trades" }));
+        Assert.That(curves.Config.Models.Values.All(m => RobustnessLab.Training.TrainingObjectives.Names.Contains(m.Objective ?? "standard")),
+            "adversarial models train through the trainer's registered objectives");
     }
 
     [Test]
     public void UnwiredStagesValidateButTheRunnerRefusesThemBeforeWritingAnything()
     {
-        var e = Load(Base.Replace("    objective: pgd-at\n    objective_args: {eps: 0.1}\n", ""));
+        var e = Load(Base.Replace("    objective: pgd\n    objective_args: {eps: 0.1}\n", ""));
+        var registry = StageRegistry.Default.With(new StageDefinition("attacks", typeof(IReadOnlyList<AttackSection>), "attacks", null, "its library is not in this build"));
         var outDir = Path.Combine(ExperimentFixtures.TempDir("unwired"), "run");
-        var ex = Assert.Throws<LabException>(() => new ExperimentRunner().Run(e, new RunOptions { OutDirectory = outDir }));
-        Assert.That(ex!.Message, Does.Contain("cannot run stage 'attacks'").And.Contain("issue 3").And.Contain("--set attacks=null"));
+        var ex = Assert.Throws<LabException>(() => new ExperimentRunner(registry).Run(e, new RunOptions { OutDirectory = outDir }));
+        Assert.That(ex!.Message, Does.Contain("cannot run stage 'attacks'").And.Contain("not in this build").And.Contain("--set attacks=null"));
         Assert.That(Directory.Exists(outDir), Is.False, "nothing written");
     }
 
     [Test]
-    public void UnregisteredTrainingObjectiveIsRefusedBeforeWritingAnything()
+    public void EveryStageOfTheDefaultRegistryIsWired()
     {
-        var e = Load(Base, "attacks=null");
-        var outDir = Path.Combine(ExperimentFixtures.TempDir("objective"), "run");
-        var ex = Assert.Throws<LabException>(() => new ExperimentRunner().Run(e, new RunOptions { OutDirectory = outDir }));
-        Assert.That(ex!.Message, Does.Contain("models.robust.objective: training objective 'pgd-at' is not in this build yet"));
-        Assert.That(Directory.Exists(outDir), Is.False);
+        Assert.That(StageRegistry.Default.Stages.Where(s => !s.IsWired).Select(s => s.Name), Is.Empty);
+    }
+
+    [TestCase("attack: fgsm", "fgsm")]
+    [TestCase("attack: pgd\n    norm: l2", "pgd-l2")]
+    [TestCase("attack: deepfool", "deepfool")]
+    [TestCase("attack: deepfool\n    norm: linf", "deepfool-linf")]
+    [TestCase("attack: mi-fgsm", "mi-fgsm")]
+    public void AttackNamesAndNormsResolveToTheRegistry(string yaml, string registryName)
+    {
+        var e = Load(Base.Replace("attack: fgsm", yaml.Replace("\\n", "\n")));
+        Assert.That(e.Config.Section<IReadOnlyList<AttackSection>>("attacks")![0].RegistryName, Is.EqualTo(registryName));
+    }
+
+    [Test]
+    public void AnAttackWithoutTheRequestedNormIsRefused()
+    {
+        var ex = Assert.Throws<ConfigException>(() => Load(Base.Replace("attack: fgsm", "attack: cw\n    norm: linf")));
+        Assert.That(ex!.Message, Does.Contain("attacks[0].norm: 'cw' has no linf variant; its norms: l2"));
     }
 
     [Test]

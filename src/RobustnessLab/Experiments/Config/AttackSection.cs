@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using RobustnessLab.Attacks;
 
 namespace RobustnessLab.Experiments.Config;
 
@@ -12,24 +13,25 @@ namespace RobustnessLab.Experiments.Config;
 public sealed record AttackSection : IConfigSection
 {
     /// <summary>
-    /// Attack names of the attacks library (issue 3): torchattacks' spelling, with AutoAttack's APGD-CE / APGD-T / FAB-T
-    /// (Croce and Hein 2020, arXiv:2003.01690) and the ensemble itself.
+    /// Attack names as the attacks library's <see cref="AttackRegistry"/> spells them, without a norm suffix: the
+    /// <c>norm</c> key picks the variant (pgd + l2 is the registry's pgd-l2, deepfool + linf its deepfool-linf).
+    /// "ensemble" is AutoAttack's standard set minus FAB-T (Croce and Hein 2020, arXiv:2003.01690).
     /// </summary>
-    public static readonly IReadOnlyList<string> KnownAttacks =
-        ["fgsm", "pgd", "bim", "mifgsm", "apgd-ce", "apgd-t", "fab-t", "square", "deepfool", "cw", "autoattack"];
+    public static IReadOnlyList<string> KnownAttacks { get; } =
+        AttackRegistry.Names.Select(BaseName).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
 
     /// <summary>Attacks that find a minimal perturbation instead of using a budget.</summary>
-    public static readonly IReadOnlyList<string> MinimalAttacks = ["deepfool", "cw", "fab-t"];
+    public static readonly IReadOnlyList<string> MinimalAttacks = ["deepfool", "cw"];
 
     public static readonly IReadOnlyList<string> Norms = ["linf", "l2"];
 
-    [Required, JsonPropertyName("attack"), Description("fgsm, pgd, bim, mifgsm, apgd-ce, apgd-t, fab-t, square, deepfool, cw or autoattack")]
+    [Required, JsonPropertyName("attack"), Description("fgsm, bim, pgd, mi-fgsm, apgd-ce, apgd-t, square, deepfool, cw or ensemble")]
     public string Attack { get; init; } = "";
 
     [Required, JsonPropertyName("eps"), Description("epsilon grid in [0,1] pixel units, e.g. [0, 0.05, 0.1]")]
     public IReadOnlyList<double> Eps { get; init; } = [];
 
-    [JsonPropertyName("norm"), Description("linf (default) or l2")] public string Norm { get; init; } = "linf";
+    [JsonPropertyName("norm"), Description("linf or l2 (default: the attack's own: l2 for deepfool and cw, linf otherwise)")] public string? Norm { get; init; }
     [JsonPropertyName("steps"), Description("iterations (iterative attacks; the attack's default when absent)")] public int? Steps { get; init; }
     [JsonPropertyName("step_size"), Description("step size in pixel units (default: the attack's, e.g. 2.5 eps / steps for PGD)")] public double? StepSize { get; init; }
     [JsonPropertyName("restarts"), Description("random restarts (per-sample worst case is kept)")] public int? Restarts { get; init; }
@@ -45,10 +47,12 @@ public sealed record AttackSection : IConfigSection
     {
         v.OneOf("attack", Attack, KnownAttacks);
         v.OneOf("norm", Norm, Norms);
+        if (KnownAttacks.Contains(Attack) && (Norm is null || Norms.Contains(Norm)) && RegistryName is null)
+            v.Error("norm", $"'{Attack}' has no {Norm} variant; its norms: {string.Join(", ", AttackRegistry.Names.Where(n => BaseName(n) == Attack).Select(n => AttackRegistry.Get(n).Norm))}");
         if (Eps.Count == 0) v.Error("eps", "needs at least one epsilon");
         for (int i = 0; i < Eps.Count; i++)
         {
-            if (Norm == "linf") v.Range($"eps[{i}]", Eps[i], 0, 1);
+            if (EffectiveNorm == "linf") v.Range($"eps[{i}]", Eps[i], 0, 1);
             else v.NonNegative($"eps[{i}]", Eps[i]);
         }
         if (Eps.Distinct().Count() != Eps.Count) v.Error("eps", "lists an epsilon twice");
@@ -66,7 +70,41 @@ public sealed record AttackSection : IConfigSection
                 v.Error(k, $"conflicting options: fgsm is a single step of size eps; use 'pgd' or 'bim' for '{k}'");
         }
         if (Queries is not null && Attack != "square") v.Error("queries", $"only the black-box 'square' attack takes a query budget, not '{Attack}'");
-        if (Targeted && Attack is "deepfool" or "apgd-ce")
+        if (RegistryName is { } registered)
+        {
+            try { AttackRegistry.Create(registered, RegistryArgs()); }
+            catch (Core.LabException ex) { v.Error(Options is null ? "attack" : "options", ex.Message); }
+        }
+        if (Targeted && RegistryName is { } name && !AttackRegistry.Create(name).SupportsTargeted)
             v.Error("targeted", $"'{Attack}' is untargeted{(Attack == "apgd-ce" ? "; use apgd-t" : "")}");
     }
+
+    /// <summary>The norm the attack runs in: the given one, else the attack's own.</summary>
+    [JsonIgnore]
+    public string EffectiveNorm => Norm ?? (AttackRegistry.Names.Contains(Attack) ? AttackRegistry.Get(Attack).Norm : "linf");
+
+    /// <summary>The registry entry of this attack in its norm (null when there is none).</summary>
+    [JsonIgnore]
+    public string? RegistryName =>
+        AttackRegistry.Names.FirstOrDefault(n => BaseName(n) == Attack && AttackRegistry.Get(n).Norm == EffectiveNorm);
+
+    /// <summary>The attack's settings for the registry: the section's typed keys, then <c>options</c> verbatim.</summary>
+    public Dictionary<string, double> RegistryArgs()
+    {
+        var args = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (Steps is { } s) args["steps"] = s;
+        // step_size is in pixel units here; the registry's step_size is relative to eps and 'alpha' is absolute.
+        if (StepSize is { } a) args["alpha"] = a;
+        if (Restarts is { } r) args["restarts"] = r;
+        if (RandomStart is { } rs) args["random_start"] = rs ? 1 : 0;
+        if (Queries is { } q) args["queries"] = q;
+        foreach (var (k, val) in Options ?? new Dictionary<string, double>()) args[k] = val;
+        return args;
+    }
+
+    /// <summary>"pgd-l2" -> "pgd": the registry's name without its norm suffix.</summary>
+    private static string BaseName(string registryName) =>
+        registryName.EndsWith("-l2", StringComparison.Ordinal) || registryName.EndsWith("-linf", StringComparison.Ordinal)
+            ? registryName[..registryName.LastIndexOf('-')]
+            : registryName;
 }

@@ -21,7 +21,10 @@ public sealed record DatasetConfig : IConfigSection
         [FashionMnist.Name] = [],
     };
 
-    [Required, JsonPropertyName("name"), Description("registered dataset name, e.g. fashion-mnist")]
+    /// <summary>The name that picks Fashion-MNIST when its files are present, else the embedded gym scenes (resolved when the run starts).</summary>
+    public const string Auto = "auto";
+
+    [Required, JsonPropertyName("name"), Description("registered dataset name, e.g. fashion-mnist; 'auto': fashion-mnist where present, else gym")]
     public string Name { get; init; } = "";
 
     [JsonPropertyName("options"), Description("validation_size (5000), train_limit (0: all), test_limit (0: all), split_seed (0), and dataset-specific options")]
@@ -29,6 +32,12 @@ public sealed record DatasetConfig : IConfigSection
 
     public void Validate(ConfigValidator v)
     {
+        if (Name == Auto)
+        {
+            foreach (var key in Options.Keys.Where(k => !CommonOptions.Contains(k)))
+                v.Within("options", () => v.Error(key, $"with name 'auto' only the common options apply ({string.Join(", ", CommonOptions)})"));
+            return;
+        }
         if (!DatasetRegistry.Names.Contains(Name, StringComparer.OrdinalIgnoreCase))
         {
             v.Error("name", $"unknown dataset '{Name}'{DidYouMean.Hint(Name, DatasetRegistry.Names.ToList())}");
@@ -52,6 +61,9 @@ public sealed record DatasetConfig : IConfigSection
             }
         });
     }
+
+    /// <summary>This config with 'auto' replaced by the dataset it stands for on this machine.</summary>
+    public DatasetConfig ResolveAuto(string? dataDir) => Name == Auto ? this with { Name = DatasetRegistry.DefaultName(dataDir) } : this;
 
     /// <summary>The loader's options; <paramref name="dataDir"/> comes from the command line, never from the config.</summary>
     public DataOptions ToDataOptions(string? dataDir)

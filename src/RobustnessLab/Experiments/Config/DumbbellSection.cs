@@ -1,37 +1,76 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
+using RobustnessLab.Experiments.Dumbbell;
 
 namespace RobustnessLab.Experiments.Config;
 
 /// <summary>
 /// <c>dumbbell:</c> the Inceptionism dumbbell-with-arm experiment (Mordvintsev, Olah, Tyka 2015): train one model on
 /// scenes where the class almost always co-occurs with an arm (biased) and one where it does not (debiased), then
-/// visualise the class for both and probe how much the arm alone drives the logit.
+/// visualise the class for both and probe how much the arm alone drives the logit. Settings start from the library's
+/// <c>scale</c> (<see cref="DumbbellOptions.ForScale"/>); every key given here overrides it.
 /// </summary>
 public sealed record DumbbellSection : IConfigSection
 {
-    [JsonPropertyName("dataset"), Description("scene dataset (gym)")] public string Dataset { get; init; } = "gym";
+    /// <summary>Further settings of <see cref="DumbbellOptions"/> that <c>options</c> may set.</summary>
+    public static readonly IReadOnlyList<string> OptionKeys = ["size", "test", "width", "probe_count"];
+
+    [JsonPropertyName("scale"), Description("quick (32 px, the quickstart's) or default (48 px)")] public string Scale { get; init; } = "default";
+    [JsonPropertyName("dataset"), Description("scene dataset (gym, the only one with arms)")] public string Dataset { get; init; } = "gym";
     [JsonPropertyName("class"), Description("the class to visualise (dumbbell)")] public string Class { get; init; } = "dumbbell";
-    [JsonPropertyName("biased_arm_probability"), Description("P(arm | class) in the biased training set (0.95)")] public double BiasedArmProbability { get; init; } = 0.95;
-    [JsonPropertyName("debiased_arm_probability"), Description("P(arm | class) in the debiased training set (0.5)")] public double DebiasedArmProbability { get; init; } = 0.5;
+    [JsonPropertyName("biased_arm_probability"), Description("P(arm | dumbbell) in the biased training set (0.95)")] public double BiasedArmProbability { get; init; } = 0.95;
+    [JsonPropertyName("debiased_arm_probability"), Description("P(arm) for every class in the debiased training set (0.5)")] public double DebiasedArmProbability { get; init; } = 0.5;
     [JsonPropertyName("architecture"), Description("model trained on each set (cnn)")] public string Architecture { get; init; } = "cnn";
-    [JsonPropertyName("epochs"), Description("training epochs per model (3)")] public int Epochs { get; init; } = 3;
-    [JsonPropertyName("train_size"), Description("training scenes per set (6000)")] public int TrainSize { get; init; } = 6000;
-    [JsonPropertyName("steps"), Description("visualisation steps (512)")] public int Steps { get; init; } = 512;
-    [JsonPropertyName("samples"), Description("visualisations per model (4)")] public int Samples { get; init; } = 4;
-    [JsonPropertyName("options"), Description("further settings (numbers)")] public IReadOnlyDictionary<string, double>? Options { get; init; }
+    [JsonPropertyName("epochs"), Description("training epochs per model (scale's: 6 quick, 8 default)")] public int? Epochs { get; init; }
+    [JsonPropertyName("train_size"), Description("training scenes per set (scale's: 2000 quick, 3000 default)")] public int? TrainSize { get; init; }
+    [JsonPropertyName("steps"), Description("visualisation steps (scale's: 160 quick, 512 default)")] public int? Steps { get; init; }
+    [JsonPropertyName("samples"), Description("visualisations (seeds) per class and model (5)")] public int? Samples { get; init; }
+    [JsonPropertyName("options"), Description("further settings: size, test, width, probe_count")] public IReadOnlyDictionary<string, double>? Options { get; init; }
 
     public void Validate(ConfigValidator v)
     {
+        v.OneOf("scale", Scale, DumbbellOptions.Scales);
+        v.OneOf("dataset", Dataset, ["gym"]);
+        v.OneOf("class", Class, ["dumbbell"]);
         v.Range("biased_arm_probability", BiasedArmProbability, 0, 1);
         v.Range("debiased_arm_probability", DebiasedArmProbability, 0, 1);
         if (BiasedArmProbability <= DebiasedArmProbability)
             v.Error("biased_arm_probability", $"must exceed debiased_arm_probability ({DebiasedArmProbability}) for the experiment to show a bias");
-        if (!Models.ModelZoo.Names.Contains(Architecture, StringComparer.OrdinalIgnoreCase))
-            v.Error("architecture", $"unknown architecture '{Architecture}'{DidYouMean.Hint(Architecture, Models.ModelZoo.Names.ToList())}");
-        v.Positive("epochs", Epochs);
-        v.Positive("train_size", TrainSize);
-        v.Positive("steps", Steps);
-        v.Positive("samples", Samples);
+        // The experiment's models are the zoo's cnn (with the experiment's width); other architectures are not wired.
+        v.OneOf("architecture", Architecture, ["cnn"]);
+        if (Epochs is { } e) v.Positive("epochs", e);
+        if (TrainSize is { } t) v.Positive("train_size", t);
+        if (Steps is { } s) v.Positive("steps", s);
+        if (Samples is { } n) v.Positive("samples", n);
+        foreach (var k in (Options ?? new Dictionary<string, double>()).Keys.Where(k => !OptionKeys.Contains(k)))
+            v.Within("options", () => v.Error(k, $"unknown dumbbell setting '{k}'{DidYouMean.Hint(k, OptionKeys.ToList())}; valid: {string.Join(", ", OptionKeys)}"));
+        if (DumbbellOptions.Scales.Contains(Scale))
+        {
+            try { ToOptions(0).Validate(); }
+            catch (Core.LabException ex) { v.Error("", ex.Message); }
+        }
+    }
+
+    /// <summary>The library's options: the scale's, overridden by every key of the section.</summary>
+    public DumbbellOptions ToOptions(int seed, string? outputDir = null)
+    {
+        var o = DumbbellOptions.ForScale(Scale);
+        var extra = Options ?? new Dictionary<string, double>();
+        int Int(string key, int fallback) => extra.TryGetValue(key, out var x) ? (int)x : fallback;
+        return o with
+        {
+            Seed = seed,
+            PDumbbellArm = BiasedArmProbability,
+            PArm = DebiasedArmProbability,
+            Epochs = Epochs ?? o.Epochs,
+            Train = TrainSize ?? o.Train,
+            VisSteps = Steps ?? o.VisSteps,
+            VisSeeds = Samples ?? o.VisSeeds,
+            Size = Int("size", o.Size),
+            Test = Int("test", o.Test),
+            Width = Int("width", o.Width),
+            ProbeCount = Int("probe_count", o.ProbeCount),
+            OutputDir = outputDir,
+        };
     }
 }

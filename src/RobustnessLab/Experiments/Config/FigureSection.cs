@@ -27,6 +27,8 @@ public sealed record FigureSection : IConfigSection
         v.RequireModels();
         v.ModelRef("model", Model);
         v.OneOf("attack", Attack, AttackSection.KnownAttacks);
+        if (AttackSection.MinimalAttacks.Contains(Attack))
+            v.Error("attack", $"'{Attack}' finds a minimal perturbation; a panel needs a fixed-budget attack such as fgsm or pgd");
         v.Range("eps", Eps, 0, 1);
         v.Positive("samples", Samples);
         if (Indices is not null)

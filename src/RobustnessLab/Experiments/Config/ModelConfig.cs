@@ -12,9 +12,6 @@ namespace RobustnessLab.Experiments.Config;
 /// </summary>
 public sealed record ModelConfig : IConfigSection
 {
-    /// <summary>Adversarial-training objectives the attacks library (issue 3) registers; accepted by the schema, refused at run time until registered.</summary>
-    public static readonly IReadOnlyList<string> ExpectedObjectives = ["fgsm-rs", "pgd-at", "trades"];
-
     [JsonPropertyName("checkpoint"), Description("checkpoint folder to load (from lab train); excludes every training key")]
     public string? Checkpoint { get; init; }
 
@@ -32,7 +29,7 @@ public sealed record ModelConfig : IConfigSection
     [JsonPropertyName("weight_decay"), Description("weight decay (0.0005)")] public double? WeightDecay { get; init; }
     [JsonPropertyName("batch_size"), Description("batch size (128)")] public int? BatchSize { get; init; }
 
-    [JsonPropertyName("objective"), Description("standard, or an adversarial objective: fgsm-rs, pgd-at, trades")]
+    [JsonPropertyName("objective"), Description("standard, or an adversarial objective: fgsm, fgsm-rs, pgd, trades")]
     public string? Objective { get; init; }
 
     [JsonPropertyName("objective_args"), Description("objective settings, e.g. {eps: 0.1, steps: 10}")]
@@ -77,10 +74,10 @@ public sealed record ModelConfig : IConfigSection
         v.OneOf("optimizer", Optimizer, TrainingOptions.Optimizers.ToList());
         v.OneOf("schedule", Schedule, TrainingOptions.Schedules.ToList());
         var objective = Objective ?? "standard";
-        var known = TrainingObjectives.Names.Concat(ExpectedObjectives).Distinct().ToList();
+        var known = TrainingObjectives.Names.ToList();
         if (!known.Contains(objective))
             v.Error("objective", $"unknown training objective '{objective}'{DidYouMean.Hint(objective, known)}");
-        else if (TrainingObjectives.Names.Contains(objective) && ObjectiveArgs is not null)
+        else if (ObjectiveArgs is not null)
         {
             try { TrainingObjectives.Validate(objective, ObjectiveArgs); }
             catch (LabException ex) { v.Error("objective_args", ex.Message); }

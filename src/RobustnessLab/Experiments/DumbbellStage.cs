@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using RobustnessLab.Core;
+using RobustnessLab.Experiments.Config;
+using RobustnessLab.Experiments.Dumbbell;
+using RobustnessLab.Reporting;
+
+namespace RobustnessLab.Experiments;
+
+/// <summary>
+/// <c>dumbbell:</c> the dumbbell-with-arm experiment (Mordvintsev, Olah, Tyka 2015) through
+/// <see cref="DumbbellExperiment"/>: it makes its own gym scenes and models, so it needs neither the run's dataset nor
+/// its models. Returns the dumbbell.json record with file paths relative to the run folder; the biased and debiased
+/// sheets go side by side in the gallery, and every missed target is a red flag.
+/// </summary>
+public sealed class DumbbellStage : IExperimentStage
+{
+    public string Name => "dumbbell";
+    public int Version => 1;
+
+    public StageOutput Run(StageContext context)
+    {
+        var section = context.SectionAs<DumbbellSection>();
+        var options = section.ToOptions((int)(context.Seed & 0x7fffffff), context.StageDirectory);
+        var progress = new Relay<DumbbellProgress>(p => context.Report((p.Stage - 1 + p.Fraction) / p.Stages, p.Status));
+        var report = DumbbellExperiment.Run(options, context.Lab, progress, context.Cancel);
+        report = report with
+        {
+            Options = report.Options with { OutputDir = "." },
+            Biased = report.Biased with { Checkpoint = context.Relative(report.Biased.Checkpoint) },
+            Debiased = report.Debiased with { Checkpoint = context.Relative(report.Debiased.Checkpoint) },
+            Files = report.Files.ToDictionary(f => f.Key, f => context.Relative(f.Value)),
+        };
+        // The library wrote its own dumbbell.json with absolute paths; the copy in the stage folder says the same as results.json.
+        Json.WriteFile(Path.Combine(context.StageDirectory, DumbbellExperiment.ReportFile), report);
+        context.Report(1, "done");
+        return StageOutput.From(report, View(report));
+    }
+
+    private static StageView View(DumbbellReport r)
+    {
+        var images = new List<FigureImage>();
+        if (r.Files.TryGetValue("dumbbell_sheet", out var dumb))
+            images.Add(new FigureImage(dumb, "Dumbbell visualisations of the biased model beside those of the debiased model, with the arm detector's score of each",
+                "What each model draws for 'dumbbell': left the biased model (arms in " +
+                $"{r.Options.PDumbbellArm:P0} of its dumbbell scenes), right the debiased one (arms in {r.Options.PArm:P0} of every class's scenes). " +
+                "arm = the separately trained arm detector's probability.", "dumbbell-sheet"));
+        if (r.Files.TryGetValue("class_visualizations", out var all))
+            images.Add(new FigureImage(all, "Class visualisations of every class for the biased and the debiased model",
+                "Every class, biased model beside debiased model; p = the model's probability of the class.", "dumbbell-classes"));
+        return new StageView
+        {
+            Title = "Dumbbell with arm",
+            Summary = "Two models on generated gym scenes, identical except for how often an arm holds the dumbbell. Asked to draw a dumbbell, " +
+                      "the biased model draws the arm too; an arm alone raises its dumbbell probability.",
+            Headline =
+            [
+                new HeadlineMetric("P(dumbbell | arm alone)", r.Biased.PDumbbellArmOnly, "percent", "biased", $"chance {r.Chance:P0}"),
+                new HeadlineMetric("P(dumbbell | arm alone)", r.Debiased.PDumbbellArmOnly, "percent", "debiased", $"chance {r.Chance:P0}"),
+                new HeadlineMetric("arm score of dumbbell visualisations", r.Biased.ArmScoreDetector.Mean, "percent", "biased", "mean, arm detector"),
+                new HeadlineMetric("arm score of dumbbell visualisations", r.Debiased.ArmScoreDetector.Mean, "percent", "debiased", "mean, arm detector"),
+            ],
+            Flags = r.Targets.Where(t => !t.Met).Select(t => new SanityFlag("warning", $"target missed: {t.Name} = {t.Value:F3}, expected {t.Bound}")).ToList(),
+            Images = images,
+            Tables =
+            [
+                new TableView("Dumbbell measurements", ["measure", "biased", "debiased"],
+                [
+                    ["clean accuracy", r.Biased.CleanAccuracy, r.Debiased.CleanAccuracy],
+                    ["P(dumbbell | arm alone)", r.Biased.PDumbbellArmOnly, r.Debiased.PDumbbellArmOnly],
+                    ["arm alone predicted dumbbell", r.Biased.ArmOnlyPredictedDumbbell, r.Debiased.ArmOnlyPredictedDumbbell],
+                    ["accuracy, dumbbell without arm", r.Biased.AccuracyDumbbellNoArm, r.Debiased.AccuracyDumbbellNoArm],
+                    ["accuracy, dumbbell with arm", r.Biased.AccuracyDumbbellWithArm, r.Debiased.AccuracyDumbbellWithArm],
+                    ["other object held, predicted dumbbell", r.Biased.OtherHeldPredictedDumbbell, r.Debiased.OtherHeldPredictedDumbbell],
+                    ["arm score of visualisations (detector)", r.Biased.ArmScoreDetector.Mean, r.Debiased.ArmScoreDetector.Mean],
+                    ["skin-tone pixel share of visualisations", r.Biased.SkinPixelShare.Mean, r.Debiased.SkinPixelShare.Mean],
+                    ["visualisation P(dumbbell)", r.Biased.VisualizationPDumbbell.Mean, r.Debiased.VisualizationPDumbbell.Mean],
+                ]),
+                new TableView("Targets", ["target", "value", "bound", "met"],
+                    r.Targets.Select(t => (IReadOnlyList<JsonNode?>)[t.Name, t.Value, t.Bound, t.Met ? "yes" : "NO"]).ToList(),
+                    $"Arm detector accuracy {r.ArmDetectorAccuracy:P1}."),
+            ],
+        };
+    }
+}
