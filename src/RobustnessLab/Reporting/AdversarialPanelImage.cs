@@ -17,12 +17,14 @@ public static class AdversarialPanelImage
         int tw = img.Width * scale, th = img.Height * scale;
         const int margin = 24, gap = 170, ts = 2, line = 20;
         var eps = p.Eps.ToString("0.####", CultureInfo.InvariantCulture);
-        int width = margin * 2 + tw * 3 + gap * 2;
+        // Captions are centred under each image and may be as wide as image + gap: half a gap of room on each side.
+        int side = gap / 2;
+        int width = side * 2 + tw * 3 + gap * 2;
         int top = margin + line + 8;
         int height = top + th + 12 + line * 4 + margin;
         var c = new ImageCanvas(width, height);
-        c.DrawText($"{p.Attack}, eps = {eps}, test image {p.Index}", margin, margin, Rgb.Black, ts);
-        int x0 = margin, x1 = margin + tw + gap, x2 = margin + 2 * (tw + gap);
+        c.DrawText($"{p.Attack}, eps = {eps}, test image {p.Index}", side, margin, Rgb.Black, ts);
+        int x0 = side, x1 = side + tw + gap, x2 = side + 2 * (tw + gap);
         c.Paste(img, x0, top, scale);
         c.Paste(p.DirectionImage.SignedToDisplay(1f), x1, top, scale);
         c.Paste(p.AdversarialImage, x2, top, scale);
