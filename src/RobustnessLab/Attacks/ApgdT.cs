@@ -37,7 +37,7 @@ public sealed class ApgdT : Apgd
             return best.MoveToOuterDisposeScope();
         }
         // Wrong classes ranked by the clean logits: rank 1 is the most likely class other than the label.
-        var clean = model.Logits(x).scatter(1, goal.Labels.unsqueeze(1), float.NegativeInfinity);
+        var clean = AttackLoss.Exclude(model.Logits(x), goal.Labels, float.NegativeInfinity);
         var ranked = clean.argsort(1, descending: true);
         int count = Math.Min(Targets, model.NumClasses - 1);
         for (int k = 0; k < count; k++)

@@ -21,8 +21,15 @@ public static class AttackLoss
         goal.Targeted ? CrossEntropy(logits, goal.Targets).neg() : CrossEntropy(logits, goal.Labels);
 
     /// <summary>Largest logit among the classes other than <paramref name="classes"/>, per sample.</summary>
-    public static Tensor MaxOther(Tensor logits, Tensor classes) =>
-        logits.scatter(1, classes.unsqueeze(1), float.NegativeInfinity).amax(1);
+    public static Tensor MaxOther(Tensor logits, Tensor classes) => Exclude(logits, classes, float.NegativeInfinity).amax(1);
+
+    /// <summary>The logits with each sample's class <paramref name="classes"/> replaced by <paramref name="value"/> (e.g. -inf to rank the others).</summary>
+    public static Tensor Exclude(Tensor logits, Tensor classes, float value)
+    {
+        using var scope = NewDisposeScope();
+        var mask = nn.functional.one_hot(classes, logits.shape[1]).to(ScalarType.Bool);
+        return logits.masked_fill(mask, value).MoveToOuterDisposeScope();
+    }
 
     /// <summary>
     /// Margin z_c - max_{j != c} z_j with c the label (untargeted) or max_{j != t} z_j - z_t (targeted): positive

@@ -40,7 +40,7 @@ public sealed class DeepFool : MinimizationAttack
         using var scope = NewDisposeScope();
         int k = Math.Min(Candidates, model.NumClasses);
         // Candidate classes other than the label, ranked by the clean logits.
-        var clean = model.Logits(x).scatter(1, goal.Labels.unsqueeze(1), float.NegativeInfinity);
+        var clean = AttackLoss.Exclude(model.Logits(x), goal.Labels, float.NegativeInfinity);
         var candidates = clean.argsort(1, descending: true)[.., ..(k - 1)];
         var total = zeros_like(x);
         var adv = x.clone();

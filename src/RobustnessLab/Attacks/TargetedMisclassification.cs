@@ -40,7 +40,7 @@ public sealed record TargetedMisclassification(TargetRule Rule, int? TargetClass
         {
             TargetRule.Given => full_like(labels, TargetClass!.Value),
             // Least likely among the classes other than the label (the label can be least likely for a wrong model).
-            TargetRule.LeastLikely => cleanLogits.detach().scatter(1, labels.unsqueeze(1), float.PositiveInfinity).argmin(1),
+            TargetRule.LeastLikely => AttackLoss.Exclude(cleanLogits.detach(), labels, float.PositiveInfinity).argmin(1),
             // label + U{1..K-1} mod K: uniform over the other classes.
             _ => (labels + randint(1, k, labels.shape, dtype: ScalarType.Int64, device: labels.device, generator: generator)).remainder(k),
         };

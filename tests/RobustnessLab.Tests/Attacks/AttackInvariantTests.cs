@@ -91,9 +91,10 @@ public sealed class AttackInvariantTests
         var attack = AttackRegistry.Create(name, args);
         f.Model.train();
         var before = f.Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope());
+        // Gradients a training step left behind must survive the attack untouched (no zeroing, no accumulation).
+        var grads = f.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad is { IsInvalid: false } g ? g.clone().DetachFromDisposeScope() : null);
         try
         {
-            foreach (var p in f.Model.parameters()) Assert.That(p.grad is null || p.grad.IsInvalid, Is.True, "precondition: no parameter gradients");
             using (var r = Run(attack, Budgets(attack))) { }
             using (Assert.EnterMultipleScope())
             {
@@ -101,7 +102,11 @@ public sealed class AttackInvariantTests
                 foreach (var (key, value) in f.Model.state_dict())
                     Assert.That(TestSupport.Same(value, before[key]), Is.True, $"{key} changed (parameters or BatchNorm statistics)");
                 foreach (var (pname, p) in f.Model.named_parameters())
-                    Assert.That(p.grad is null || p.grad.IsInvalid, Is.True, $"{pname} has a gradient after the attack");
+                {
+                    var g = p.grad is { IsInvalid: false } pg ? pg : null;
+                    Assert.That(g is null, Is.EqualTo(grads[pname] is null), $"{pname}: gradient appeared or vanished");
+                    if (g is not null && grads[pname] is { } old) Assert.That(TestSupport.Same(g, old), Is.True, $"{pname}: gradient changed by the attack");
+                }
             }
             f.Model.eval();
             using (var r = Run(attack, Budgets(attack))) { }
@@ -111,6 +116,7 @@ public sealed class AttackInvariantTests
         {
             f.Model.eval();
             foreach (var t in before.Values) t.Dispose();
+            foreach (var t in grads.Values) t?.Dispose();
         }
     }
 

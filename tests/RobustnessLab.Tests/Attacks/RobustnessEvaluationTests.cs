@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using RobustnessLab.Core;
+using RobustnessLab.Evaluation;
+
+namespace RobustnessLab.Tests.Attacks;
+
+/// <summary>The robustness report: schema, the relations between its numbers, worst case, flags, bad input.</summary>
+[TestFixture]
+public sealed class RobustnessEvaluationTests
+{
+    private AttackFixture f = null!;
+
+    [OneTimeSetUp] public void SetUp() => f = new AttackFixture();
+    [OneTimeTearDown] public void TearDown() => f.Dispose();
+
+    private RobustnessReport Evaluate(RobustnessOptions o) => RobustnessEvaluation.Run(f.Model, f.Data.Test, o);
+
+    [Test]
+    public void ReportHasTheIssueSchemaAndConsistentNumbers()
+    {
+        var report = Evaluate(new RobustnessOptions
+        {
+            Attacks = [new("fgsm"), new("pgd", new Dictionary<string, double> { ["steps"] = 5 }), new("square", new Dictionary<string, double> { ["queries"] = 40 })],
+            Epsilons = [0, 0.05, 0.15],
+            Samples = 100,
+            BatchSize = 40,
+            MinimalEpsilonAttack = new("fgsm"),
+            BisectionSteps = 6,
+        });
+        var json = JsonNode.Parse(Json.Serialize(report))!.AsObject();
+        var row = json["attacks"]![0]!.AsObject();
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var key in new[] { "clean_accuracy", "attacks", "worst_case", "flags" })
+                Assert.That(json.ContainsKey(key), Is.True, key);
+            foreach (var key in new[] { "attack", "norm", "eps", "targeted", "robust_accuracy", "success_rate_correct", "success_rate_all",
+                         "mean_adv_confidence", "max_linf", "mean_l2", "seconds", "gradient_evals" })
+                Assert.That(row.ContainsKey(key), Is.True, key);
+            Assert.That(json["attacks"]!.AsArray().Single(a => a!["attack"]!.GetValue<string>() == "square")!.AsObject().ContainsKey("queries"), Is.True);
+            Assert.That(report.Attacks, Has.Count.EqualTo(9));
+            foreach (var r in report.Attacks)
+            {
+                Assert.That(r.SuccessRateAll, Is.EqualTo(1 - r.RobustAccuracy).Within(1e-9), $"{r.Attack} {r.Eps}: untargeted success over all = 1 - robust accuracy");
+                Assert.That(r.MaxLinf, Is.LessThanOrEqualTo(r.Eps + 1e-6), $"{r.Attack} {r.Eps}");
+                if (r.Eps == 0) Assert.That(r.RobustAccuracy, Is.EqualTo(report.CleanAccuracy), $"{r.Attack} at eps 0");
+            }
+            foreach (var w in report.WorstCase)
+                Assert.That(w.RobustAccuracy, Is.LessThanOrEqualTo(report.Attacks.Where(a => a.Eps == w.Eps).Min(a => a.RobustAccuracy)), $"worst case at {w.Eps}");
+            Assert.That(report.MinimalEpsilon, Is.Not.Null);
+            Assert.That(report.MinimalEpsilon!.Samples, Is.EqualTo((int)Math.Round(report.CleanAccuracy * 100)));
+        }
+    }
+
+    [Test]
+    public void BisectedMinimalEpsilonIsWhereFgsmStartsToSucceed()
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var attack = new RobustnessLab.Attacks.Fgsm();
+        var eps = MinimalEpsilon.Search(f.Model, attack, f.X, f.Y, 0.5, 8);
+        var labels = f.Y.cpu().data<long>().ToArray();
+        using (Assert.EnterMultipleScope())
+        {
+            for (int i = 0; i < eps.Length; i++)
+            {
+                if (double.IsInfinity(eps[i]) || eps[i] == 0) continue;
+                var xi = f.X.narrow(0, i, 1);
+                var yi = f.Y.narrow(0, i, 1);
+                var at = attack.Generate(f.Model, xi, yi, eps[i]);
+                Assert.That(f.Model.Predict(at).argmax(1).item<long>(), Is.Not.EqualTo(labels[i]), $"sample {i}: not broken at its minimal eps {eps[i]}");
+            }
+        }
+    }
+
+    [Test]
+    public void FlagsFireOnTheSymptomsTheyNameAndNotOnAHealthyReport()
+    {
+        AttackRecord R(string attack, double eps, double acc) => new()
+        {
+            Attack = attack, Norm = "linf", Eps = eps, Targeted = false, RobustAccuracy = acc, SuccessRateCorrect = 0, SuccessRateAll = 1 - acc,
+            MeanAdvConfidence = 0.5, MaxLinf = eps, MeanL2 = 0, MeanL0 = 0, Seconds = 0,
+        };
+        WorstCaseRecord W(double eps, double acc) => new("linf", eps, acc, ["x"], []);
+        var healthy = SanityFlags.Compute(0.9, [R("fgsm", 0.1, 0.3), R("pgd", 0.1, 0.05), R("square", 0.1, 0.2), R("fgsm", 0.2, 0.1), R("pgd", 0.2, 0.0)],
+            [W(0.1, 0.05), W(0.2, 0.0)], 0, 1000, 10, 0.1);
+        var rising = SanityFlags.Compute(0.9, [R("pgd", 0.1, 0.2), R("pgd", 0.2, 0.4)], [W(0.2, 0.05)], 0, 1000, 10, 0.1);
+        var weaker = SanityFlags.Compute(0.9, [R("fgsm", 0.1, 0.1), R("pgd", 0.1, 0.5)], [W(0.1, 0.05)], 0, 1000, 10, 0.1);
+        var square = SanityFlags.Compute(0.9, [R("pgd", 0.1, 0.5), R("square", 0.1, 0.2)], [W(0.1, 0.05)], 0, 1000, 10, 0.1);
+        var leaking = SanityFlags.Compute(0.8, [R("fgsm", 0.1, 0.9), R("pgd", 0.1, 0.02)], [W(0.1, 0.02)], 0, 1000, 10, 0.1);
+        var zero = SanityFlags.Compute(0.9, [R("pgd", 0.1, 0.05)], [W(0.1, 0.05)], 0.2, 1000, 10, 0.1);
+        var chance = SanityFlags.Compute(0.9, [R("pgd", 0.1, 0.6)], [W(0.1, 0.6)], 0, 1000, 10, 0.1);
+        var impossible = SanityFlags.Compute(0.9, [R("pgd", 0.5, 0.6)], [W(0.5, 0.6)], 0, 1000, 10, 0.1);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(healthy, Is.Empty);
+            Assert.That(rising, Has.Some.Contains("rises with eps"));
+            Assert.That(weaker, Has.Some.Contains("weaker attack beats stronger"));
+            Assert.That(square, Has.Some.Contains("square beats every white-box"));
+            Assert.That(leaking, Has.Some.Contains("above clean").And.Some.Contains("catastrophic overfitting"));
+            Assert.That(zero, Has.Some.Contains("zero input gradient"));
+            Assert.That(chance, Has.Some.Contains("above chance"));
+            Assert.That(impossible, Has.Some.Contains("impossible"));
+        }
+    }
+
+    [Test]
+    public void BadOptionsGiveClearErrors()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(() => Evaluate(new RobustnessOptions { Epsilons = [-0.1] }), Throws.TypeOf<LabException>().With.Message.Contains("[0, 1]"));
+            Assert.That(() => Evaluate(new RobustnessOptions { Epsilons = [2] }), Throws.TypeOf<LabException>().With.Message.Contains("pixel units"));
+            Assert.That(() => Evaluate(new RobustnessOptions { Attacks = [new("fgsmm")] }), Throws.TypeOf<LabException>().With.Message.Contains("valid:"));
+            Assert.That(() => Evaluate(new RobustnessOptions { Target = RobustnessLab.Attacks.TargetRule.Given }), Throws.TypeOf<LabException>().With.Message.Contains("target class"));
+            Assert.That(() => Evaluate(new RobustnessOptions { Target = RobustnessLab.Attacks.TargetRule.Given, TargetClass = 9 }),
+                Throws.TypeOf<LabException>().With.Message.Contains("out of range"));
+            using var wrong = TestSupport.Toy(train: 8, test: 8, size: 16, classes: 5);
+            Assert.That(() => RobustnessEvaluation.Run(f.Model, wrong.Test, new RobustnessOptions()), Throws.TypeOf<LabException>().With.Message.Contains("does not match"));
+        }
+    }
+}
