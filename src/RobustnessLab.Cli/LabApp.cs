@@ -20,6 +20,32 @@ public static class LabApp
                 .WithExample("eval", "--model", "runs/cnn");
             config.AddCommand<FoolCommand>("fool").WithDescription("Fooling images (Nguyen et al. 2015): unrecognisable images classified with >99% confidence.")
                 .WithExample("fool", "--model", "runs/cnn", "--method", "direct", "--out", "runs/fool-direct");
+            config.AddCommand<RunExperimentCommand>("run").WithDescription("Run an experiment config: models, stages, results.json and the HTML gallery.")
+                .WithExample("run", "experiments/quickstart.yaml")
+                .WithExample("run", "experiments/robustness-curves.yaml", "--set", "models.standard.epochs=2", "--shard", "0/4");
+            config.AddBranch("config", c =>
+            {
+                c.SetDescription("Check and print experiment configs.");
+                c.AddCommand<ConfigValidateCommand>("validate").WithDescription("Check a config; every problem with file:line:column.")
+                    .WithExample("config", "validate", "experiments/quickstart.yaml");
+                c.AddCommand<ConfigShowCommand>("show").WithDescription("Print the resolved config (defaults written out) and its sweep points.")
+                    .WithExample("config", "show", "experiments/quickstart.yaml", "--set", "models.standard.epochs=2");
+                c.AddCommand<ConfigSchemaCommand>("schema").WithDescription("Every config key with its type, default and meaning.");
+            });
+            config.AddCommand<GalleryCommand>("gallery").WithDescription("Rebuild the HTML gallery of a run, or of every run in a folder and its index.html.")
+                .WithExample("gallery", "results");
+            config.AddCommand<CheckCommand>("check").WithDescription("Regression gate: check a run's results against rules; exit 1 on a regression.")
+                .WithExample("check", "results/quickstart", "--baseline", "experiments/baselines/quickstart.yaml");
+            config.AddCommand<MergeCommand>("merge").WithDescription("Merge shard folders into one run folder (results.json and gallery).")
+                .WithExample("merge", "results/sweep/shards/0", "results/sweep/shards/1", "--out", "results/sweep");
+            config.AddBranch("sweep", c =>
+            {
+                c.SetDescription("Job files that run a sweep's shards on a cluster, ending with the merge.");
+                c.AddCommand<SweepSlurmCommand>("slurm").WithDescription("A Slurm array job (SLURM_ARRAY_TASK_ID) and a dependent merge job.")
+                    .WithExample("sweep", "slurm", "experiments/robustness-curves.yaml", "--shards", "8");
+                c.AddCommand<SweepKubernetesCommand>("k8s").WithDescription("A Kubernetes Indexed Job (JOB_COMPLETION_INDEX) and a merge Job.")
+                    .WithExample("sweep", "k8s", "experiments/robustness-curves.yaml");
+            });
             config.AddCommand<BenchCommand>("bench").WithDescription("Measure matmul GFLOP/s and the train/FGSM/PGD step throughput as a fraction of it.");
         });
         return app;

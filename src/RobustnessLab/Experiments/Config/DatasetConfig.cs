@@ -1,0 +1,64 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using RobustnessLab.Data;
+
+namespace RobustnessLab.Experiments.Config;
+
+/// <summary>The dataset every model and stage of the run uses: a registered name and its options.</summary>
+public sealed record DatasetConfig : IConfigSection
+{
+    /// <summary>Options every dataset understands (they map onto <see cref="DataOptions"/>).</summary>
+    public static readonly IReadOnlyList<string> CommonOptions = ["validation_size", "train_limit", "test_limit", "split_seed"];
+
+    /// <summary>
+    /// Dataset-specific option names, by dataset. A dataset listed here accepts only these beyond the common ones
+    /// (so a typo gets "did you mean"); a dataset not listed passes any other option through as a string.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> SpecificOptions = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
+    {
+        [FashionMnist.Name] = [],
+    };
+
+    [Required, JsonPropertyName("name"), Description("registered dataset name, e.g. fashion-mnist")]
+    public string Name { get; init; } = "";
+
+    [JsonPropertyName("options"), Description("validation_size (5000), train_limit (0: all), test_limit (0: all), split_seed (0), and dataset-specific options")]
+    public IReadOnlyDictionary<string, JsonNode?> Options { get; init; } = new Dictionary<string, JsonNode?>();
+
+    public void Validate(ConfigValidator v)
+    {
+        if (!DatasetRegistry.Names.Contains(Name, StringComparer.OrdinalIgnoreCase))
+        {
+            v.Error("name", $"unknown dataset '{Name}'{DidYouMean.Hint(Name, DatasetRegistry.Names.ToList())}");
+            return;
+        }
+        v.Within("options", () =>
+        {
+            SpecificOptions.TryGetValue(Name, out var specific);
+            foreach (var (key, value) in Options)
+            {
+                if (CommonOptions.Contains(key))
+                {
+                    if (value is not JsonValue jv || !jv.TryGetValue<long>(out var n) || n < 0 || n > int.MaxValue)
+                        v.Error(key, $"must be a non-negative integer, got {value?.ToJsonString() ?? "null"}");
+                    continue;
+                }
+                if (specific is not null && !specific.Contains(key))
+                    v.Error(key, $"dataset '{Name}' has no option '{key}'{DidYouMean.Hint(key, CommonOptions.Concat(specific).ToList())}");
+                else if (value is not JsonValue)
+                    v.Error(key, "dataset options must be single values");
+            }
+        });
+    }
+
+    /// <summary>The loader's options; <paramref name="dataDir"/> comes from the command line, never from the config.</summary>
+    public DataOptions ToDataOptions(string? dataDir)
+    {
+        int Int(string key, int fallback) => Options.TryGetValue(key, out var n) && n is JsonValue jv && jv.TryGetValue<long>(out var l) ? (int)l : fallback;
+        var extra = Options.Where(p => !CommonOptions.Contains(p.Key))
+            .ToDictionary(p => p.Key, p => p.Value is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : p.Value?.ToJsonString() ?? "", StringComparer.Ordinal);
+        return new DataOptions(dataDir, Int("validation_size", 5000), Int("split_seed", 0), Int("train_limit", 0), Int("test_limit", 0), extra.Count > 0 ? extra : null);
+    }
+}

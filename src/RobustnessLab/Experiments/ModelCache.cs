@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using RobustnessLab.Core;
+using RobustnessLab.Data;
+using RobustnessLab.Experiments.Config;
+using RobustnessLab.Models;
+using RobustnessLab.Training;
+
+namespace RobustnessLab.Experiments;
+
+/// <summary>
+/// Trained models keyed by a hash of everything that determines them (dataset and its options, architecture and
+/// arguments, trainer settings, seed), so editing an attack or a figure never retrains. Training writes its per-epoch
+/// checkpoints into the entry, so a killed run resumes training at the last finished epoch; the entry counts as done
+/// only once its marker file is written. A lock file keeps parallel shards from training the same entry twice.
+/// </summary>
+public sealed class ModelCache(string directory)
+{
+    public const string EntryFile = "cache-entry.json";
+    public const string KeyFormat = "robustnesslab.model-cache/1";
+
+    public string Directory { get; } = Path.GetFullPath(directory);
+
+    /// <summary>The cache key of a resolved training spec on a dataset.</summary>
+    public static string Key(ModelConfig resolved, DatasetConfig dataset)
+    {
+        var key = new JsonObject
+        {
+            ["format"] = KeyFormat,
+            ["dataset"] = JsonNode.Parse(Json.Serialize(dataset)),
+            ["model"] = JsonNode.Parse(Json.Serialize(resolved)),
+        };
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToJsonString())))[..20];
+    }
+
+    public string EntryDirectory(string key) => Path.Combine(Directory, key);
+
+    public bool Contains(string key) => File.Exists(Path.Combine(EntryDirectory(key), EntryFile));
+
+    /// <summary>Loads the model of a spec from the cache, or trains it (resuming an interrupted training) and caches it.</summary>
+    /// <returns>The model, its record, and "hit", "trained" or "resumed".</returns>
+    public (Classifier Model, ModelRecord Record, string Status) GetOrTrain(string id, ModelConfig resolved, DatasetConfig dataset, DataSplits data,
+        LabContext lab, IProgress<TrainingProgress>? progress, CancellationToken cancel)
+    {
+        var key = Key(resolved, dataset);
+        var dir = EntryDirectory(key);
+        if (TryLoad(id, key, lab) is { } hit) return (hit.Model, hit.Record, "hit");
+        AtomicFile.EnsureWritableDirectory(Directory);
+        using var _ = AcquireLock(Path.Combine(Directory, key + ".lock"), cancel);
+        if (TryLoad(id, key, lab) is { } other) return (other.Model, other.Record, "hit"); // another shard finished it meanwhile
+
+        var options = resolved.ToTrainingOptions();
+        var (mean, std) = Trainer.ChannelStatistics(data.Train);
+        var spec = ModelZoo.Spec(resolved.Architecture!, [data.Channels, data.Height, data.Width], data.ClassNames, mean, std, resolved.Args);
+        bool resuming = Checkpoint.Exists(dir);
+        if (resuming) spec = Checkpoint.ReadInfo(dir).ToSpec(); // normalisation from the interrupted run
+        var trainer = new Trainer(lab);
+        var model = trainer.CreateModel(spec, options.Seed);
+        try
+        {
+            var result = trainer.Train(model, data, options, dir, resume: resuming, datasetName: dataset.Name, progress, cancel);
+            var record = new ModelRecord
+            {
+                Id = id,
+                Source = "trained",
+                SpecHash = key,
+                Architecture = spec.Architecture,
+                Args = spec.Args,
+                Parameters = model.ParameterCount(),
+                Dataset = dataset.Name,
+                Objective = options.Objective,
+                ObjectiveArgs = options.ObjectiveArgs,
+                Epochs = options.Epochs,
+                Metrics = result.Metrics.Where(m => m.Key != "train_seconds").ToDictionary(m => m.Key, m => m.Value),
+                History = StripTimings(result.History),
+            };
+            Json.WriteFile(Path.Combine(dir, EntryFile), new CacheEntry { Key = key, Spec = JsonNode.Parse(Json.Serialize(resolved))!.AsObject(), Record = record with { Id = "" } });
+            return (model, record, resuming ? "resumed" : "trained");
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private (Classifier Model, ModelRecord Record)? TryLoad(string id, string key, LabContext lab)
+    {
+        var dir = EntryDirectory(key);
+        var entryPath = Path.Combine(dir, EntryFile);
+        if (!File.Exists(entryPath)) return null;
+        var entry = Json.ReadFile<CacheEntry>(entryPath);
+        if (entry.Key != key) throw new LabException($"{entryPath}: cache entry holds key {entry.Key}, expected {key}; delete the folder");
+        var (model, _) = Checkpoint.Load(dir, lab.Device);
+        return (model, entry.Record with { Id = id });
+    }
+
+    private static JsonArray StripTimings(IReadOnlyList<EpochRecord> history)
+    {
+        var array = new JsonArray();
+        foreach (var r in history)
+        {
+            var o = JsonNode.Parse(Json.Serialize(r))!.AsObject();
+            o.Remove("seconds");
+            o.Remove("images_per_s");
+            o.Remove("rss_mb");
+            array.Add(o);
+        }
+        return array;
+    }
+
+    private static FileStream AcquireLock(string path, CancellationToken cancel)
+    {
+        // An exclusive open is an advisory lock on Unix (flock) and a share lock on Windows; the holder's death releases it.
+        while (true)
+        {
+            cancel.ThrowIfCancellationRequested();
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException)
+            {
+                Thread.Sleep(500);
+            }
+        }
+    }
+
+    private sealed record CacheEntry
+    {
+        public string Key { get; init; } = "";
+        public JsonObject Spec { get; init; } = new();
+        public ModelRecord Record { get; init; } = new();
+    }
+}

@@ -1,0 +1,36 @@
+namespace RobustnessLab.Experiments;
+
+/// <summary>How to run an experiment: where results and the model cache go, which shard, and the command-line extras.</summary>
+public sealed record RunOptions
+{
+    /// <summary>The run folder (results.json, index.html, stage files).</summary>
+    public required string OutDirectory { get; init; }
+
+    /// <summary>Model cache; default: <c>.cache/models</c> beside the run folder (results/.cache/models for results/NAME).</summary>
+    public string? CacheDirectory { get; init; }
+
+    public ShardSpec Shard { get; init; } = ShardSpec.Whole;
+
+    /// <summary>Dataset folder from the command line (never part of the config: paths differ between machines).</summary>
+    public string? DataDir { get; init; }
+
+    /// <summary>The --set overrides, recorded in provenance.</summary>
+    public IReadOnlyList<string> Overrides { get; init; } = [];
+
+    /// <summary>Threads from the command line; overrides the config's (0: use the config's).</summary>
+    public int Threads { get; init; }
+
+    public bool WriteGallery { get; init; } = true;
+
+    public IProgress<ExperimentProgress>? Progress { get; init; }
+
+    public CancellationToken Cancel { get; init; }
+
+    public string ResolvedCacheDirectory => CacheDirectory ?? DefaultCacheDirectory(OutDirectory);
+
+    public static string DefaultCacheDirectory(string outDirectory)
+    {
+        var full = Path.GetFullPath(outDirectory.TrimEnd('/', '\\'));
+        return Path.Combine(Path.GetDirectoryName(full) ?? full, ".cache", "models");
+    }
+}
