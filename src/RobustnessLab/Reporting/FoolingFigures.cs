@@ -138,12 +138,22 @@ public static class FoolingFigures
     public static double Nines(double logOdds) =>
         double.IsNegativeInfinity(logOdds) ? 0 : (logOdds > 30 ? logOdds : Math.Log(1 + Math.Exp(logOdds))) / Math.Log(10);
 
-    /// <summary>A probability with one decimal more than it has leading nines (at least two): 0.99993, 0.991, 0.87.</summary>
+    /// <summary>
+    /// A probability with two decimals more than it has leading nines, truncated (never rounded up into another nine,
+    /// so 0.99988 does not print as 0.9999) and without trailing zeros: 0.50, 0.991, 0.99988, 0.9999999.
+    /// </summary>
     public static string FormatConfidence(double p)
     {
+        if (double.IsNaN(p)) return "NaN";
         if (p >= 1) return "1";
         int nines = Math.Clamp((int)Math.Floor(-Math.Log10(1 - p)), 0, 8);
-        return p.ToString("F" + Math.Max(2, nines + 1), CultureInfo.InvariantCulture);
+        int decimals = Math.Max(2, nines + 2);
+        double scale = Math.Pow(10, decimals);
+        var text = (Math.Floor(p * scale) / scale).ToString("F" + decimals, CultureInfo.InvariantCulture);
+        int dot = text.IndexOf('.');
+        int keep = text.Length;
+        while (keep > dot + 3 && text[keep - 1] == '0') keep--;
+        return text[..keep];
     }
 
     private static int NiceStep(int span)

@@ -55,4 +55,22 @@ public class FoolingOptionsTests
             Assert.That(new FoolingOptions { Method = FoolingMethod.Cppn, Generations = 7 }.EffectiveGenerations, Is.EqualTo(7));
         }
     }
+
+    [Test]
+    public void NumericSettingsApplyByNameAndUnknownOnesAreRejected()
+    {
+        var o = new FoolingOptions().WithSettings(new Dictionary<string, double> { ["mutation_rate"] = 0.05, ["blur_every"] = 4, ["cppn_add_node"] = 0.2 });
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(o.MutationRate, Is.EqualTo(0.05));
+            Assert.That(o.BlurEvery, Is.EqualTo(4));
+            Assert.That(o.Cppn.AddNode, Is.EqualTo(0.2));
+            Assert.That(() => new FoolingOptions().WithSettings(new Dictionary<string, double> { ["mutation_rat"] = 1 }),
+                Throws.TypeOf<LabException>().With.Message.Contains("unknown fooling setting 'mutation_rat'").And.Message.Contains("mutation_rate"));
+            Assert.That(() => new FoolingOptions().WithSettings(new Dictionary<string, double> { ["jitter"] = 1.5 }),
+                Throws.TypeOf<LabException>().With.Message.Contains("whole number"));
+            foreach (var name in FoolingOptions.NumericSettings)
+                Assert.That(() => new FoolingOptions().WithSettings(new Dictionary<string, double> { [name] = 1 }), Throws.Nothing, name);
+        }
+    }
 }

@@ -43,6 +43,8 @@ public class FoolingOutputTests
     [TestCase(0.5, "0.50")]
     [TestCase(0.991, "0.991")]
     [TestCase(0.99993, "0.99993")]
+    [TestCase(0.99988, "0.99988")]
+    [TestCase(0.9999999, "0.9999999")]
     public void ConfidencesShowTheirNines(double p, string expected) => Assert.That(FoolingFigures.FormatConfidence(p), Is.EqualTo(expected));
 
     [Test]
