@@ -59,7 +59,7 @@ public class VisualizerTests
     [Test]
     public void GreyscaleModelsWork()
     {
-        using var grey = TinyModels.Cnn(channels: 1, size: 12);
+        using var grey = TinyModels.Cnn(channels: 1, size: 28);
         var r = FeatureVisualizer.Render(grey, Objectives.ClassLogit(0), new VisualizationOptions { Steps = 4, ImageSize = 20 });
         Assert.That(r.Images[0].Channels, Is.EqualTo(1));
         Assert.That(r.Images[0].Height, Is.EqualTo(20));
