@@ -10,7 +10,7 @@ public class ObjectiveTests
     private static Classifier model = null!;
 
     [OneTimeSetUp]
-    public void Setup() => model = TinyModels.Cnn();
+    public void Setup() => model = TinyModels.ZooCnn();
 
     [OneTimeTearDown]
     public void TearDown() => model.Dispose();
