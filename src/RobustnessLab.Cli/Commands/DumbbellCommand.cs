@@ -16,7 +16,7 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
 
         [CommandOption("--seed <N>")] [DefaultValue(0)] public int Seed { get; set; }
 
-        [CommandOption("--scale <NAME>")] [Description("quick (quickstart, 32 px) or default (48 px)")] [DefaultValue("default")]
+        [CommandOption("--scale <NAME>")] [Description("quick (the quickstart preset) or default (the full run)")] [DefaultValue("default")]
         public string Scale { get; set; } = "default";
 
         [CommandOption("--size <PX>")] [Description("render size (overrides the scale's)")] public int? Size { get; set; }
@@ -57,16 +57,21 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
 
         var table = new Table().Border(TableBorder.Simple).AddColumns("", "biased", "debiased");
         void Row(string name, Func<DumbbellModelReport, string> f) => table.AddRow(name, f(report.Biased), f(report.Debiased));
-        Row("clean accuracy", r => $"{r.CleanAccuracy:F3}");
+        Row("clean accuracy (test)", r => $"{r.CleanAccuracy:F3}");
+        Row("accuracy on training images", r => $"{r.TrainAccuracy:F3}");
         Row("arm score, detector (mean ± sd)", r => $"{r.ArmScoreDetector.Mean:F3} ± {r.ArmScoreDetector.Sd:F3}");
         Row("arm score, skin attribution share", r => $"{r.ArmScoreSkin.Mean:F3} ± {r.ArmScoreSkin.Sd:F3}");
         Row("P(dumbbell) of its dumbbell vis", r => $"{r.VisualizationPDumbbell.Mean:F3}");
         Row("P(dumbbell | arm alone)", r => $"{r.PDumbbellArmOnly:F3}");
+        Row("P(dumbbell | arm alone at a dumbbell's grip)", r => $"{r.PDumbbellArmAtDumbbellGrip:F3}");
         Row("accuracy, dumbbell without arm", r => $"{r.AccuracyDumbbellNoArm:F3}");
         Row("accuracy, dumbbell with arm", r => $"{r.AccuracyDumbbellWithArm:F3}");
         Row("other held object -> 'dumbbell'", r => $"{r.OtherHeldPredictedDumbbell:F3}");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"arm detector accuracy {report.ArmDetectorAccuracy:F3}; chance {report.Chance:F3}; {report.Seconds:F0} s");
+        AnsiConsole.MarkupLine($"arm detector: accuracy on held-out renders {report.ArmDetectorAccuracy:F3}; on held-out arm-free visualisations " +
+            $"false positives {report.ArmDetectorVisFalsePositiveRate:F3}, with an arm pasted in true positives {report.ArmDetectorVisTruePositiveRate:F3} " +
+            $"(control model accuracy {report.ControlAccuracy:F3})");
+        AnsiConsole.MarkupLine($"chance {report.Chance:F3}; {report.Seconds:F0} s");
         foreach (var t in report.Targets)
             AnsiConsole.MarkupLine($"{(t.Met ? "[green]met[/]   " : "[red]missed[/]")} {Markup.Escape(t.Name)}: {t.Value:F3} (target {Markup.Escape(t.Bound)})");
         foreach (var (k, v) in report.Files) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(k)}:[/] {Markup.Escape(v)}");

@@ -51,26 +51,12 @@ public static class FeatureVisualizer
                 using var scope = NewDisposeScope();
                 probe?.Clear();
                 var image = param.Image();
-                Tensor values;
-                if (full.CouplesBatch || rngs.Count == 1)
-                {
-                    var inputs = new List<Tensor>(rngs.Count);
-                    for (int i = 0; i < rngs.Count; i++) inputs.Add(transform(image.narrow(0, i, 1), rngs[i]));
-                    values = full.Compute(new ObjectiveContext(image, model.call(cat(inputs, 0)), probe));
-                }
-                else
-                {
-                    // One forward pass per image: libtorch's CPU conv2d input gradient came out wrong for batches > 1 on
-                    // the lab machine (see ConvInputGradient), and per-image passes also make image i exactly independent.
-                    var parts = new List<Tensor>(rngs.Count);
-                    for (int i = 0; i < rngs.Count; i++)
-                    {
-                        probe?.Clear();
-                        var one = image.narrow(0, i, 1);
-                        parts.Add(full.Compute(new ObjectiveContext(one, model.call(transform(one, rngs[i])), probe)));
-                    }
-                    values = cat(parts, 0);
-                }
+                // One forward pass for the whole batch, each image under its own random transform. The model runs in
+                // eval mode (BatchNorm uses its running statistics), so image i's value depends on image i alone
+                // unless the objective couples the batch on purpose (diversity).
+                var inputs = new List<Tensor>(rngs.Count);
+                for (int i = 0; i < rngs.Count; i++) inputs.Add(transform(image.narrow(0, i, 1), rngs[i]));
+                var values = full.Compute(new ObjectiveContext(image, model.call(cat(inputs, 0)), probe));
                 var loss = -values.sum();
                 var grads = autograd.grad([loss], param.Parameters.ToList());
                 adam.Step(grads);

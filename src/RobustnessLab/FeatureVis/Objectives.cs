@@ -14,6 +14,24 @@ public static class Objectives
     public static Objective ClassLogit(int classIndex, string? name = null) =>
         new($"logit[{name ?? classIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)}]", c => CheckClass(c.Logits, classIndex).select(1, classIndex));
 
+    /// <summary>
+    /// A different class logit for each image of the batch (image i maximises class <paramref name="classPerImage"/>[i]),
+    /// so every class of a model can be visualised in one batched optimisation.
+    /// </summary>
+    public static Objective ClassLogitEach(IReadOnlyList<int> classPerImage)
+    {
+        if (classPerImage.Count == 0) throw new LabException("ClassLogitEach needs at least one class");
+        var classes = classPerImage.ToArray();
+        return new($"logit[each of {classes.Distinct().Count()} classes]", c =>
+        {
+            if (c.Logits.shape[0] != classes.Length)
+                throw new LabException($"ClassLogitEach has {classes.Length} classes for a batch of {c.Logits.shape[0]} images");
+            foreach (var k in classes.Distinct()) CheckClass(c.Logits, k);
+            using var index = tensor(classes.Select(k => (long)k).ToArray(), device: c.Logits.device);
+            return c.Logits.gather(1, index.unsqueeze(1)).squeeze(1);
+        });
+    }
+
     /// <summary>The log-probability of a class: raising it also lowers the other classes.</summary>
     public static Objective ClassLogProbability(int classIndex, string? name = null) =>
         new($"logp[{name ?? classIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)}]",

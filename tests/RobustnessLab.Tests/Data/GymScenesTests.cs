@@ -67,6 +67,37 @@ public class GymScenesTests
         }
     }
 
+    /// <summary>
+    /// An arm alone is the held scene with its object erased: the arm's pixels are exactly those of the scene in which
+    /// the ghost class is held (same seed), and the object's pixels are gone.
+    /// </summary>
+    [TestCase(0)]
+    [TestCase(2)]
+    [TestCase(5)]
+    public void ArmAloneGripsWhereTheGhostClassIsHeld(int ghost)
+    {
+        var alone = GymRenderer.Render(new GymSceneRequest(48, -1, true, 21, GripClass: ghost));
+        var held = GymRenderer.Render(new GymSceneRequest(48, ghost, true, 21));
+        Assert.That(alone.ArmMask, Is.EqualTo(held.ArmMask));
+    }
+
+    [Test]
+    public void ArmAloneGhostClassesAreSpreadOverTheClasses()
+    {
+        // With GripClass -1 the ghost class comes from the seed: each arm-alone scene matches exactly one held class.
+        var counts = new int[GymScenes.ClassNames.Count];
+        for (int seed = 0; seed < 120; seed++)
+        {
+            var alone = GymRenderer.Render(new GymSceneRequest(32, -1, true, seed));
+            int matches = 0;
+            for (int c = 0; c < counts.Length; c++)
+                if (GymRenderer.Render(new GymSceneRequest(32, -1, true, seed, GripClass: c)).ArmMask.SequenceEqual(alone.ArmMask)) { counts[c]++; matches++; }
+            Assert.That(matches, Is.GreaterThanOrEqualTo(1), $"seed {seed}");
+        }
+        // 120 scenes over 6 classes: 20 expected each; at least 8 is far below any plausible fluctuation of a uniform draw.
+        Assert.That(counts, Has.All.GreaterThanOrEqualTo(8), string.Join(", ", counts));
+    }
+
     [Test]
     public void ArmPixelsAreSkinHuedAndTheRestIsNot()
     {

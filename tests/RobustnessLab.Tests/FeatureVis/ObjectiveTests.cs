@@ -10,7 +10,7 @@ public class ObjectiveTests
     private static Classifier model = null!;
 
     [OneTimeSetUp]
-    public void Setup() => model = TinyModels.Cnn();
+    public void Setup() => model = TinyModels.ZooCnn();
 
     [OneTimeTearDown]
     public void TearDown() => model.Dispose();
@@ -20,6 +20,7 @@ public class ObjectiveTests
     {
         yield return new TestCaseData(Objectives.ClassLogit(1)).SetArgDisplayNames("logit");
         yield return new TestCaseData(Objectives.ClassLogProbability(2)).SetArgDisplayNames("logp");
+        yield return new TestCaseData(Objectives.ClassLogitEach([1, 3])).SetArgDisplayNames("logit each");
         yield return new TestCaseData(Objectives.Neuron("net.4", 3)).SetArgDisplayNames("neuron");
         yield return new TestCaseData(Objectives.Neuron("net.9", 5)).SetArgDisplayNames("dense neuron");
         yield return new TestCaseData(Objectives.Channel("net.0", 2)).SetArgDisplayNames("channel");
@@ -58,6 +59,22 @@ public class ObjectiveTests
         double vb = FeatureVisualizer.Render(model, b, options).FinalObjective[0];
         double vc = FeatureVisualizer.Render(model, c, options).FinalObjective[0];
         Assert.That(vc, Is.EqualTo(2 * va - vb + 0.5 * va).Within(1e-4));
+    }
+
+    [Test]
+    public void ClassLogitEachReadsOneClassPerImage()
+    {
+        var options = new VisualizationOptions { Steps = 1, LearningRate = 1e-12, Seeds = [7, 8], Transforms = "none" };
+        var each = FeatureVisualizer.Render(model, Objectives.ClassLogitEach([2, 0]), options).FinalObjective;
+        var two = FeatureVisualizer.Render(model, Objectives.ClassLogit(2), options).FinalObjective;
+        var zero = FeatureVisualizer.Render(model, Objectives.ClassLogit(0), options).FinalObjective;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(each[0], Is.EqualTo(two[0]).Within(1e-5));
+            Assert.That(each[1], Is.EqualTo(zero[1]).Within(1e-5));
+            Assert.That(() => FeatureVisualizer.Render(model, Objectives.ClassLogitEach([0, 1, 2]), options),
+                Throws.TypeOf<LabException>().With.Message.Contains("3 classes for a batch of 2"));
+        }
     }
 
     [Test]

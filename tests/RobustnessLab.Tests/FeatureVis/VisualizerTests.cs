@@ -9,7 +9,7 @@ public class VisualizerTests
     private static Classifier model = null!;
 
     [OneTimeSetUp]
-    public void Setup() => model = TinyModels.Cnn();
+    public void Setup() => model = TinyModels.ZooCnn();
 
     [OneTimeTearDown]
     public void TearDown() => model.Dispose();
@@ -59,9 +59,9 @@ public class VisualizerTests
     [Test]
     public void GreyscaleModelsWork()
     {
-        using var grey = TinyModels.Cnn(channels: 1, size: 12);
-        var r = FeatureVisualizer.Render(grey, Objectives.ClassLogit(0), new VisualizationOptions { Steps = 4, ImageSize = 20 });
+        using var grey = TinyModels.ZooCnn(channels: 1);
+        var r = FeatureVisualizer.Render(grey, Objectives.ClassLogit(0), new VisualizationOptions { Steps = 4, ImageSize = 36 });
         Assert.That(r.Images[0].Channels, Is.EqualTo(1));
-        Assert.That(r.Images[0].Height, Is.EqualTo(20));
+        Assert.That(r.Images[0].Height, Is.EqualTo(36));
     }
 }

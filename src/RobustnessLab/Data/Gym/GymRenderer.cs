@@ -17,15 +17,19 @@ public static class GymRenderer
         if (s < MinimumSize) throw new LabException($"gym image size must be at least {MinimumSize} pixels, got {s}");
         if (request.ClassIndex < -1 || request.ClassIndex >= GymScenes.ClassNames.Count)
             throw new LabException($"gym class index {request.ClassIndex} is outside -1..{GymScenes.ClassNames.Count - 1}");
+        if (request.GripClass < -1 || request.GripClass >= GymScenes.ClassNames.Count)
+            throw new LabException($"gym grip class {request.GripClass} is outside -1..{GymScenes.ClassNames.Count - 1}");
         var rng = new Random((int)(LabContext.DeriveSeed(request.Seed, 0x6A11) & 0x7fffffff));
         var canvas = new SceneCanvas(s);
         PaintBackground(canvas, rng);
         if (request.NoiseBackground) PaintNoise(canvas, new Random(rng.Next()));
-        int clutter = rng.Next(0, 4);
+        int clutter = rng.Next(0, 3);
         for (int i = 0; i < clutter; i++) PaintClutter(canvas, rng);
 
         // Object pose and grip: drawn for every scene so that the arm's random numbers do not depend on the class.
-        float unit = s * (0.2f + 0.08f * (float)rng.NextDouble());
+        // Objects fill a third to a half of the frame: at 32 px a kettlebell's handle and a plate's hole must still be
+        // a pixel or two wide, or the classes blur into one another.
+        float unit = s * (0.25f + 0.07f * (float)rng.NextDouble());
         float cx = s * (0.5f + 0.24f * ((float)rng.NextDouble() - 0.5f));
         float cy = s * (0.5f + 0.24f * ((float)rng.NextDouble() - 0.5f));
         float angle = (float)(rng.NextDouble() * 2 * Math.PI);
@@ -39,9 +43,13 @@ public static class GymRenderer
             grip = PaintObject(canvas, request.ClassIndex, new Frame(cx, cy, angle, unit), colour, objectRng);
         else
         {
-            // An arm alone: the fist closes on nothing, somewhere near the middle.
-            float h = (float)(objectRng.NextDouble() * 2 * Math.PI);
-            grip = new Grip(cx, cy, MathF.Cos(h), MathF.Sin(h));
+            // An arm alone: a held scene whose object was erased. The arm grips where an object of the "ghost" class
+            // would be gripped (drawn on a scratch canvas that is thrown away), so arm-alone scenes put the fist where
+            // real hands go for every class alike, not only where a dumbbell's handle is.
+            int ghost = request.GripClass >= 0
+                ? request.GripClass
+                : new Random((int)(LabContext.DeriveSeed(request.Seed, 0x6057) & 0x7fffffff)).Next(GymScenes.ClassNames.Count);
+            grip = PaintObject(new SceneCanvas(s), ghost, new Frame(cx, cy, angle, unit), colour, objectRng);
         }
         if (request.Arm) PaintArm(canvas, grip, armRng, s);
         canvas.AddNoise(noiseRng, 0.015f);
@@ -215,10 +223,10 @@ public static class GymRenderer
         var c = CoolColour(rng, 0.8f);
         switch (rng.Next(3))
         {
-            case 0: // a small disc (a ball, a cone seen from above)
+            case 0: // a small flat disc (a cone or a marker seen from above): flat, so it is not a small medicine ball
             {
-                float r = s * (0.03f + 0.04f * (float)rng.NextDouble());
-                canvas.Paint((px, py) => Sdf.Circle(px, py, x, y, r), (px, py) => Sphere(c, (px - x) / r, (py - y) / r, 0.3f),
+                float r = s * (0.025f + 0.03f * (float)rng.NextDouble());
+                canvas.Paint((px, py) => Sdf.Circle(px, py, x, y, r), (_, _) => c,
                     SceneCanvas.Clutter, (x - r, y - r, x + r, y + r));
                 break;
             }
@@ -311,7 +319,8 @@ public static class GymRenderer
             }
             case "kettlebell":
             {
-                float bodyR = 0.55f, ringR = 0.36f, ringT = 0.08f, ringY = -0.42f;
+                // A thick handle with a clear window: the one thing that tells a kettlebell from a medicine ball.
+                float bodyR = 0.55f, ringR = 0.38f, ringT = 0.13f, ringY = -0.5f;
                 f.Paint(canvas, (x, y) => MathF.Max(MathF.Abs(Sdf.Circle(x, y, 0, ringY, ringR)) - ringT, y - ringY - 0.12f),
                     (x, y) => Cylinder(colour, (Sdf.Length(x, y - ringY) - ringR) / ringT, 0.3f), (-ringR - ringT, ringY - ringR - ringT, ringR + ringT, ringY + 0.15f));
                 f.Paint(canvas, (x, y) => MathF.Max(Sdf.Circle(x, y, 0, 0.15f, bodyR), y - 0.6f),
@@ -320,13 +329,13 @@ public static class GymRenderer
             }
             case "weight plate":
             {
-                float r = 0.75f, squash = 0.55f + 0.45f * (float)rng.NextDouble();
+                float r = 0.75f, squash = 0.75f + 0.25f * (float)rng.NextDouble();
                 var hub = colour.Scale(0.7f);
                 f.Paint(canvas, (x, y) => Sdf.Ellipse(x, y, r, r * squash), (x, y) =>
                 {
                     float q = Sdf.Length(x / r, y / (r * squash));
-                    if (q < 0.13f) return SceneColour.Grey(0.08f); // the centre hole
-                    if (q < 0.24f) return metal;
+                    if (q < 0.18f) return SceneColour.Grey(0.05f); // the centre hole
+                    if (q < 0.30f) return metal;
                     if (q < 0.62f) return hub.Scale(0.9f + 0.2f * MathF.Abs(x / r));
                     float rim = (q - 0.62f) / 0.38f;
                     return colour.Scale(0.8f + 0.35f * MathF.Sin(rim * MathF.PI) - 0.15f * y / r);
@@ -335,13 +344,14 @@ public static class GymRenderer
             }
             case "medicine ball":
             {
-                float r = 0.6f;
-                var seam = colour.Scale(0.45f);
-                float bend = 0.9f + 0.4f * (float)rng.NextDouble();
+                // Bold dark seams (an equator band and two curved ones) that survive 32-pixel renders.
+                float r = 0.65f;
+                var seam = SceneColour.Grey(0.08f + 0.1f * (float)rng.NextDouble());
+                float bend = 0.8f + 0.3f * (float)rng.NextDouble();
                 f.Paint(canvas, (x, y) => Sdf.Circle(x, y, 0, 0, r), (x, y) =>
                 {
-                    bool onSeam = MathF.Abs(Sdf.Circle(x, y, bend, 0, bend - 0.05f)) < 0.035f || MathF.Abs(Sdf.Circle(x, y, -bend, 0, bend - 0.05f)) < 0.035f;
-                    return onSeam ? seam : Sphere(colour, x / r, y / r, 0.35f);
+                    bool onSeam = MathF.Abs(y) < 0.07f || MathF.Abs(Sdf.Circle(x, y, bend, 0, bend - 0.1f)) < 0.06f || MathF.Abs(Sdf.Circle(x, y, -bend, 0, bend - 0.1f)) < 0.06f;
+                    return Sphere(onSeam ? seam : colour, x / r, y / r, 0.35f);
                 }, (-r, -r, r, r));
                 return f.GripAt(0.3f, 0, 0, 1);
             }

@@ -6,5 +6,7 @@ namespace RobustnessLab.Data.Gym;
 /// the arm's tone and angle), so the same request with and without an arm differs only in the arm's pixels.
 /// <paramref name="NoiseBackground"/> replaces the floor with saturated 1/f colour noise (the statistics of feature
 /// visualisations), used to train an arm detector that judges arms by tone and shape rather than by the floor.
+/// <paramref name="GripClass"/> matters only for a scene with no object (<paramref name="ClassIndex"/> -1) and an arm:
+/// the arm grips where an object of that class would be held; -1 draws that class uniformly from the seed.
 /// </summary>
-public sealed record GymSceneRequest(int Size, int ClassIndex, bool Arm, long Seed, bool NoiseBackground = false);
+public sealed record GymSceneRequest(int Size, int ClassIndex, bool Arm, long Seed, bool NoiseBackground = false, int GripClass = -1);

@@ -40,16 +40,20 @@ public static class DumbbellExperiment
         var biased = TrainClassifier("biased", biasedData, options, context, Dir("biased-model"), 1, progress, cancel);
         var debiased = TrainClassifier("debiased", debiasedData, options, context, Dir("debiased-model"), 2, progress, cancel);
 
-        // 3. The arm detector, trained apart on its own renders: every class held at rate 0.5, plus arm-alone and empty scenes.
-        var (detector, detectorAccuracy) = TrainDetector(options, context, Dir("arm-detector"), progress, cancel);
+        // 3. The arm detector, trained apart from both models (see ArmDetector for why it also sees visualisations).
+        var det = ArmDetector.Train(options, context, Dir("arm-detector"),
+            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(3, Stages, f, s)), cancel);
+        var detector = det.Model;
         using var _d = detector;
         using var _b = biased.Model;
         using var _u = debiased.Model;
 
         // 4-5. Visualisations and arm scores.
         var seeds = Enumerable.Range(0, options.VisSeeds).Select(i => (int)(LabContext.DeriveSeed(options.Seed, 0xD0 + i) & 0x7fffffff)).ToArray();
-        var visB = Visualize(biased.Model, options, seeds, 4, "biased", progress, cancel);
-        var visD = Visualize(debiased.Model, options, seeds, 4, "debiased", progress, cancel);
+        var visB = VisualizeAll(biased.Model, options, seeds, [],
+            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, f / 2, "visualise biased " + s)), cancel);
+        var visD = VisualizeAll(debiased.Model, options, seeds, [],
+            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, 0.5 + f / 2, "visualise debiased " + s)), cancel);
 
         progress?.Report(new DumbbellProgress(5, Stages, 0, "arm scores and probes"));
         var probes = ProbeRenders(options);
@@ -70,7 +74,7 @@ public static class DumbbellExperiment
         var targets = new List<DumbbellTarget>
         {
             new("biased clean accuracy", reportB.CleanAccuracy, ">= 0.95", reportB.CleanAccuracy >= 0.95),
-            new("arm detector accuracy", detectorAccuracy, ">= 0.95", detectorAccuracy >= 0.95),
+            new("arm detector accuracy (held-out renders)", det.RenderAccuracy, ">= 0.95", det.RenderAccuracy >= 0.95),
             new("biased P(dumbbell | arm alone)", reportB.PDumbbellArmOnly, ">= 0.5", reportB.PDumbbellArmOnly >= 0.5),
             new("debiased P(dumbbell | arm alone)", reportD.PDumbbellArmOnly, $"<= chance {chance:F3}", reportD.PDumbbellArmOnly <= chance),
             new("biased - debiased P(dumbbell | arm alone)", reportB.PDumbbellArmOnly - reportD.PDumbbellArmOnly, ">= 0.35", reportB.PDumbbellArmOnly - reportD.PDumbbellArmOnly >= 0.35),
@@ -84,7 +88,10 @@ public static class DumbbellExperiment
             Chance = chance,
             Biased = reportB,
             Debiased = reportD,
-            ArmDetectorAccuracy = detectorAccuracy,
+            ArmDetectorAccuracy = det.RenderAccuracy,
+            ArmDetectorVisFalsePositiveRate = det.VisFalsePositiveRate,
+            ArmDetectorVisTruePositiveRate = det.VisTruePositiveRate,
+            ControlAccuracy = det.ControlAccuracy,
             Targets = targets,
             Files = files,
             Seconds = sw.Elapsed.TotalSeconds,
@@ -98,56 +105,37 @@ public static class DumbbellExperiment
         return report;
     }
 
-    private sealed record TrainedModel(string Name, Classifier Model, double CleanAccuracy, string Checkpoint);
+    private sealed record TrainedModel(string Name, Classifier Model, double CleanAccuracy, double TrainAccuracy, string Checkpoint);
 
     private static TrainedModel TrainClassifier(string name, GymOptions data, DumbbellOptions o, LabContext ctx, string? dir, int stage,
         IProgress<DumbbellProgress>? progress, CancellationToken cancel)
     {
         progress?.Report(new DumbbellProgress(stage, Stages, 0, $"rendering {name} scenes"));
         using var splits = GymScenes.Load(data, o.Seed, ctx.Device);
-        var (mean, std) = Trainer.ChannelStatistics(splits.Train);
-        var spec = ModelZoo.Spec("cnn", [3, o.Size, o.Size], GymScenes.ClassNames, mean, std,
-            new Dictionary<string, double> { ["width"] = o.Width, ["hidden"] = 64, ["dropout"] = 0.25 });
-        var trainer = new Trainer(ctx);
-        var model = trainer.CreateModel(spec, o.Seed);
-        var topts = new TrainingOptions { Epochs = o.Epochs, BatchSize = 64, LearningRate = 3e-3, Seed = o.Seed };
-        trainer.Train(model, splits, topts, dir, false, $"gym-{name}",
+        var model = CreateClassifier(o, splits, GymScenes.ClassNames, o.Seed, ctx);
+        new Trainer(ctx).Train(model, splits, TrainingSettings(o, o.Epochs, o.Seed), dir, false, $"gym-{name}",
             progress is null ? null : new Relay<TrainingProgress>(p => progress.Report(new DumbbellProgress(stage, Stages,
                 ((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch), $"train {name}: epoch {p.Epoch}/{p.Epochs} acc {p.Accuracy:P1}"))), cancel);
         double acc = Accuracy.Evaluate(model, splits.Test).Accuracy;
-        return new TrainedModel(name, model, acc, dir ?? "");
+        using var trainPart = splits.Train.Take(splits.Test.Count);
+        double trainAcc = Accuracy.Evaluate(model, trainPart).Accuracy;
+        return new TrainedModel(name, model, acc, trainAcc, dir ?? "");
     }
 
-    private static (Classifier Model, double Accuracy) TrainDetector(DumbbellOptions o, LabContext ctx, string? dir, IProgress<DumbbellProgress>? progress, CancellationToken cancel)
+    /// <summary>Model arguments of every classifier in the experiment (the two models, the control and the detector).</summary>
+    internal static Dictionary<string, double> ModelArgs(DumbbellOptions o) => o.Architecture == "resnet"
+        ? new Dictionary<string, double> { ["width"] = o.Width }
+        : new Dictionary<string, double> { ["width"] = o.Width, ["hidden"] = o.Hidden, ["dropout"] = 0.25 };
+
+    internal static Classifier CreateClassifier(DumbbellOptions o, DataSplits splits, IReadOnlyList<string> classNames, int seed, LabContext ctx)
     {
-        progress?.Report(new DumbbellProgress(3, Stages, 0, "rendering arm-detector scenes"));
-        // Its own seed streams, its own mix: any class held at rate 1/2, 1/7 of the scenes with no object at all, and half
-        // of the scenes on saturated 1/f noise (what visualisations look like), so that it judges arms by tone and shape.
-        var renders = new Func<int, long, List<GymRender>>((count, stream) =>
-            Enumerable.Range(0, count).Select(i =>
-            {
-                var rng = new Random((int)(LabContext.DeriveSeed(stream, 2L * i + 1) & 0x7fffffff));
-                int cls = i % (GymScenes.ClassNames.Count + 1) - 1;
-                bool arm = rng.NextDouble() < 0.5, noise = rng.NextDouble() < 0.5;
-                return GymRenderer.Render(new GymSceneRequest(o.Size, cls, arm, (long)LabContext.DeriveSeed(stream, 2L * i), noise));
-            }).ToList());
-        string[] names = ["no arm", "arm"];
-        long baseSeed = (long)LabContext.DeriveSeed(o.Seed, 0xDE7EC7);
-        using var train = GymScenes.ToDataset(renders(o.Train, baseSeed + 1), o.Size, "gym-arm", ctx.Device, r => r.Arm ? 1 : 0, names);
-        using var test = GymScenes.ToDataset(renders(o.Test, baseSeed + 2), o.Size, "gym-arm", ctx.Device, r => r.Arm ? 1 : 0, names);
-        using var val = train.Take(0);
-        var splits = new DataSplits(train, val, test);
-        var (mean, std) = Trainer.ChannelStatistics(train);
-        var spec = ModelZoo.Spec("cnn", [3, o.Size, o.Size], names, mean, std,
-            new Dictionary<string, double> { ["width"] = o.Width, ["hidden"] = 64, ["dropout"] = 0.25 });
-        var trainer = new Trainer(ctx);
-        var model = trainer.CreateModel(spec, o.Seed + 7919);
-        var topts = new TrainingOptions { Epochs = o.Epochs, BatchSize = 64, LearningRate = 3e-3, Seed = o.Seed + 7919 };
-        trainer.Train(model, splits, topts, dir, false, "gym-arm",
-            progress is null ? null : new Relay<TrainingProgress>(p => progress.Report(new DumbbellProgress(3, Stages,
-                ((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch), $"train arm detector: epoch {p.Epoch}/{p.Epochs} acc {p.Accuracy:P1}"))), cancel);
-        return (model, Accuracy.Evaluate(model, test).Accuracy);
+        var (mean, std) = Trainer.ChannelStatistics(splits.Train);
+        var spec = ModelZoo.Spec(o.Architecture, [3, o.Size, o.Size], classNames, mean, std, ModelArgs(o));
+        return new Trainer(ctx).CreateModel(spec, seed);
     }
+
+    internal static TrainingOptions TrainingSettings(DumbbellOptions o, int epochs, int seed) =>
+        new() { Epochs = epochs, BatchSize = o.BatchSize, LearningRate = o.LearningRate, Seed = seed };
 
     /// <summary>The visualisation settings of the experiment (also used by the CLI's visualize defaults for gym models).</summary>
     public static VisualizationOptions VisualizationSettings(int steps, IReadOnlyList<int> seeds) => new()
@@ -159,35 +147,59 @@ public static class DumbbellExperiment
         Transforms = "standard",
     };
 
-    private static List<VisualizationResult> Visualize(Classifier model, DumbbellOptions o, int[] seeds, int stage, string name,
-        IProgress<DumbbellProgress>? progress, CancellationToken cancel)
+    /// <summary>
+    /// Class visualisations of every class and seed in one batched optimisation (image (c, j) maximises the logit of
+    /// class c from seed j), split into one result per class.
+    /// </summary>
+    internal static List<VisualizationResult> VisualizeAll(Classifier model, DumbbellOptions o, IReadOnlyList<int> seeds, IReadOnlyList<int> saveAt,
+        Action<double, string>? report, CancellationToken cancel)
     {
-        var results = new List<VisualizationResult>();
-        int k = model.NumClasses;
+        int k = model.NumClasses, n = seeds.Count;
+        var classes = new List<int>();
+        var imageSeeds = new List<int>();
+        for (int c = 0; c < k; c++)
+            for (int j = 0; j < n; j++)
+            {
+                classes.Add(c);
+                imageSeeds.Add((int)(LabContext.DeriveSeed(seeds[j], 0xC1A55 + c) & 0x7fffffff));
+            }
+        var all = FeatureVisualizer.Render(model, Objectives.ClassLogitEach(classes), VisualizationSettings(o.VisSteps, imageSeeds) with { SaveAt = saveAt },
+            report is null ? null : new Relay<VisualizationProgress>(p => report(p.Step / (double)p.Steps, $"step {p.Step}/{p.Steps}")), cancel);
+        var results = new List<VisualizationResult>(k);
         for (int c = 0; c < k; c++)
         {
-            int cls = c;
-            var objective = Objectives.ClassLogit(c, model.ClassNames[c]);
-            results.Add(FeatureVisualizer.Render(model, objective, VisualizationSettings(o.VisSteps, seeds),
-                progress is null ? null : new Relay<VisualizationProgress>(p => progress.Report(new DumbbellProgress(stage, Stages,
-                    (cls + p.Step / (double)p.Steps) / k, $"visualise {name}: {model.ClassNames[cls]} step {p.Step}/{p.Steps}"))), cancel));
+            List<T> Part<T>(IReadOnlyList<T> list) => list.Skip(c * n).Take(n).ToList();
+            results.Add(all with
+            {
+                Objective = $"logit[{model.ClassNames[c]}]",
+                Seeds = Part(imageSeeds),
+                Images = Part(all.Images),
+                Snapshots = all.Snapshots.Select(s => new VisualizationSnapshot(s.Step, Part(s.Images), Part(s.ObjectiveValues))).ToList(),
+                FinalObjective = Part(all.FinalObjective),
+                ClassProbabilities = Part(all.ClassProbabilities),
+            });
         }
         return results;
     }
 
-    private sealed record Probes(List<GymRender> ArmOnly, List<GymRender> DumbbellNoArm, List<GymRender> DumbbellArm, List<GymRender> OtherHeld);
+    /// <summary>
+    /// Fresh renders for the counterfactual probes. An arm alone is a held scene with its object erased, the held class
+    /// drawn uniformly (so the fist sits where hands go for every class); ArmAtDumbbellGrip erases a held dumbbell only.
+    /// </summary>
+    private sealed record Probes(List<GymRender> ArmOnly, List<GymRender> DumbbellNoArm, List<GymRender> DumbbellArm, List<GymRender> OtherHeld, List<GymRender> ArmAtDumbbellGrip);
 
     private static Probes ProbeRenders(DumbbellOptions o)
     {
         long s = (long)LabContext.DeriveSeed(o.Seed, 0x9E0BE);
         int n = o.ProbeCount, k = GymScenes.ClassNames.Count;
-        List<GymRender> Make(int stream, Func<int, int> cls, bool arm) =>
-            Enumerable.Range(0, n).Select(i => GymRenderer.Render(new GymSceneRequest(o.Size, cls(i), arm, (long)LabContext.DeriveSeed(s + stream, i)))).ToList();
+        List<GymRender> Make(int stream, Func<int, int> cls, bool arm, int grip = -1) =>
+            Enumerable.Range(0, n).Select(i => GymRenderer.Render(new GymSceneRequest(o.Size, cls(i), arm, (long)LabContext.DeriveSeed(s + stream, i), GripClass: grip))).ToList();
         return new Probes(
             Make(1, _ => -1, true),
             Make(2, _ => GymScenes.DumbbellIndex, false),
             Make(3, _ => GymScenes.DumbbellIndex, true),
-            Make(4, i => 1 + i % (k - 1), true));
+            Make(4, i => 1 + i % (k - 1), true),
+            Make(5, _ => -1, true, GymScenes.DumbbellIndex));
     }
 
     private static float[][] Probabilities(Classifier model, List<GymRender> renders, int size)
@@ -205,6 +217,7 @@ public static class DumbbellExperiment
         static int Argmax(float[] p) => Array.IndexOf(p, p.Max());
 
         var armOnly = Probabilities(m.Model, probes.ArmOnly, size);
+        var armAtDumbbell = Probabilities(m.Model, probes.ArmAtDumbbellGrip, size);
         var noArm = Probabilities(m.Model, probes.DumbbellNoArm, size);
         var withArm = Probabilities(m.Model, probes.DumbbellArm, size);
         var other = Probabilities(m.Model, probes.OtherHeld, size);
@@ -232,11 +245,14 @@ public static class DumbbellExperiment
         return new DumbbellModelReport
         {
             CleanAccuracy = m.CleanAccuracy,
+            TrainAccuracy = m.TrainAccuracy,
             ArmScoreDetector = MeanSd.Of(detectorP),
             ArmScoreSkin = MeanSd.Of(skinShare),
             SkinPixelShare = MeanSd.Of(skinPixels),
             VisualizationPDumbbell = MeanSd.Of(vis[d].ClassProbabilities.Select(p => p[d]).ToList()),
             PDumbbellArmOnly = armOnly.Average(p => p[d]),
+            PDumbbellArmAtDumbbellGrip = armAtDumbbell.Average(p => p[d]),
+            ArmOnlyMeanProbabilities = Enumerable.Range(0, classes.Count).ToDictionary(c => classes[c], c => armOnly.Average(p => (double)p[c])),
             ArmOnlyPredictedDumbbell = armOnly.Count(p => Argmax(p) == d) / (double)armOnly.Length,
             AccuracyDumbbellNoArm = noArm.Count(p => Argmax(p) == d) / (double)noArm.Length,
             AccuracyDumbbellWithArm = withArm.Count(p => Argmax(p) == d) / (double)withArm.Length,
@@ -296,7 +312,7 @@ public static class DumbbellExperiment
     }
 
     /// <summary>Synchronous IProgress adapter.</summary>
-    private sealed class Relay<T>(Action<T> action) : IProgress<T>
+    internal sealed class Relay<T>(Action<T> action) : IProgress<T>
     {
         public void Report(T value) => action(value);
     }

@@ -6,6 +6,9 @@ public sealed record DumbbellModelReport
     /// <summary>Accuracy on the model's own test distribution.</summary>
     public required double CleanAccuracy { get; init; }
 
+    /// <summary>Accuracy on as many training images as there are test images (a gap to <see cref="CleanAccuracy"/> is overfitting).</summary>
+    public required double TrainAccuracy { get; init; }
+
     /// <summary>The arm detector's P(arm) on the model's dumbbell visualisations, over visualisation seeds.</summary>
     public required MeanSd ArmScoreDetector { get; init; }
 
@@ -18,8 +21,14 @@ public sealed record DumbbellModelReport
     /// <summary>The model's P(dumbbell) on its own dumbbell visualisations (untransformed).</summary>
     public required MeanSd VisualizationPDumbbell { get; init; }
 
-    /// <summary>Mean P(dumbbell) for an arm alone, no object.</summary>
+    /// <summary>Mean P(dumbbell) for an arm alone, no object (a held scene of a uniformly drawn class, object erased).</summary>
     public required double PDumbbellArmOnly { get; init; }
+
+    /// <summary>Mean P(dumbbell) for an arm alone whose fist sits exactly where it held a dumbbell (object erased).</summary>
+    public required double PDumbbellArmAtDumbbellGrip { get; init; }
+
+    /// <summary>Mean probability of each class for an arm alone: where the mass goes when there is no object.</summary>
+    public required IReadOnlyDictionary<string, double> ArmOnlyMeanProbabilities { get; init; }
 
     /// <summary>Share of arm-alone renders classified as dumbbell.</summary>
     public required double ArmOnlyPredictedDumbbell { get; init; }

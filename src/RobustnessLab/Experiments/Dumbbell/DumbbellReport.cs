@@ -8,7 +8,17 @@ public sealed record DumbbellReport
     public required double Chance { get; init; }
     public required DumbbellModelReport Biased { get; init; }
     public required DumbbellModelReport Debiased { get; init; }
+    /// <summary>The arm detector's accuracy on held-out renders (with and without arms).</summary>
     public required double ArmDetectorAccuracy { get; init; }
+
+    /// <summary>Share of held-out arm-free visualisations (the control model's, unseen seeds) the detector calls "arm".</summary>
+    public required double ArmDetectorVisFalsePositiveRate { get; init; }
+
+    /// <summary>Share of the same visualisations with an arm pasted in that the detector calls "arm".</summary>
+    public required double ArmDetectorVisTruePositiveRate { get; init; }
+
+    /// <summary>Clean accuracy of the control model (trained with no arms) whose visualisations train the detector.</summary>
+    public required double ControlAccuracy { get; init; }
     public required IReadOnlyList<DumbbellTarget> Targets { get; init; }
     public required IReadOnlyDictionary<string, string> Files { get; init; }
     public required double Seconds { get; init; }
