@@ -15,16 +15,16 @@ public sealed record DumbbellSection : IConfigSection
     /// <summary>Further settings of <see cref="DumbbellOptions"/> that <c>options</c> may set.</summary>
     public static readonly IReadOnlyList<string> OptionKeys = ["size", "test", "width", "probe_count"];
 
-    [JsonPropertyName("scale"), Description("quick (32 px, the quickstart's) or default (48 px)")] public string Scale { get; init; } = "default";
+    [JsonPropertyName("scale"), Description("quick (the quickstart's: fewer scenes, epochs and steps) or default (the library's tuned setting)")] public string Scale { get; init; } = "default";
     [JsonPropertyName("dataset"), Description("scene dataset (gym, the only one with arms)")] public string Dataset { get; init; } = "gym";
     [JsonPropertyName("class"), Description("the class to visualise (dumbbell)")] public string Class { get; init; } = "dumbbell";
     [JsonPropertyName("biased_arm_probability"), Description("P(arm | dumbbell) in the biased training set (0.95)")] public double BiasedArmProbability { get; init; } = 0.95;
     [JsonPropertyName("debiased_arm_probability"), Description("P(arm) for every class in the debiased training set (0.5)")] public double DebiasedArmProbability { get; init; } = 0.5;
-    [JsonPropertyName("architecture"), Description("model trained on each set (cnn)")] public string Architecture { get; init; } = "cnn";
-    [JsonPropertyName("epochs"), Description("training epochs per model (scale's: 6 quick, 8 default)")] public int? Epochs { get; init; }
-    [JsonPropertyName("train_size"), Description("training scenes per set (scale's: 2000 quick, 3000 default)")] public int? TrainSize { get; init; }
-    [JsonPropertyName("steps"), Description("visualisation steps (scale's: 160 quick, 512 default)")] public int? Steps { get; init; }
-    [JsonPropertyName("samples"), Description("visualisations (seeds) per class and model (5)")] public int? Samples { get; init; }
+    [JsonPropertyName("architecture"), Description("model trained on each set: cnn or resnet (cnn)")] public string Architecture { get; init; } = "cnn";
+    [JsonPropertyName("epochs"), Description("training epochs per model (the scale's)")] public int? Epochs { get; init; }
+    [JsonPropertyName("train_size"), Description("training scenes per set (the scale's)")] public int? TrainSize { get; init; }
+    [JsonPropertyName("steps"), Description("visualisation steps (the scale's)")] public int? Steps { get; init; }
+    [JsonPropertyName("samples"), Description("visualisations (seeds) per class and model (the scale's)")] public int? Samples { get; init; }
     [JsonPropertyName("options"), Description("further settings: size, test, width, probe_count")] public IReadOnlyDictionary<string, double>? Options { get; init; }
 
     public void Validate(ConfigValidator v)
@@ -36,8 +36,7 @@ public sealed record DumbbellSection : IConfigSection
         v.Range("debiased_arm_probability", DebiasedArmProbability, 0, 1);
         if (BiasedArmProbability <= DebiasedArmProbability)
             v.Error("biased_arm_probability", $"must exceed debiased_arm_probability ({DebiasedArmProbability}) for the experiment to show a bias");
-        // The experiment's models are the zoo's cnn (with the experiment's width); other architectures are not wired.
-        v.OneOf("architecture", Architecture, ["cnn"]);
+        v.OneOf("architecture", Architecture, ["cnn", "resnet"]);
         if (Epochs is { } e) v.Positive("epochs", e);
         if (TrainSize is { } t) v.Positive("train_size", t);
         if (Steps is { } s) v.Positive("steps", s);
@@ -62,6 +61,7 @@ public sealed record DumbbellSection : IConfigSection
             Seed = seed,
             PDumbbellArm = BiasedArmProbability,
             PArm = DebiasedArmProbability,
+            Architecture = Architecture,
             Epochs = Epochs ?? o.Epochs,
             Train = TrainSize ?? o.Train,
             VisSteps = Steps ?? o.VisSteps,
