@@ -20,7 +20,8 @@ public sealed class DumbbellStage : IExperimentStage
     public StageOutput Run(StageContext context)
     {
         var section = context.SectionAs<DumbbellSection>();
-        var options = section.ToOptions((int)(context.Seed & 0x7fffffff), context.StageDirectory);
+        // The experiment's own seed, not one derived for the stage: the run then matches `lab dumbbell --seed N`.
+        var options = section.ToOptions(context.Config.Seed, context.StageDirectory);
         var progress = new Relay<DumbbellProgress>(p => context.Report((p.Stage - 1 + p.Fraction) / p.Stages, p.Status));
         var report = DumbbellExperiment.Run(options, context.Lab, progress, context.Cancel);
         report = report with

@@ -13,7 +13,8 @@ namespace RobustnessLab.Experiments.Config;
 public sealed record DumbbellSection : IConfigSection
 {
     /// <summary>Further settings of <see cref="DumbbellOptions"/> that <c>options</c> may set.</summary>
-    public static readonly IReadOnlyList<string> OptionKeys = ["size", "test", "width", "probe_count"];
+    public static readonly IReadOnlyList<string> OptionKeys =
+        ["size", "test", "width", "hidden", "probe_count", "control_train", "control_epochs", "detector_train", "detector_epochs", "detector_vis_seeds", "detector_held_out_seeds"];
 
     [JsonPropertyName("scale"), Description("quick (the quickstart's: fewer scenes, epochs and steps) or default (the library's tuned setting)")] public string Scale { get; init; } = "default";
     [JsonPropertyName("dataset"), Description("scene dataset (gym, the only one with arms)")] public string Dataset { get; init; } = "gym";
@@ -25,7 +26,7 @@ public sealed record DumbbellSection : IConfigSection
     [JsonPropertyName("train_size"), Description("training scenes per set (the scale's)")] public int? TrainSize { get; init; }
     [JsonPropertyName("steps"), Description("visualisation steps (the scale's)")] public int? Steps { get; init; }
     [JsonPropertyName("samples"), Description("visualisations (seeds) per class and model (the scale's)")] public int? Samples { get; init; }
-    [JsonPropertyName("options"), Description("further settings: size, test, width, probe_count")] public IReadOnlyDictionary<string, double>? Options { get; init; }
+    [JsonPropertyName("options"), Description("further settings: size, test, width, hidden, probe_count, control_train, control_epochs, detector_train, detector_epochs, detector_vis_seeds, detector_held_out_seeds")] public IReadOnlyDictionary<string, double>? Options { get; init; }
 
     public void Validate(ConfigValidator v)
     {
@@ -69,7 +70,14 @@ public sealed record DumbbellSection : IConfigSection
             Size = Int("size", o.Size),
             Test = Int("test", o.Test),
             Width = Int("width", o.Width),
+            Hidden = Int("hidden", o.Hidden),
             ProbeCount = Int("probe_count", o.ProbeCount),
+            ControlTrain = Int("control_train", o.ControlTrain),
+            ControlEpochs = Int("control_epochs", o.ControlEpochs),
+            DetectorTrain = Int("detector_train", o.DetectorTrain),
+            DetectorEpochs = Int("detector_epochs", o.DetectorEpochs),
+            DetectorVisSeeds = Int("detector_vis_seeds", o.DetectorVisSeeds),
+            DetectorHeldOutSeeds = Int("detector_held_out_seeds", o.DetectorHeldOutSeeds),
             OutputDir = outputDir,
         };
     }
