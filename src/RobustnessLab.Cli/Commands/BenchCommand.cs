@@ -23,7 +23,7 @@ public sealed class BenchCommand : LabCommand<BenchCommand.Settings>
         [CommandOption("--memory-steps <N>")] [Description("PGD iterations of the memory check (0: skip)")] [DefaultValue(1000)]
         public int MemorySteps { get; set; } = 1000;
 
-        [CommandOption("--only <LIST>")] [Description("comma-separated subset: train,fgsm,pgd,memory,data and the extension workloads (matmul always runs)")]
+        [CommandOption("--only <LIST>")] [Description("comma-separated subset: train,fgsm,pgd,memory,data,fooling,visualize (matmul always runs)")]
         public string? Only { get; set; }
     }
 

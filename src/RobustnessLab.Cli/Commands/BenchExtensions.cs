@@ -1,5 +1,8 @@
 using RobustnessLab.Benchmarks;
 using RobustnessLab.Core;
+using RobustnessLab.FeatureVis;
+using RobustnessLab.Fooling;
+using Spectre.Console;
 
 namespace RobustnessLab.Cli.Commands;
 
@@ -8,5 +11,29 @@ internal static class BenchExtensions
 {
     public static void RunAll(BenchReport report, LabContext ctx, BenchCommand.Settings s, Func<string, bool> want, CancellationToken cancel)
     {
+        if (want("fooling"))
+        {
+            // Issue 4's speed figure: 200 generations, population 200, all 10 classes, direct encoding, on the
+            // benchmark cnn (the cost of a generation does not depend on the weights).
+            using var model = CoreBenchmarks.CreateCnn(ctx.Device);
+            model.eval();
+            AnsiConsole.MarkupLine("[grey]fooling: 200 generations x population 200, direct encoding, 10 classes...[/]");
+            var r = FoolingBenchmark.DirectEncoding(model, 200, 200, 0, cancel: cancel);
+            double seconds = r.Seconds;
+            report.Workloads["fooling_direct_200x200"] = new()
+            {
+                ["seconds"] = seconds,
+                ["generations_per_s"] = 200 / seconds,
+                ["images_scored_per_s"] = r.ImagesPerSecond,
+            };
+        }
+        if (want("visualize"))
+        {
+            // Issue 5's speed figure: a 512-step visualisation of one class at 64x64 (Fourier, decorrelated colour,
+            // standard transforms) on a gym-shaped cnn.
+            AnsiConsole.MarkupLine("[grey]visualize: 512 steps of one class at 64x64...[/]");
+            var t = FeatureVisBench.TimeClassVisualization(ctx, 512, 64, cancel);
+            report.Workloads["visualize_512_steps_64px"] = new() { ["seconds"] = t.Seconds, ["steps_per_s"] = t.StepsPerSecond };
+        }
     }
 }
