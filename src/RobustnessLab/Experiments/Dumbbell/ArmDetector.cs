@@ -48,7 +48,7 @@ public static class ArmDetector
         // 2. Its visualisations: every class, several seeds, kept at a few steps along the way (all of them arm-free).
         int k = GymScenes.ClassNames.Count;
         var seeds = Enumerable.Range(0, o.DetectorVisSeeds + o.DetectorHeldOutSeeds).Select(i => (int)(LabContext.DeriveSeed(baseSeed, 0x100 + i) & 0x7fffffff)).ToArray();
-        var saveAt = new[] { o.VisSteps / 4, o.VisSteps / 2 }.Where(s => s >= 1 && s < o.VisSteps).Distinct().ToArray();
+        var saveAt = new[] { o.VisSteps / 8, o.VisSteps / 4, o.VisSteps / 2 }.Where(s => s >= 1 && s < o.VisSteps).Distinct().ToArray();
         var vis = DumbbellExperiment.VisualizeAll(control, o, seeds, saveAt,
             report is null ? null : (f, s) => report(0.3 + 0.3 * f, "arm detector: control visualisations " + s), cancel);
         var trainVis = new List<ImageData>();
