@@ -61,7 +61,7 @@ public sealed record DumbbellOptions
     /// <summary>Training images of the arm detector (half renders, half visualisation-like).</summary>
     public int DetectorTrain { get; init; } = 10000;
 
-    public int DetectorEpochs { get; init; } = 8;
+    public int DetectorEpochs { get; init; } = 10;
 
     /// <summary>Control-model visualisation seeds per class that the detector trains on.</summary>
     public int DetectorVisSeeds { get; init; } = 8;
@@ -75,8 +75,8 @@ public sealed record DumbbellOptions
     /// <summary>The quickstart scale: fewer images, epochs and visualisation steps.</summary>
     public static DumbbellOptions Quick => new()
     {
-        Train = 5000, Test = 600, Epochs = 5, VisSteps = 128, VisSeeds = 5, ProbeCount = 150,
-        ControlTrain = 3000, ControlEpochs = 4, DetectorTrain = 5000, DetectorEpochs = 6, DetectorVisSeeds = 4, DetectorHeldOutSeeds = 1,
+        Train = 4000, Test = 600, Epochs = 5, VisSteps = 128, VisSeeds = 5, ProbeCount = 150,
+        ControlTrain = 2000, ControlEpochs = 3, DetectorTrain = 4000, DetectorEpochs = 6, DetectorVisSeeds = 4, DetectorHeldOutSeeds = 1,
     };
 
     public static readonly IReadOnlyList<string> Scales = ["quick", "default"];
