@@ -53,24 +53,34 @@ public sealed class AttackModel
     }
 
     /// <summary>
-    /// Gradients of several per-sample objectives with respect to the same input, from one forward pass
-    /// (DeepFool needs one per candidate class). Also returns the objectives' values, detached.
+    /// Gradients of several per-sample objectives with respect to the same input (DeepFool needs one per candidate
+    /// class), and the objectives' values, detached. Each objective gets its own forward pass: reusing one graph
+    /// with retain_graph returned corrupted (NaN) gradients for some objectives under TorchSharp 0.107.
     /// </summary>
     public (Tensor[] Gradients, Tensor Logits, Tensor[] Values) Gradients(Tensor x, Func<Tensor, Tensor[]> objectives)
     {
         using var enable = enable_grad();
-        var input = x.detach().requires_grad_(true);
-        var logits = Model.call(input);
-        var values = objectives(logits);
-        var grads = new Tensor[values.Length];
-        for (int i = 0; i < values.Length; i++)
+        Tensor[]? grads = null, values = null;
+        Tensor logits = null!;
+        for (int i = 0; grads is null || i < grads.Length; i++)
         {
-            var g = torch.autograd.grad([values[i].sum()], [input], retain_graph: i < values.Length - 1, allow_unused: true)[0];
+            using var scope = NewDisposeScope();
+            var input = x.detach().requires_grad_(true);
+            var output = Model.call(input);
+            var all = objectives(output);
+            if (grads is null)
+            {
+                grads = new Tensor[all.Length];
+                values = all.Select(v => v.detach().clone().MoveToOuterDisposeScope()).ToArray();
+                logits = output.detach().clone().MoveToOuterDisposeScope();
+                if (all.Length == 0) break;
+            }
+            var g = torch.autograd.grad([all[i].sum()], [input], allow_unused: true)[0];
             // A loss that does not reach the input (a constant model) has no gradient: that is a zero gradient.
-            grads[i] = g is null || g.IsInvalid ? zeros_like(input) : g.detach();
+            grads[i] = (g is null || g.IsInvalid ? zeros_like(input) : g.detach().clone()).MoveToOuterDisposeScope();
         }
-        GradientEvaluations += x.shape[0] * values.Length;
-        return (grads, logits.detach(), values.Select(v => v.detach()).ToArray());
+        GradientEvaluations += x.shape[0] * grads!.Length;
+        return (grads, logits, values!);
     }
 
     /// <summary>
@@ -85,9 +95,9 @@ public sealed class AttackModel
         var input = toInput(v);
         var logits = Model.call(input);
         var value = loss(input, logits);
-        var g = torch.autograd.grad([value.sum()], [v])[0];
+        var g = torch.autograd.grad([value.sum()], [v])[0].detach().clone();
         GradientEvaluations += variable.shape[0];
-        return (g.detach(), logits.detach(), value.detach());
+        return (g, logits.detach(), value.detach());
     }
 
     /// <summary>Adds query counts made elsewhere (e.g. a sub-attack run on a subset).</summary>

@@ -15,7 +15,7 @@ namespace RobustnessLab.Experiments;
 public sealed class AttacksStage : IExperimentStage
 {
     public string Name => "attacks";
-    public int Version => 1;
+    public int Version => 2;
 
     private sealed record Group(string Norm, IReadOnlyList<double> Eps, int Samples, int BatchSize, bool Targeted, List<AttackSection> Sections);
 
@@ -96,10 +96,13 @@ public sealed class AttacksStage : IExperimentStage
                 return new CurveSeries(s.Key, pts.Select(a => a.Eps).ToList(), pts.Select(a => a.RobustAccuracy).ToList());
             }).ToList();
             var wc = r.WorstCase.Where(w => w.Model == byKey.Key.Model && w.Norm == byKey.Key.Norm && w.Attacks.Count > 1).OrderBy(w => w.Eps).ToList();
-            if (wc.Count > 0 && wc.Select(w => w.Eps).Distinct().Count() == wc.Count)
+            // The worst case is drawn only where it differs from every single attack (else it would hide that attack's line).
+            bool differs = series.All(a => !a.X.SequenceEqual(wc.Select(w => w.Eps)) || !a.Y.SequenceEqual(wc.Select(w => w.RobustAccuracy)));
+            if (wc.Count > 0 && differs && wc.Select(w => w.Eps).Distinct().Count() == wc.Count)
                 series.Add(new CurveSeries("worst case", wc.Select(w => w.Eps).ToList(), wc.Select(w => w.RobustAccuracy).ToList()));
             curves.Add(new CurveChart($"Robust accuracy, {byKey.Key.Model} ({byKey.Key.Norm})", $"{byKey.Key.Norm} eps (pixel units)", "robust accuracy",
-                series, 0, 1, "Fraction of test samples still classified correctly after the attack; eps 0 is clean accuracy.", YPercent: true));
+                series, 0, 1, "Fraction of test samples still classified correctly after the attack; eps 0 is clean accuracy." +
+                (differs || wc.Count == 0 ? "" : " The per-sample worst case over the attacks equals the strongest attack's curve."), YPercent: true));
         }
         // Models side by side: the per-sample worst case over every attack, one line per model (the figure of Madry et al. 2017).
         foreach (var byNorm in r.WorstCase.GroupBy(w => w.Norm))

@@ -13,7 +13,7 @@ namespace RobustnessLab.Experiments;
 public sealed class FiguresStage : IExperimentStage
 {
     public string Name => "figures";
-    public int Version => 1;
+    public int Version => 2;
 
     public StageOutput Run(StageContext context)
     {
@@ -58,7 +58,7 @@ public sealed class FiguresStage : IExperimentStage
                     $"{s.Attack} at eps {eps} on test image {row}: {AdversarialPanelImage.Show(p.Clean)} becomes {AdversarialPanelImage.Show(p.Adversarial)}",
                     $"{s.Title ?? $"{s.Model}: {s.Attack}, eps = {eps}"} (test image {row}, true {p.TrueLabel}): " +
                     $"{AdversarialPanelImage.Show(p.Clean)} -> {AdversarialPanelImage.Show(p.Adversarial)}{(p.Success ? "" : " (attack failed)")}",
-                    $"figure{f + 1}"));
+                    s.Title ?? $"{s.Model}: {s.Attack} at eps = {eps}"));
             }
             figures.Add(new FigureResult(s.Model, s.Attack, s.Eps, s.Title, written));
         }

@@ -37,20 +37,15 @@ public static class Attribution
     }
 
     /// <summary>
-    /// Gradients of the class logit for each row of a batch [N,C,H,W], one row at a time: libtorch's CPU conv2d
-    /// input gradient came out wrong for batches larger than one on the lab machine (see the FeatureVis tests).
+    /// Gradients of the class logit for each row of a batch [N,C,H,W], in one batched pass (rows are independent in
+    /// eval mode: the logit sum's gradient with respect to row i is row i's own gradient).
     /// </summary>
     public static Tensor Gradient(Classifier model, Tensor x, int classIndex)
     {
         using var scope = NewDisposeScope();
-        var rows = new List<Tensor>((int)x.shape[0]);
-        for (long i = 0; i < x.shape[0]; i++)
-        {
-            var input = x.narrow(0, i, 1).detach().clone().requires_grad_(true);
-            var logit = model.call(input).select(1, classIndex).sum();
-            rows.Add(autograd.grad([logit], [input])[0].detach());
-        }
-        return cat(rows, 0).MoveToOuterDisposeScope();
+        var input = x.detach().clone().requires_grad_(true);
+        var logit = model.call(input).select(1, classIndex).sum();
+        return autograd.grad([logit], [input])[0].detach().MoveToOuterDisposeScope();
     }
 
     private static Tensor SmoothGrad(Classifier model, Tensor x, int classIndex, int samples, double noise, int seed)

@@ -64,7 +64,7 @@ public static class Gallery
             .Append(r.TotalPoints > 1 ? $" · sweep of {r.TotalPoints} points" : "").Append("</p>");
         sb.Append("<nav aria-label=\"Contents\"><ol><li><a href=\"#summary\">Summary</a></li>");
         foreach (var p in r.Points)
-            foreach (var stage in p.Views.Keys)
+            foreach (var stage in InReadingOrder(p.Views).Select(v => v.Key))
                 sb.Append("<li><a href=\"#").Append(Anchor(p, stage)).Append("\">").Append(Html.Escape(SectionTitle(p, stage, p.Views[stage]))).Append("</a></li>");
         sb.Append("<li><a href=\"#configuration\">Configuration</a></li><li><a href=\"#provenance\">Provenance</a></li></ol></nav></header><main>");
 
@@ -99,7 +99,7 @@ public static class Gallery
         {
             if (r.TotalPoints > 1)
                 sb.Append("<h2 class=\"point\">Sweep point ").Append(p.Index).Append(": <span class=\"mono\">").Append(Html.Escape(p.Label)).Append("</span></h2>");
-            foreach (var (stage, view) in p.Views)
+            foreach (var (stage, view) in InReadingOrder(p.Views))
             {
                 sb.Append("<section id=\"").Append(Anchor(p, stage)).Append("\"><h").Append(r.TotalPoints > 1 ? '3' : '2').Append('>')
                     .Append(Html.Escape(view.Title ?? stage)).Append("</h").Append(r.TotalPoints > 1 ? '3' : '2').Append('>');
@@ -223,6 +223,10 @@ public static class Gallery
     }
 
     private static string HeadlineKey(HeadlineMetric h) => h.Model is null ? h.Label : $"{h.Label} ({h.Model})";
+
+    /// <summary>Sections as a supplement reads: the results first, then how the models were made (models, eval).</summary>
+    private static IEnumerable<KeyValuePair<string, StageView>> InReadingOrder(IReadOnlyDictionary<string, StageView> views) =>
+        views.Where(v => v.Key is not ("models" or "eval")).Concat(views.Where(v => v.Key is "models" or "eval"));
 
     private static void Images(StringBuilder sb, IReadOnlyList<FigureImage> images, ref int figure)
     {

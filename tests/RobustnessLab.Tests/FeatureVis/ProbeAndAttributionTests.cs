@@ -11,11 +11,22 @@ public class ProbeAndAttributionTests
 {
     private static Classifier model = null!;
 
+    // Attribution takes batched input gradients: use one of the zoo's real configurations (see TinyModels).
+    private static Classifier zoo = null!;
+
     [OneTimeSetUp]
-    public void Setup() => model = TinyModels.Cnn();
+    public void Setup()
+    {
+        model = TinyModels.Cnn();
+        zoo = TinyModels.ZooCnn();
+    }
 
     [OneTimeTearDown]
-    public void TearDown() => model.Dispose();
+    public void TearDown()
+    {
+        model.Dispose();
+        zoo.Dispose();
+    }
 
     [Test]
     public void ProbeRecordsThroughCallAndLeavesNoHooksBehind()
@@ -54,10 +65,10 @@ public class ProbeAndAttributionTests
     {
         using var scope = NewDisposeScope();
         using var g = new Generator(21, CPU);
-        var img = ImageData.FromTensor(rand(new long[] { 1, 3, 16, 16 }, generator: g));
-        var grey = new ImageData(3, 16, 16, Enumerable.Repeat(0.5f, 3 * 256).ToArray());
-        var ig = Attribution.Compute(model, img, 1, AttributionMethod.IntegratedGradients, samples: 1024, baseline: grey);
-        double fx = model.Predict(img.ToTensor())[0, 1].item<float>(), fb = model.Predict(grey.ToTensor())[0, 1].item<float>();
+        var img = ImageData.FromTensor(rand(new long[] { 1, 3, 32, 32 }, generator: g));
+        var grey = new ImageData(3, 32, 32, Enumerable.Repeat(0.5f, 3 * 1024).ToArray());
+        var ig = Attribution.Compute(zoo, img, 1, AttributionMethod.IntegratedGradients, samples: 1024, baseline: grey);
+        double fx = zoo.Predict(img.ToTensor())[0, 1].item<float>(), fb = zoo.Predict(grey.ToTensor())[0, 1].item<float>();
         Assert.That(ig.Pixels.Sum(v => (double)v), Is.EqualTo(fx - fb).Within(0.03 * Math.Abs(fx - fb) + 1e-3));
     }
 
@@ -65,16 +76,16 @@ public class ProbeAndAttributionTests
     public void GradientAndSmoothGradHaveTheImageShapeAndTouchNoParameter()
     {
         using var g = new Generator(22, CPU);
-        using var t = rand(new long[] { 1, 3, 16, 16 }, generator: g);
+        using var t = rand(new long[] { 1, 3, 32, 32 }, generator: g);
         var img = ImageData.FromTensor(t);
-        var grad = Attribution.Compute(model, img, 0, AttributionMethod.Gradient);
-        var smooth = Attribution.Compute(model, img, 0, AttributionMethod.SmoothGrad, samples: 8);
+        var grad = Attribution.Compute(zoo, img, 0, AttributionMethod.Gradient);
+        var smooth = Attribution.Compute(zoo, img, 0, AttributionMethod.SmoothGrad, samples: 8);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That((grad.Channels, grad.Height, grad.Width), Is.EqualTo((3, 16, 16)));
-            Assert.That((smooth.Channels, smooth.Height, smooth.Width), Is.EqualTo((3, 16, 16)));
+            Assert.That((grad.Channels, grad.Height, grad.Width), Is.EqualTo((3, 32, 32)));
+            Assert.That((smooth.Channels, smooth.Height, smooth.Width), Is.EqualTo((3, 32, 32)));
             Assert.That(grad.Pixels.Any(v => v != 0), Is.True);
-            Assert.That(model.parameters().All(p => p.grad is null), Is.True);
+            Assert.That(zoo.parameters().All(p => p.grad is null), Is.True);
         }
     }
 

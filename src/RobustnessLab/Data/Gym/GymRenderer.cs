@@ -34,6 +34,14 @@ public static class GymRenderer
         float cy = s * (0.5f + 0.24f * ((float)rng.NextDouble() - 0.5f));
         float angle = (float)(rng.NextDouble() * 2 * Math.PI);
         var colour = ObjectColour(rng);
+        if (request.SkinTonedObject)
+        {
+            // For the arm detector only: an object in skin or orange tones, so that colour alone never means "arm".
+            var tone = new Random((int)(LabContext.DeriveSeed(request.Seed, 0x5C1) & 0x7fffffff));
+            colour = tone.Next(2) == 0
+                ? SkinTone.Sample(tone)
+                : SceneColour.FromHsv(15f + 30f * (float)tone.NextDouble(), 0.5f + 0.45f * (float)tone.NextDouble(), 0.6f + 0.4f * (float)tone.NextDouble());
+        }
         var objectRng = new Random(rng.Next());
         var armRng = new Random(rng.Next());
         var noiseRng = new Random(rng.Next());

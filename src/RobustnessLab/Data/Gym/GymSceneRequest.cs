@@ -8,5 +8,7 @@ namespace RobustnessLab.Data.Gym;
 /// visualisations), used to train an arm detector that judges arms by tone and shape rather than by the floor.
 /// <paramref name="GripClass"/> matters only for a scene with no object (<paramref name="ClassIndex"/> -1) and an arm:
 /// the arm grips where an object of that class would be held; -1 draws that class uniformly from the seed.
+/// <paramref name="SkinTonedObject"/> paints the object in skin or orange tones (arm-detector training only: the
+/// classes' data never has skin-coloured objects, so "skin-hued pixels" keeps meaning "arm" there).
 /// </summary>
-public sealed record GymSceneRequest(int Size, int ClassIndex, bool Arm, long Seed, bool NoiseBackground = false, int GripClass = -1);
+public sealed record GymSceneRequest(int Size, int ClassIndex, bool Arm, long Seed, bool NoiseBackground = false, int GripClass = -1, bool SkinTonedObject = false);

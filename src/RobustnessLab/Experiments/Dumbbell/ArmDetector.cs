@@ -15,9 +15,11 @@ namespace RobustnessLab.Experiments.Dumbbell;
 /// alone calls every saturated blob "arm". So it is trained on two kinds of images, each half with an arm and half
 /// without:
 /// <list type="bullet">
-/// <item>gym renders (any class or none, half on saturated 1/f noise floors);</item>
+/// <item>gym renders (any class or none, a quarter on saturated 1/f noise floors, half of the objects painted in skin
+/// or orange tones, so that an orange object is not an arm);</item>
 /// <item>visualisation-like images: the class visualisations of a <i>control</i> classifier trained on gym scenes with
-/// no arm at all (so they hold no arm), as they are, or with the arm of an arm-alone render pasted in.</item>
+/// no arm at all (so they hold no arm), hue-rotated at random (orange blobs are no evidence), as they are or with the
+/// arm of an arm-alone render pasted in.</item>
 /// </list>
 /// Both kinds get a random contrast gain in logit space (what logit maximisation does to colours) and random flips.
 /// A positive and a negative then differ only in the arm's pixels, so the detector has to find the arm itself.
@@ -48,7 +50,7 @@ public static class ArmDetector
         // 2. Its visualisations: every class, several seeds, kept at a few steps along the way (all of them arm-free).
         int k = GymScenes.ClassNames.Count;
         var seeds = Enumerable.Range(0, o.DetectorVisSeeds + o.DetectorHeldOutSeeds).Select(i => (int)(LabContext.DeriveSeed(baseSeed, 0x100 + i) & 0x7fffffff)).ToArray();
-        var saveAt = new[] { o.VisSteps / 4, o.VisSteps / 2 }.Where(s => s >= 1 && s < o.VisSteps).Distinct().ToArray();
+        var saveAt = new[] { o.VisSteps / 8, o.VisSteps / 4, o.VisSteps / 2 }.Where(s => s >= 1 && s < o.VisSteps).Distinct().ToArray();
         var vis = DumbbellExperiment.VisualizeAll(control, o, seeds, saveAt,
             report is null ? null : (f, s) => report(0.3 + 0.3 * f, "arm detector: control visualisations " + s), cancel);
         var trainVis = new List<ImageData>();
@@ -103,11 +105,14 @@ public static class ArmDetector
             if (!visLike)
             {
                 int cls = rng.Next(GymScenes.ClassNames.Count + 1) - 1;
-                pixels = GymRenderer.Render(new GymSceneRequest(size, cls, arm, seed, rng.NextDouble() < 0.5)).Pixels;
+                bool noise = rng.NextDouble() < 0.25, skinObject = cls >= 0 && rng.NextDouble() < 0.5;
+                pixels = GymRenderer.Render(new GymSceneRequest(size, cls, arm, seed, noise, SkinTonedObject: skinObject)).Pixels;
             }
             else
             {
-                pixels = (float[])visBases[rng.Next(visBases.Count)].Pixels.Clone();
+                // A random hue rotation of the base, before any arm goes in: orange and skin-hued blobs then occur in
+                // arm-free visualisations as often as any other colour, so only the arm itself can tell the classes apart.
+                pixels = RotateHue(visBases[rng.Next(visBases.Count)].Pixels, size, (float)(rng.NextDouble() * 2 * Math.PI));
                 if (arm)
                 {
                     // The arm (forearm and fist) of an arm-alone render, pasted over the visualisation.
@@ -122,6 +127,24 @@ public static class ArmDetector
             list.Add(new Sample(new ImageData(3, size, size, pixels), arm, visLike));
         }
         return list;
+    }
+
+    /// <summary>Rotates every pixel's colour about the grey axis by <paramref name="angle"/> radians (a hue rotation).</summary>
+    private static float[] RotateHue(float[] chw, int size, float angle)
+    {
+        // Rodrigues rotation about the unit vector (1,1,1)/sqrt(3).
+        float c = MathF.Cos(angle), s = MathF.Sin(angle), k = (1 - c) / 3f, r = s / MathF.Sqrt(3f);
+        float a = c + k, b = k - r, d = k + r;
+        int plane = size * size;
+        var result = new float[chw.Length];
+        for (int i = 0; i < plane; i++)
+        {
+            float red = chw[i], green = chw[plane + i], blue = chw[2 * plane + i];
+            result[i] = Math.Clamp(a * red + b * green + d * blue, 0f, 1f);
+            result[plane + i] = Math.Clamp(d * red + a * green + b * blue, 0f, 1f);
+            result[2 * plane + i] = Math.Clamp(b * red + d * green + a * blue, 0f, 1f);
+        }
+        return result;
     }
 
     /// <summary>Random flips and transpose, and (half the time) a contrast gain of 1-3 in logit space about mid-grey.</summary>

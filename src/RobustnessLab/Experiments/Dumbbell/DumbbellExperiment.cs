@@ -237,9 +237,13 @@ public static class DumbbellExperiment
         }
         var byClass = new Dictionary<string, double>();
         var confidence = new Dictionary<string, double>();
+        int calledArm = 0, total = 0;
         for (int c = 0; c < classes.Count; c++)
         {
-            byClass[classes[c]] = DetectorArmProbability(detector, vis[c].Images).Average();
+            var pc = DetectorArmProbability(detector, vis[c].Images);
+            byClass[classes[c]] = pc.Average();
+            calledArm += pc.Count(v => v >= 0.5);
+            total += pc.Count;
             confidence[classes[c]] = vis[c].ClassProbabilities.Average(p => p[c]);
         }
         return new DumbbellModelReport
@@ -259,6 +263,7 @@ public static class DumbbellExperiment
             OtherHeldPredictedDumbbell = other.Count(p => Argmax(p) == d) / (double)other.Length,
             AccuracyOtherHeld = other.Select((p, i) => Argmax(p) == probes.OtherHeld[i].Label).Count(b => b) / (double)other.Length,
             ArmScoreByClass = byClass,
+            ArmCalledShareAllClasses = calledArm / (double)total,
             VisualizationConfidence = confidence,
             Checkpoint = m.Checkpoint,
         };

@@ -48,6 +48,12 @@ public sealed record DumbbellModelReport
     /// <summary>Per class, the arm detector's mean P(arm) on that class's visualisations.</summary>
     public required IReadOnlyDictionary<string, double> ArmScoreByClass { get; init; }
 
+    /// <summary>
+    /// Share of this model's visualisations of every class that the detector calls "arm" (P >= 0.5). For the debiased
+    /// model, whose pictures should hold no arm, this is the detector's false-positive rate on its visualisations.
+    /// </summary>
+    public required double ArmCalledShareAllClasses { get; init; }
+
     /// <summary>Per class, the model's mean probability of that class on its visualisations.</summary>
     public required IReadOnlyDictionary<string, double> VisualizationConfidence { get; init; }
 

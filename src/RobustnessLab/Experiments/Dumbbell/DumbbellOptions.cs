@@ -41,8 +41,11 @@ public sealed record DumbbellOptions
 
     public int BatchSize { get; init; } = 64;
 
-    /// <summary>Optimisation steps per visualisation.</summary>
-    public int VisSteps { get; init; } = 512;
+    /// <summary>
+    /// Optimisation steps per visualisation. Lucid's 512 is for ImageNet networks; a small gym cnn's logit grows
+    /// without bound and by 512 steps every pixel is saturated, so the pictures read best at 256.
+    /// </summary>
+    public int VisSteps { get; init; } = 256;
 
     /// <summary>Visualisation seeds per class (the arm scores are means and sds over these).</summary>
     public int VisSeeds { get; init; } = 6;
@@ -51,17 +54,17 @@ public sealed record DumbbellOptions
     public int ProbeCount { get; init; } = 300;
 
     /// <summary>Training renders of the arm-free control model whose visualisations the arm detector learns from.</summary>
-    public int ControlTrain { get; init; } = 4000;
+    public int ControlTrain { get; init; } = 6000;
 
-    public int ControlEpochs { get; init; } = 4;
+    public int ControlEpochs { get; init; } = 5;
 
     /// <summary>Training images of the arm detector (half renders, half visualisation-like).</summary>
-    public int DetectorTrain { get; init; } = 8000;
+    public int DetectorTrain { get; init; } = 10000;
 
-    public int DetectorEpochs { get; init; } = 6;
+    public int DetectorEpochs { get; init; } = 10;
 
     /// <summary>Control-model visualisation seeds per class that the detector trains on.</summary>
-    public int DetectorVisSeeds { get; init; } = 5;
+    public int DetectorVisSeeds { get; init; } = 8;
 
     /// <summary>Further control-model seeds per class held out to measure the detector's false-positive rate.</summary>
     public int DetectorHeldOutSeeds { get; init; } = 2;
@@ -72,8 +75,8 @@ public sealed record DumbbellOptions
     /// <summary>The quickstart scale: fewer images, epochs and visualisation steps.</summary>
     public static DumbbellOptions Quick => new()
     {
-        Train = 5000, Test = 600, Epochs = 5, VisSteps = 128, VisSeeds = 5, ProbeCount = 150,
-        ControlTrain = 2000, ControlEpochs = 3, DetectorTrain = 4000, DetectorEpochs = 5, DetectorVisSeeds = 3, DetectorHeldOutSeeds = 1,
+        Train = 4000, Test = 600, Epochs = 5, VisSteps = 128, VisSeeds = 5, ProbeCount = 150,
+        ControlTrain = 2000, ControlEpochs = 3, DetectorTrain = 4000, DetectorEpochs = 6, DetectorVisSeeds = 4, DetectorHeldOutSeeds = 1,
     };
 
     public static readonly IReadOnlyList<string> Scales = ["quick", "default"];
