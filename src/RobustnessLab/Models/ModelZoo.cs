@@ -105,9 +105,25 @@ public static class ModelZoo
         return nn.Sequential(mods);
     }
 
+    /// <summary>
+    /// libtorch 2.10's CPU build (TorchSharp-cpu 0.107) computes wrong batched input gradients for convolutions with
+    /// fewer than 16 output channels (measured against float64: relative error 0.6-0.9 at 4 and 8 channels, 2e-7 at
+    /// 16 and more). Wrong input gradients break attacks, fooling, visualisation and backpropagation into earlier
+    /// layers, so the zoo refuses such widths rather than train or attack a model silently wrong.
+    /// </summary>
+    public const int MinimumConvWidth = 16;
+
+    private static int ConvWidth(ModelSpec s, int fallback)
+    {
+        int w = Positive(s, "width", fallback);
+        if (w < MinimumConvWidth)
+            throw new LabException($"model '{s.Architecture}': width {w} is below {MinimumConvWidth}; libtorch 2.10's CPU convolution computes wrong batched input gradients for fewer than {MinimumConvWidth} output channels (see README, Known issues)");
+        return w;
+    }
+
     private static nn.Module<Tensor, Tensor> BuildCnn(ModelSpec s)
     {
-        int w = Positive(s, "width", 32), hidden = Positive(s, "hidden", 128);
+        int w = ConvWidth(s, 32), hidden = Positive(s, "hidden", 128);
         bool bn = s.Arg("batchnorm", 1) != 0;
         double p = Probability(s, "dropout", 0.25);
         if (s.Height < 4 || s.Width < 4) throw new LabException($"cnn needs inputs of at least 4x4, got {s.Height}x{s.Width}");
@@ -131,7 +147,7 @@ public static class ModelZoo
 
     private static nn.Module<Tensor, Tensor> BuildResNet(ModelSpec s)
     {
-        int depth = Positive(s, "depth", 2), w = Positive(s, "width", 16);
+        int depth = Positive(s, "depth", 2), w = ConvWidth(s, 16);
         var mods = new List<nn.Module<Tensor, Tensor>> { nn.Conv2d(s.Channels, w, 3, padding: 1, bias: false) };
         int inC = w;
         for (int stage = 0; stage < 3; stage++)

@@ -18,7 +18,7 @@ public sealed class AttackFixture : IDisposable
         Data = TestSupport.Toy(train: 512, test: 128, size: 12, classes: 5);
         var (mean, std) = Trainer.ChannelStatistics(Data.Train);
         var spec = ModelZoo.Spec("cnn", [1, 12, 12], Data.ClassNames, mean, std,
-            new Dictionary<string, double> { ["width"] = 6, ["hidden"] = 24 });
+            new Dictionary<string, double> { ["width"] = 16, ["hidden"] = 24 });
         var trainer = new Trainer(Context);
         Model = trainer.CreateModel(spec, 0);
         trainer.Train(Model, Data, new TrainingOptions { Epochs = 3, BatchSize = 64, Seed = 0 });

@@ -17,7 +17,7 @@ public class ProcessTests
     {
         ExperimentFixtures.RequireData();
         var dir = ExperimentFixtures.TempDir("kill");
-        var config = ExperimentFixtures.TinyConfig("killed", epochs: 3, trainLimit: 4000, architecture: "cnn", args: "{width: 8, hidden: 32}");
+        var config = ExperimentFixtures.TinyConfig("killed", epochs: 3, trainLimit: 4000, architecture: "cnn", args: "{width: 16, hidden: 32}");
         ExperimentFixtures.Write(dir, "config.yaml", config);
         var experiment = ExperimentLoader.Load(Path.Combine(dir, "config.yaml"));
         var key = ModelCache.Key(experiment.Points[0].Config.Models["small"], experiment.Points[0].Config.Dataset!);

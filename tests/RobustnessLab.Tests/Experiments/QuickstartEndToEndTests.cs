@@ -22,7 +22,7 @@ public class QuickstartEndToEndTests
         "figures[0].samples=2",
         "fooling.generations=8", "fooling.population=16", "fooling.options={rubbish_samples: 50}",
         "dumbbell.epochs=1", "dumbbell.train_size=200", "dumbbell.steps=16", "dumbbell.samples=2",
-        "dumbbell.options={test: 100, width: 8, probe_count: 20, control_train: 200, control_epochs: 1, detector_train: 300, detector_epochs: 1, detector_vis_seeds: 1}",
+        "dumbbell.options={test: 100, width: 16, probe_count: 20, control_train: 200, control_epochs: 1, detector_train: 300, detector_epochs: 1, detector_vis_seeds: 1}",
     ];
 
     [Test]

@@ -15,7 +15,7 @@ internal static class TinyModels
 {
     public static readonly string[] Classes = ["a", "b", "c", "d"];
 
-    public static Classifier Cnn(int channels = 3, int size = 16, int seed = 1, int width = 4, int hidden = 8)
+    public static Classifier Cnn(int channels = 3, int size = 16, int seed = 1, int width = 16, int hidden = 8)
     {
         LabContext.Create("cpu", seed, threads: 1);
         torch.manual_seed(seed);

@@ -25,7 +25,7 @@ internal static class FoolingTestModels
         OneThread();
         torch.manual_seed(seed);
         var spec = ModelZoo.Spec(architecture, [1, 28, 28], FashionClasses, [0.286f], [0.353f],
-            args ?? (architecture == "cnn" ? new Dictionary<string, double> { ["width"] = 8, ["hidden"] = 32 } : null));
+            args ?? (architecture == "cnn" ? new Dictionary<string, double> { ["width"] = 16, ["hidden"] = 32 } : null));
         var model = ModelZoo.Create(spec);
         model.eval();
         return model;
@@ -50,7 +50,7 @@ internal static class FoolingTestModels
         using var data = FashionMnist.Load(new DataOptions(ValidationSize: 1000, Seed: 0, TrainLimit: 12000, TestLimit: 1000));
         var trainer = new Trainer(ctx);
         var (mean, std) = Trainer.ChannelStatistics(data.Train);
-        var spec = ModelZoo.Spec("cnn", [1, 28, 28], data.ClassNames, mean, std, new Dictionary<string, double> { ["width"] = 8, ["hidden"] = 32 });
+        var spec = ModelZoo.Spec("cnn", [1, 28, 28], data.ClassNames, mean, std, new Dictionary<string, double> { ["width"] = 16, ["hidden"] = 32 });
         var model = trainer.CreateModel(spec, 0);
         var result = trainer.Train(model, data, new TrainingOptions { Epochs = 3, Seed = 0 });
         model.eval();

@@ -10,7 +10,7 @@ namespace RobustnessLab.Tests.Training;
 public class TrainerTests
 {
     private static ModelSpec CnnSpec(DataSplits d) =>
-        ModelZoo.Spec("cnn", [d.Channels, d.Height, d.Width], d.ClassNames, [0.3f], [0.3f], new Dictionary<string, double> { ["width"] = 8, ["hidden"] = 32 });
+        ModelZoo.Spec("cnn", [d.Channels, d.Height, d.Width], d.ClassNames, [0.3f], [0.3f], new Dictionary<string, double> { ["width"] = 16, ["hidden"] = 32 });
 
     private static readonly TrainingOptions Quick = new() { Epochs = 2, BatchSize = 64, LearningRate = 3e-3, Seed = 11 };
 
