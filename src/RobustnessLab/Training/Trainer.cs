@@ -133,6 +133,8 @@ public sealed class Trainer
                 SaveCheckpoint(checkpointDir, model, optimizer, options, history, datasetName ?? data.Name);
         }
         model.eval();
+        // Leave no parameter gradients behind: whatever runs next (attacks, tests of "no backward") starts clean.
+        model.zero_grad(set_to_none: true);
         return new TrainingResult(history, FinalMetrics(history), total.Elapsed.TotalSeconds, startEpoch > 0);
     }
 
