@@ -15,7 +15,7 @@ namespace RobustnessLab.Experiments;
 public sealed class DumbbellStage : IExperimentStage
 {
     public string Name => "dumbbell";
-    public int Version => 1;
+    public int Version => 2;
 
     public StageOutput Run(StageContext context)
     {

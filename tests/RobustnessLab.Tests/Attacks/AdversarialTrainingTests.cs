@@ -24,6 +24,8 @@ public sealed class AdversarialTrainingTests
         using var g = new Generator(1, CPU);
         f.Model.train();
         var before = f.Model.state_dict().Where(kv => kv.Key.Contains("running_mean")).ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        // Gradients left by the fixture's training must be exactly as they were: the objective only builds the loss.
+        var grads = f.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad is { IsInvalid: false } g ? g.clone() : null);
         try
         {
             var output = objective.Compute(f.Model, f.X, f.Y, new TrainingStepInfo(0, 0, 1, 1, g));
@@ -33,7 +35,11 @@ public sealed class AdversarialTrainingTests
                 Assert.That(float.IsFinite(output.Loss.item<float>()), Is.True);
                 Assert.That(output.Logits.shape, Is.EqualTo(new long[] { f.X.shape[0], 5 }));
                 foreach (var (pname, p) in f.Model.named_parameters())
-                    Assert.That(p.grad is null || p.grad.IsInvalid, Is.True, $"{pname}: the objective must not call backward");
+                {
+                    var g = p.grad is { IsInvalid: false } pg ? pg : null;
+                    Assert.That(g is null, Is.EqualTo(grads[pname] is null), $"{pname}: the objective must not call backward");
+                    if (g is not null && grads[pname] is { } old) Assert.That(TestSupport.Same(g, old), Is.True, $"{pname}: gradient changed: the objective must not call backward");
+                }
             }
         }
         finally
