@@ -25,7 +25,7 @@ public sealed class AdversarialTrainingTests
         f.Model.train();
         var before = f.Model.state_dict().Where(kv => kv.Key.Contains("running_mean")).ToDictionary(kv => kv.Key, kv => kv.Value.clone());
         // Gradients left by the fixture's training must be exactly as they were: the objective only builds the loss.
-        var grads = f.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad is { IsInvalid: false } g ? g.clone() : null);
+        var grads = f.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad is { IsInvalid: false } g0 ? g0.clone() : null);
         try
         {
             var output = objective.Compute(f.Model, f.X, f.Y, new TrainingStepInfo(0, 0, 1, 1, g));
@@ -36,9 +36,9 @@ public sealed class AdversarialTrainingTests
                 Assert.That(output.Logits.shape, Is.EqualTo(new long[] { f.X.shape[0], 5 }));
                 foreach (var (pname, p) in f.Model.named_parameters())
                 {
-                    var g = p.grad is { IsInvalid: false } pg ? pg : null;
-                    Assert.That(g is null, Is.EqualTo(grads[pname] is null), $"{pname}: the objective must not call backward");
-                    if (g is not null && grads[pname] is { } old) Assert.That(TestSupport.Same(g, old), Is.True, $"{pname}: gradient changed: the objective must not call backward");
+                    var pgrad = p.grad is { IsInvalid: false } pg ? pg : null;
+                    Assert.That(pgrad is null, Is.EqualTo(grads[pname] is null), $"{pname}: the objective must not call backward");
+                    if (pgrad is not null && grads[pname] is { } old) Assert.That(TestSupport.Same(pgrad, old), Is.True, $"{pname}: gradient changed: the objective must not call backward");
                 }
             }
         }
