@@ -21,14 +21,14 @@ public sealed class AdversarialTrainingTests
     {
         var objective = TrainingObjectives.Create(name, new Dictionary<string, double> { ["eps"] = 0.1 });
         using var scope = NewDisposeScope();
-        using var g = new Generator(1, CPU);
+        using var gen = new Generator(1, CPU);
         f.Model.train();
         var before = f.Model.state_dict().Where(kv => kv.Key.Contains("running_mean")).ToDictionary(kv => kv.Key, kv => kv.Value.clone());
         // Gradients left by the fixture's training must be exactly as they were: the objective only builds the loss.
         var grads = f.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad is { IsInvalid: false } g0 ? g0.clone() : null);
         try
         {
-            var output = objective.Compute(f.Model, f.X, f.Y, new TrainingStepInfo(0, 0, 1, 1, g));
+            var output = objective.Compute(f.Model, f.X, f.Y, new TrainingStepInfo(0, 0, 1, 1, gen));
             using (Assert.EnterMultipleScope())
             {
                 Assert.That(f.Model.training, Is.True, "train mode restored after building adversarial inputs");
