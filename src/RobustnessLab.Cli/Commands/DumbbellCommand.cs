@@ -61,6 +61,7 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         Row("accuracy on training images", r => $"{r.TrainAccuracy:F3}");
         Row("arm score, detector (mean ± sd)", r => $"{r.ArmScoreDetector.Mean:F3} ± {r.ArmScoreDetector.Sd:F3}");
         Row("visualisations of all classes called 'arm'", r => $"{r.ArmCalledShareAllClasses:F3}");
+        Row("visualisations of other classes called 'arm'", r => $"{r.ArmCalledShareOtherClasses:F3}");
         Row("arm score, skin attribution share", r => $"{r.ArmScoreSkin.Mean:F3} ± {r.ArmScoreSkin.Sd:F3}");
         Row("P(dumbbell) of its dumbbell vis", r => $"{r.VisualizationPDumbbell.Mean:F3}");
         Row("P(dumbbell | arm alone)", r => $"{r.PDumbbellArmOnly:F3}");

@@ -237,13 +237,18 @@ public static class DumbbellExperiment
         }
         var byClass = new Dictionary<string, double>();
         var confidence = new Dictionary<string, double>();
-        int calledArm = 0, total = 0;
+        int calledArm = 0, total = 0, calledArmOthers = 0, totalOthers = 0;
         for (int c = 0; c < classes.Count; c++)
         {
             var pc = DetectorArmProbability(detector, vis[c].Images);
             byClass[classes[c]] = pc.Average();
             calledArm += pc.Count(v => v >= 0.5);
             total += pc.Count;
+            if (c != d)
+            {
+                calledArmOthers += pc.Count(v => v >= 0.5);
+                totalOthers += pc.Count;
+            }
             confidence[classes[c]] = vis[c].ClassProbabilities.Average(p => p[c]);
         }
         return new DumbbellModelReport
@@ -264,6 +269,7 @@ public static class DumbbellExperiment
             AccuracyOtherHeld = other.Select((p, i) => Argmax(p) == probes.OtherHeld[i].Label).Count(b => b) / (double)other.Length,
             ArmScoreByClass = byClass,
             ArmCalledShareAllClasses = calledArm / (double)total,
+            ArmCalledShareOtherClasses = calledArmOthers / (double)totalOthers,
             VisualizationConfidence = confidence,
             Checkpoint = m.Checkpoint,
         };

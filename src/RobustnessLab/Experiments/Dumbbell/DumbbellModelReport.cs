@@ -54,6 +54,12 @@ public sealed record DumbbellModelReport
     /// </summary>
     public required double ArmCalledShareAllClasses { get; init; }
 
+    /// <summary>
+    /// The same share over every class but dumbbell. For the biased model these pictures cannot hold an arm (in its
+    /// data an arm only ever meant "dumbbell"), so this is a clean false-positive rate of the detector.
+    /// </summary>
+    public required double ArmCalledShareOtherClasses { get; init; }
+
     /// <summary>Per class, the model's mean probability of that class on its visualisations.</summary>
     public required IReadOnlyDictionary<string, double> VisualizationConfidence { get; init; }
 

@@ -1,0 +1,72 @@
+using NUnit.Framework;
+using RobustnessLab.Core;
+using RobustnessLab.Experiments.Dumbbell;
+
+namespace RobustnessLab.Tests.Experiments;
+
+public class DumbbellExperimentTests
+{
+    public static IEnumerable<TestCaseData> BadOptions()
+    {
+        yield return new TestCaseData(DumbbellOptions.Quick with { PDumbbellArm = 1.5 }, "p_dumbbell_arm");
+        yield return new TestCaseData(DumbbellOptions.Quick with { PArm = -0.1 }, "p_arm");
+        yield return new TestCaseData(DumbbellOptions.Quick with { VisSteps = 0 }, "vis steps");
+        yield return new TestCaseData(DumbbellOptions.Quick with { Size = 8 }, "size");
+        yield return new TestCaseData(DumbbellOptions.Quick with { Architecture = "vgg" }, "architecture");
+        yield return new TestCaseData(DumbbellOptions.Quick with { DetectorHeldOutSeeds = 0 }, "detector visualisation seeds");
+    }
+
+    [TestCaseSource(nameof(BadOptions))]
+    public void BadOptionsAreClearErrors(DumbbellOptions options, string expected) =>
+        Assert.That(() => options.Validate(), Throws.TypeOf<LabException>().With.Message.Contains(expected));
+
+    [Test]
+    public void UnknownScaleListsTheScales() =>
+        Assert.That(() => DumbbellOptions.ForScale("huge"), Throws.TypeOf<LabException>().With.Message.Contains("quick, default"));
+
+    [Test]
+    public void PresetsAreValid()
+    {
+        Assert.That(() => DumbbellOptions.Quick.Validate(), Throws.Nothing);
+        Assert.That(() => new DumbbellOptions().Validate(), Throws.Nothing);
+    }
+
+    /// <summary>
+    /// A miniature run end to end (tiny data, a few steps): every figure is a number in range and the files exist.
+    /// It checks the plumbing, not the science; the figures come from `lab dumbbell`.
+    /// </summary>
+    [Test]
+    [Category("Slow")]
+    public void MiniatureRunWritesEveryFigureAndFile()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "rl-dumbbell-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var o = new DumbbellOptions
+            {
+                Size = 16, Train = 120, Test = 60, Epochs = 1, VisSteps = 4, VisSeeds = 2, ProbeCount = 12,
+                ControlTrain = 60, ControlEpochs = 1, DetectorTrain = 120, DetectorEpochs = 1, DetectorVisSeeds = 1, DetectorHeldOutSeeds = 1,
+                OutputDir = dir,
+            };
+            var r = DumbbellExperiment.Run(o, LabContext.Create("cpu", 0, threads: 1));
+            using (Assert.EnterMultipleScope())
+            {
+                foreach (var m in new[] { r.Biased, r.Debiased })
+                {
+                    Assert.That(m.CleanAccuracy, Is.InRange(0.0, 1.0));
+                    Assert.That(m.ArmScoreDetector.Values, Has.Count.EqualTo(2));
+                    Assert.That(m.PDumbbellArmOnly, Is.InRange(0.0, 1.0));
+                    Assert.That(m.ArmOnlyMeanProbabilities.Values.Sum(), Is.EqualTo(1.0).Within(1e-4));
+                }
+                Assert.That(r.Targets, Has.Count.EqualTo(7));
+                Assert.That(File.Exists(Path.Combine(dir, DumbbellExperiment.ReportFile)), Is.True);
+                Assert.That(File.Exists(Path.Combine(dir, "dumbbell.png")), Is.True);
+                Assert.That(File.Exists(Path.Combine(dir, "class-visualizations.png")), Is.True);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+}
