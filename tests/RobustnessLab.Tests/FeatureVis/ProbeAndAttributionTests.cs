@@ -40,7 +40,7 @@ public class ProbeAndAttributionTests
             Assert.That(probe.HookCount, Is.EqualTo(2));
             Assert.That(probe.Captures, Is.EqualTo(2));
             Assert.That(probe["net.0"].shape, Is.EqualTo(new long[] { 2, 16, 16, 16 }));
-            Assert.That(probe["net.4"].shape, Is.EqualTo(new long[] { 2, 8, 8, 8 }));
+            Assert.That(probe["net.4"].shape, Is.EqualTo(new long[] { 2, 32, 8, 8 }));
         }
         probe.Dispose();
         model.call(x);
