@@ -25,7 +25,7 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
         public double Eps { get; set; } = 0.1;
 
         [CommandOption("--examples <N|most-confident>")]
-        [Description("N: the first N correctly classified test images; most-confident[:N]: the N most confidently correct ones")]
+        [Description("N: the first N correctly classified test images; most-confident[[:N]]: the N most confidently correct ones")]
         [DefaultValue("1")]
         public string Examples { get; set; } = "1";
 

@@ -19,7 +19,7 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
         [DefaultValue("fgsm,pgd")]
         public string Attacks { get; set; } = "fgsm,pgd";
 
-        [CommandOption("--eps <LIST>")] [Description("linf budgets, pixel units in [0,1] (8/255 = 0.0314)")] [DefaultValue("0,0.05,0.1")]
+        [CommandOption("--eps <LIST>")] [Description("linf budgets, pixel units in [[0,1]] (8/255 = 0.0314)")] [DefaultValue("0,0.05,0.1")]
         public string Eps { get; set; } = "0,0.05,0.1";
 
         [CommandOption("--l2-eps <LIST>")] [Description("budgets of the L2 attacks (pgd-l2, deepfool, cw)")] [DefaultValue("0,0.5,1,2")]

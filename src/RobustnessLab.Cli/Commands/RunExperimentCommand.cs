@@ -18,7 +18,7 @@ public sealed class RunExperimentCommand : LabCommand<RunExperimentCommand.Setti
         [CommandOption("-o|--out <DIR>")] [Description("run folder (default: results/<name>, or results/<name>/shards/<i> with --shard)")]
         public string? Out { get; set; }
 
-        [CommandOption("--set <KEY=VALUE>")] [Description("override a config value, repeatable: --set models.standard.epochs=2 --set attacks[0].eps=[0.05,0.1]")]
+        [CommandOption("--set <KEY=VALUE>")] [Description("override a config value, repeatable: --set models.standard.epochs=2 --set attacks[[0]].eps=[[0.05,0.1]]")]
         public string[] Set { get; set; } = [];
 
         [CommandOption("--shard <I/N>")] [Description("run only shard I of N of the sweep's points (0-based); merge with lab merge")]

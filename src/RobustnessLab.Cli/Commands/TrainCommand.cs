@@ -39,7 +39,7 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         [CommandOption("--adv <OBJECTIVE>")] [Description("adversarial training objective (see lab train --help); default: standard")]
         public string? Adv { get; set; }
 
-        [CommandOption("--adv-eps <EPS>")] [Description("Linf budget of the adversarial objective, in [0,1] pixel units")]
+        [CommandOption("--adv-eps <EPS>")] [Description("Linf budget of the adversarial objective, in [[0,1]] pixel units")]
         public double? AdvEps { get; set; }
 
         [CommandOption("--adv-arg <KEY=VALUE>")] [Description("further objective setting, repeatable (e.g. steps=10, beta=6)")]

@@ -73,3 +73,36 @@ public class ExitCodeTests
         finally { Directory.Delete(dir, true); }
     }
 }
+
+/// <summary>
+/// Every command's --help renders: Spectre treats square brackets in descriptions as markup, so an unescaped
+/// "[0,1]" turns help into a crash. Runs the help of each registered command, leaf and branch.
+/// </summary>
+[NonParallelizable]
+public class HelpTests
+{
+    public static IEnumerable<string[]> Commands() =>
+    [
+        [], ["info"], ["train"], ["eval"], ["attack"], ["robustness"], ["fool"], ["data"], ["data", "preview"],
+        ["visualize"], ["dumbbell"], ["run"], ["config"], ["config", "validate"], ["config", "show"], ["config", "schema"],
+        ["gallery"], ["check"], ["merge"], ["sweep"], ["sweep", "slurm"], ["sweep", "k8s"], ["bench"],
+    ];
+
+    [TestCaseSource(nameof(Commands))]
+    public void HelpRendersWithoutError(string[] command)
+    {
+        var output = new StringWriter();
+        var err = new StringWriter();
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        Console.SetOut(output);
+        Console.SetError(err);
+        int code;
+        try { code = CliHost.Run(LabApp.Create(), [.. command, "--help"]); }
+        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.Zero, err.ToString());
+            Assert.That(err.ToString(), Does.Not.Contain("error"));
+        }
+    }
+}
