@@ -18,6 +18,10 @@ public static class CliHost
     public static int Run(CommandApp app, string[] args)
     {
         bool verbose = args.Contains("--verbose");
+        // Piped or logged output has no terminal to measure: Spectre then assumes 80 columns and wraps result tables
+        // cell by cell. A log line may be long; keep the tables readable there (COLUMNS still wins when set).
+        if (Console.IsOutputRedirected && Environment.GetEnvironmentVariable("COLUMNS") is null)
+            AnsiConsole.Profile.Width = 160;
         try
         {
             return app.Run(NormalizeArguments(args));

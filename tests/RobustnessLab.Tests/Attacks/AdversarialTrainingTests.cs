@@ -65,25 +65,38 @@ public sealed class AdversarialTrainingTests
         }
     }
 
+    /// <summary>
+    /// Madry et al. 2017 (arXiv:1706.06083) in miniature: the same cnn, seed and data (4,000 Fashion-MNIST training
+    /// images, 2 epochs, one thread), trained plainly and with PGD-3 at eps 0.1, both attacked by PGD-10 at eps 0.1
+    /// on 256 test images. (The toy quadrant data cannot show this: plain training is already robust there.)
+    /// </summary>
     [Test]
+    [Category("Slow")]
     public void PgdTrainingRaisesRobustAccuracyOverStandardTraining()
     {
+        using var data = TestSupport.FashionSubset(train: 4000, test: 256);
         var ctx = LabContext.Create("cpu", 0, threads: 1);
         var trainer = new Trainer(ctx);
-        double Robust(string objective)
+        var (mean, std) = Trainer.ChannelStatistics(data.Train);
+        var spec = RobustnessLab.Models.ModelZoo.Spec("cnn", [1, 28, 28], data.ClassNames, mean, std,
+            new Dictionary<string, double> { ["width"] = 16, ["hidden"] = 64 });
+        (double Clean, double Robust) Measure(string objective)
         {
-            using var model = trainer.CreateModel(f.Model.Spec, 5);
-            trainer.Train(model, f.Data, new TrainingOptions
+            using var model = trainer.CreateModel(spec, 5);
+            trainer.Train(model, data, new TrainingOptions
             {
-                Epochs = 3, BatchSize = 64, Seed = 5, Objective = objective,
-                ObjectiveArgs = objective == "standard" ? new Dictionary<string, double>() : new Dictionary<string, double> { ["eps"] = 0.15, ["steps"] = 3 },
+                Epochs = 2, Seed = 5, Objective = objective,
+                ObjectiveArgs = objective == "standard" ? new Dictionary<string, double>() : new Dictionary<string, double> { ["eps"] = 0.1, ["steps"] = 3 },
             });
-            return RobustnessLab.Evaluation.RobustnessEvaluation.Run(model, f.Data.Test, new RobustnessLab.Evaluation.RobustnessOptions
+            var report = RobustnessLab.Evaluation.RobustnessEvaluation.Run(model, data.Test, new RobustnessLab.Evaluation.RobustnessOptions
             {
-                Attacks = [new("pgd", new Dictionary<string, double> { ["steps"] = 10 })], Epsilons = [0.15], Samples = 128,
-            }).Attacks[0].RobustAccuracy;
+                Attacks = [new("pgd", new Dictionary<string, double> { ["steps"] = 10 })], Epsilons = [0.1], Samples = 256,
+            });
+            return (report.CleanAccuracy, report.Attacks[0].RobustAccuracy);
         }
-        double standard = Robust("standard"), adversarial = Robust("pgd");
-        Assert.That(adversarial, Is.GreaterThan(standard + 0.1), $"PGD-AT {adversarial:F3} vs standard {standard:F3} under PGD-10 at eps 0.15");
+        var standard = Measure("standard");
+        var adversarial = Measure("pgd");
+        TestContext.Out.WriteLine($"standard: clean {standard.Clean:F3}, PGD-10 robust {standard.Robust:F3}; PGD-AT: clean {adversarial.Clean:F3}, PGD-10 robust {adversarial.Robust:F3}");
+        Assert.That(adversarial.Robust, Is.GreaterThan(standard.Robust + 0.2), $"PGD-AT {adversarial.Robust:F3} vs standard {standard.Robust:F3} under PGD-10 at eps 0.1");
     }
 }

@@ -9,9 +9,10 @@ using RobustnessLab.Training;
 namespace RobustnessLab.Tests.Attacks;
 
 /// <summary>
-/// Regression table on attack success rates: a cnn trained once per fixture (seed 0, 1 thread, 4,000 Fashion-MNIST
-/// training images, 2 epochs), attacked on the first 300 test images. Minimums sit well below the measured values
-/// (see each row) so that only a real weakening of an attack fails, written with the public
+/// Regression table on attack success rates: a default cnn trained once per fixture (seed 0, 1 thread, 12,000
+/// Fashion-MNIST training images, 3 epochs), attacked on the first 300 test images. Runs are deterministic here, so
+/// the margin (about 0.08 below each measured value, noted per row) only absorbs other machines' float rounding and
+/// legitimate small changes; a real weakening of an attack fails. Written with the public
 /// <see cref="RobustnessAssert"/> helper researchers use in their own projects.
 /// </summary>
 [TestFixture, Category("Slow")]
@@ -23,12 +24,12 @@ public sealed class AttackRegressionTests
     [OneTimeSetUp]
     public void TrainOnce()
     {
-        data = TestSupport.FashionSubset(train: 4000, test: 300);
+        data = TestSupport.FashionSubset(train: 12000, test: 300);
         var ctx = LabContext.Create("cpu", 0, threads: 1);
         var (mean, std) = Trainer.ChannelStatistics(data.Train);
         var trainer = new Trainer(ctx);
         model = trainer.CreateModel(ModelZoo.Spec("cnn", [1, 28, 28], data.ClassNames, mean, std), 0);
-        trainer.Train(model, data, new TrainingOptions { Epochs = 2, Seed = 0 });
+        trainer.Train(model, data, new TrainingOptions { Epochs = 3, Seed = 0 });
     }
 
     [OneTimeTearDown]
@@ -43,17 +44,18 @@ public sealed class AttackRegressionTests
     {
         TestCaseData Row(string attack, double eps, double min, params (string, double)[] args) =>
             new TestCaseData(new AttackSpec(attack, args.ToDictionary(a => a.Item1, a => a.Item2)), eps, min).SetName($"{{m}}({attack}, eps {eps}, >= {min})");
-        yield return Row("fgsm", 0.05, 0.45);
-        yield return Row("fgsm", 0.1, 0.70);
-        yield return Row("bim", 0.05, 0.75);
-        yield return Row("mi-fgsm", 0.05, 0.75);
-        yield return Row("pgd", 0.05, 0.80, ("steps", 10));
-        yield return Row("pgd", 0.1, 0.97, ("steps", 10));
-        yield return Row("apgd-ce", 0.05, 0.80, ("steps", 25));
-        yield return Row("square", 0.1, 0.80, ("queries", 300));
-        yield return Row("pgd-l2", 1.5, 0.80, ("steps", 10));
-        yield return Row("deepfool", 1.5, 0.80);
-        yield return Row("cw", 1.5, 0.80, ("search_steps", 3), ("steps", 30));
+        // Measured 2026-11-27 (success over initially-correct samples, n = 300): see the comment on each row.
+        yield return Row("fgsm", 0.05, 0.25);                                   // 0.325
+        yield return Row("fgsm", 0.1, 0.55);                                    // 0.631
+        yield return Row("bim", 0.05, 0.40);                                    // 0.482
+        yield return Row("mi-fgsm", 0.05, 0.33);                                // 0.409
+        yield return Row("pgd", 0.05, 0.31, ("steps", 10));                     // 0.391
+        yield return Row("pgd", 0.1, 0.75, ("steps", 10));                      // 0.836
+        yield return Row("apgd-ce", 0.05, 0.45, ("steps", 25));                 // 0.529
+        yield return Row("square", 0.1, 0.37, ("queries", 300));                // 0.453
+        yield return Row("pgd-l2", 1.5, 0.72, ("steps", 10));                   // 0.796
+        yield return Row("deepfool", 1.5, 0.74);                                // 0.818
+        yield return Row("cw", 1.5, 0.50, ("search_steps", 3), ("steps", 30));  // 0.580
     }
 
     [TestCaseSource(nameof(Table))]
