@@ -5,7 +5,7 @@ namespace RobustnessLab.Evaluation;
 /// samples (pitfall 8); for untargeted attacks already-misclassified samples count as successes in the latter, so
 /// success_rate_all = 1 - robust_accuracy. Norms are measured on the returned (clipped) images.
 /// </summary>
-public sealed record AttackRecord
+public record AttackRecord
 {
     public required string Attack { get; init; }
     public required string Norm { get; init; }
