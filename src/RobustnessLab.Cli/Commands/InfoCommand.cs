@@ -37,6 +37,8 @@ public sealed class InfoCommand : LabCommand<InfoCommand.Settings>
             Row("threads", $"{torch.get_num_threads()} of {Environment.ProcessorCount} cores");
             Row("device", ctx.Device.ToString());
             Row("CUDA available", torch.cuda.is_available() ? "yes" : "no");
+            Row("glibc malloc tuned", NativeAllocator.EnsureTuned() ? "yes (mmap threshold 32 MB, trim threshold 512 MB; RL_DEFAULT_MALLOC=1 keeps glibc's defaults)" : "no");
+            Row("NNPACK convolutions", NativeRuntime.NnpackDisabled ? "off (libtorch's other CPU kernels serve; RL_KEEP_NNPACK=1 keeps libtorch's default)" : "libtorch default");
         }
         var dir = FashionMnist.Locate(s.DataDir);
         Row("fashion-mnist", FashionMnist.IsAvailable(s.DataDir) ? $"found in {dir}" : "not found: " + FashionMnist.HowToGet);

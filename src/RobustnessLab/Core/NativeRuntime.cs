@@ -23,6 +23,7 @@ public static class NativeRuntime
         try
         {
             using var t = torch.zeros(1);
+            NnpackDisabled = TryDisableNnpack();
             return null;
         }
         catch (Exception e)
@@ -53,6 +54,40 @@ public static class NativeRuntime
             return ElfVersionNeeds.IsWeak(candidate, "GLIBCXX_3.4.32");
         }
         return null;
+    }
+
+    /// <summary>Whether libtorch's NNPACK convolution path was switched off (see <see cref="TryDisableNnpack"/>).</summary>
+    public static bool NnpackDisabled { get; private set; }
+
+    /// <summary>
+    /// libtorch 2.10 asks NNPACK on every gradient-free convolution of a batch of 16 or more; where NNPACK cannot
+    /// initialise (it does not recognise this machine's AVX-512 CPU) each call logs "Could not initialize NNPACK!
+    /// Reason: Unsupported hardware." to stderr: thousands of lines per evaluation. There those convolutions run on
+    /// libtorch's other kernels anyway, so switching NNPACK off (PyTorch's torch.backends.nnpack.set_flags(False),
+    /// which TorchSharp does not expose) changes nothing but the log; where NNPACK works it also keeps the kernel
+    /// choice the same as on machines where it does not. Best effort: any failure leaves libtorch as it was.
+    /// </summary>
+    private static bool TryDisableNnpack()
+    {
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || Environment.GetEnvironmentVariable("RL_KEEP_NNPACK") == "1") return false;
+        try
+        {
+            if (!NativeLibrary.TryLoad("libtorch_cpu.so", typeof(torch).Assembly, null, out var lib)) return false;
+            if (!NativeLibrary.TryGetExport(lib, "_ZN2at13globalContextEv", out var globalContext)
+                || !NativeLibrary.TryGetExport(lib, "_ZN2at7Context20setUserEnabledNNPACKEb", out var setEnabled)
+                || !NativeLibrary.TryGetExport(lib, "_ZNK2at7Context17userEnabledNNPACKEv", out var getEnabled)) return false;
+            unsafe
+            {
+                // at::Context& at::globalContext(); void at::Context::setUserEnabledNNPACK(bool) (this in the first register).
+                var context = ((delegate* unmanaged<nint>)globalContext)();
+                ((delegate* unmanaged<nint, byte, void>)setEnabled)(context, 0);
+                return ((delegate* unmanaged<nint, byte>)getEnabled)(context) == 0;
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or EntryPointNotFoundException)
+        {
+            return false;
+        }
     }
 
     public static string TorchSharpVersion => typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown";
