@@ -50,4 +50,16 @@ public class NativeRuntimeTests
     {
         Assert.That(() => LabContext.ParseDevice("tpu"), Throws.TypeOf<LabException>().With.Message.Contains("unknown device"));
     }
+
+    [Test]
+    [Platform("Linux")]
+    public void AllocatorIsTunedAndNnpackIsOffOnLinux()
+    {
+        LabContext.Create("cpu", 0, threads: 1);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(NativeAllocator.EnsureTuned(), Is.True, "glibc mallopt settings not applied: every step pays page faults (5x slower here)");
+            Assert.That(NativeRuntime.NnpackDisabled, Is.True, "libtorch's NNPACK flag is still on: it logs a warning per convolution on this CPU");
+        }
+    }
 }
