@@ -13,6 +13,8 @@ public static class LabApp
         {
             config.SetApplicationName("lab");
             config.PropagateExceptions();
+            // A mistyped option (--p-dumbbell-arm for --option p_dumbbell_arm=...) must fail, not be silently ignored.
+            config.UseStrictParsing();
             config.AddCommand<InfoCommand>("info").WithDescription("Versions, threads, native runtime status and the datasets found.");
             config.AddCommand<TrainCommand>("train").WithDescription("Train a classifier and write a checkpoint folder.")
                 .WithExample("train", "--dataset", "fashion-mnist", "--model", "cnn", "--out", "runs/cnn");

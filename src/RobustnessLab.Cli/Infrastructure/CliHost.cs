@@ -65,7 +65,14 @@ public static class CliHost
 
     public static void Error(string message) => Console.Error.WriteLine("lab: error: " + message);
 
-    private static string FirstCommand(string[] args) => args.FirstOrDefault(a => !a.StartsWith('-')) ?? "";
+    /// <summary>The command path for the help hint: "train", or "data preview" for a branch's subcommand.</summary>
+    private static string FirstCommand(string[] args)
+    {
+        var words = args.TakeWhile(a => !a.StartsWith('-')).Take(2).ToArray();
+        return words.Length == 2 && Branches.Contains(words[0]) ? $"{words[0]} {words[1]}" : words.FirstOrDefault() ?? "";
+    }
+
+    private static readonly HashSet<string> Branches = ["data", "config", "sweep"];
 
     private static string Flatten(Exception e) => e.Message.Replace("\r", "").Replace("\n", " ").Trim();
 }

@@ -27,6 +27,8 @@ public class ExitCodeTests
         yield return new TestCaseData(new[] { "train", "--epochs", "many", "--out", "/tmp/x" }, "usage").SetName("malformed number");
         yield return new TestCaseData(new[] { "frobnicate" }, "usage").SetName("unknown command");
         yield return new TestCaseData(new[] { "eval" }, "--model").SetName("eval without --model");
+        yield return new TestCaseData(new[] { "train", "--epoch", "3", "--out", "/tmp/x" }, "Unknown option 'epoch'").SetName("mistyped option is refused");
+        yield return new TestCaseData(new[] { "data", "preview", "gym", "--p-dumbbell-arm", "0.5", "--out", "/tmp/x/g.png" }, "lab data preview --help").SetName("unknown option of a subcommand names it");
     }
 
     [TestCaseSource(nameof(UsageErrors))]
