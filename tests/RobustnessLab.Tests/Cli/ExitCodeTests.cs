@@ -9,11 +9,8 @@ public class ExitCodeTests
 {
     private static (int Code, string Error) Run(params string[] args)
     {
-        var err = new StringWriter();
-        var old = Console.Error;
-        Console.SetError(err);
-        try { return (CliHost.Run(LabApp.Create(), args), err.ToString()); }
-        finally { Console.SetError(old); }
+        var (code, _, error) = InProcessCli.Run(args);
+        return (code, error);
     }
 
     public static IEnumerable<TestCaseData> UsageErrors()
@@ -93,18 +90,11 @@ public class HelpTests
     [TestCaseSource(nameof(Commands))]
     public void HelpRendersWithoutError(string[] command)
     {
-        var output = new StringWriter();
-        var err = new StringWriter();
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(err);
-        int code;
-        try { code = CliHost.Run(LabApp.Create(), [.. command, "--help"]); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+        var (code, _, error) = InProcessCli.Run([.. command, "--help"]);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(code, Is.Zero, err.ToString());
-            Assert.That(err.ToString(), Does.Not.Contain("error"));
+            Assert.That(code, Is.Zero, error);
+            Assert.That(error, Does.Not.Contain("error"));
         }
     }
 }

@@ -2,6 +2,7 @@ using RobustnessLab.Cli;
 using RobustnessLab.Cli.Infrastructure;
 using RobustnessLab.Core;
 using RobustnessLab.Models;
+using RobustnessLab.Tests.Cli;
 
 namespace RobustnessLab.Tests.Fooling;
 
@@ -11,11 +12,8 @@ public class FoolCommandTests
 {
     private static (int Code, string Error) Run(params string[] args)
     {
-        var err = new StringWriter();
-        var old = Console.Error;
-        Console.SetError(err);
-        try { return (CliHost.Run(LabApp.Create(), args), err.ToString()); }
-        finally { Console.SetError(old); }
+        var (code, _, error) = InProcessCli.Run(args);
+        return (code, error);
     }
 
     private static string SavedUntrainedModel(string dir)
