@@ -15,7 +15,6 @@ public sealed record LabContext(Device Device, int Seed, int Threads)
     /// <param name="threads">Intra-op threads; 0 means one per core.</param>
     public static LabContext Create(string device = "cpu", int seed = 0, int threads = 0)
     {
-        NativeAllocator.EnsureTuned();
         NativeRuntime.EnsureLoaded();
         var dev = ParseDevice(device);
         int t = threads > 0 ? threads : Environment.ProcessorCount;

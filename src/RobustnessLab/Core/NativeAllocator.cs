@@ -10,7 +10,8 @@ namespace RobustnessLab.Core;
 /// freshly zeroed pages. Measured here (`lab bench`, 2 threads, batch-256 cnn): train step 412 ms with the
 /// defaults, 80 ms with the settings below, and more than half the CPU time was kernel time before. PyTorch on
 /// Linux users usually meet the same effect through jemalloc/tcmalloc or MALLOC_* variables; mallopt does it
-/// in-process so that the CLI, the tests and any host of the library get it without an environment step.
+/// in-process (from NativeRuntime, before libtorch's first allocation) so that the CLI, the tests and any host of
+/// the library get it without an environment step.
 /// </summary>
 public static class NativeAllocator
 {

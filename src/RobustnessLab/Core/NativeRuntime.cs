@@ -20,6 +20,9 @@ public static class NativeRuntime
 
     private static string? TryLoad()
     {
+        // Before libtorch's first allocation, and here rather than in LabContext so that every path into libtorch
+        // (lab info, models built without a context, tests) gets the same allocator settings.
+        NativeAllocator.EnsureTuned();
         try
         {
             using var t = torch.zeros(1);
