@@ -351,7 +351,7 @@ public class BadInputTests
         var gate = new RegressionGate([GateRule.Parse("demo.generations >= 0", "test")], null, "test");
         var outcome = gate.Check(interrupted)[0];
         Assert.That(outcome.Passed, Is.False);
-        Assert.That(outcome.Problem, Is.EqualTo("the run is 'interrupted', not complete: rerun it (`lab run` resumes) before checking"));
+        Assert.That(outcome.Problem, Is.EqualTo("the run is 'interrupted', not complete: rerun it (lab run resumes where it stopped) before checking"));
     }
 
     [Test]

@@ -61,7 +61,7 @@ public sealed record RegressionGate(IReadOnlyList<GateRule> Rules, RunResults? B
         {
             var rule = new GateRule("run finished", "status", "==", null, null, false, "results");
             outcomes.Add(new GateOutcome(rule, "", null, "complete", false,
-                $"the run is '{results.Status}'{(results.Error is { } err ? $" ({err})" : "")}, not complete: rerun it (`lab run` resumes) before checking"));
+                $"the run is '{results.Status}'{(results.Error is { } err ? $" ({err})" : "")}, not complete: rerun it (lab run resumes where it stopped) before checking"));
         }
         if (results.Points.Count == 0)
         {
