@@ -82,7 +82,7 @@ public sealed class MyModelRobustnessTests
     [Test]
     public void FgsmStillBreaksTheUndefendedModel()
     {
-        var fgsm = RobustnessAssert.SuccessRateAtLeast(model, data.Test, new AttackSpec("fgsm"), eps: 0.1, min: 0.60, samples: 500);
+        var fgsm = RobustnessAssert.SuccessRateAtLeast(model, data.Test, new AttackSpec("fgsm"), eps: 0.1, min: 0.55, samples: 500);
         TestContext.Out.WriteLine($"FGSM eps 0.1: success rate {fgsm.SuccessRateCorrect:F3} of initially-correct, robust accuracy {fgsm.RobustAccuracy:F3}");
     }
 

@@ -116,8 +116,21 @@ internal sealed class SlurmCluster : IDisposable
         Command("squeue", "-h", "-r", "-o", "%i %T").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split(' ', 2)).Select(p => (p[0], p.Length > 1 ? p[1] : "")).ToList();
 
-    public void WaitForEmptyQueue(TimeSpan timeout) =>
-        WaitFor(() => Queue().Count == 0, timeout, "jobs still queued: " + string.Join(", ", Queue().Select(q => $"{q.Id} {q.State}")), "slurmctld.log");
+    /// <summary>Waits until none of these jobs (or their array tasks) is queued.</summary>
+    public void WaitForJobs(TimeSpan timeout, params string[] jobs)
+    {
+        bool Mine(string id) => jobs.Any(j => id == j || id.StartsWith(j + "_", StringComparison.Ordinal));
+        WaitFor(() => !Queue().Any(q => Mine(q.Id)), timeout,
+            "jobs still queued: " + string.Join(", ", Queue().Where(q => Mine(q.Id)).Select(q => $"{q.Id} {q.State}")), "slurmctld.log");
+    }
+
+    /// <summary>Cancels every job and waits for the queue to empty (between tests: a failed one leaves none behind).</summary>
+    public void CancelAll()
+    {
+        Command("scancel", "--full", "--user=root");
+        var sw = Stopwatch.StartNew();
+        while (Queue().Count > 0 && sw.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(200);
+    }
 
     public void WaitFor(Func<bool> condition, TimeSpan timeout, string what, string? log = null)
     {
@@ -135,9 +148,7 @@ internal sealed class SlurmCluster : IDisposable
         if (File.Exists(ConfigPath) && daemons.Count == 3)
         {
             // Jobs first: slurmstepd processes outlive slurmd.
-            Command("scancel", "--full", "--user=root");
-            var sw = Stopwatch.StartNew();
-            while (Queue().Count > 0 && sw.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(200);
+            CancelAll();
         }
         foreach (var p in Enumerable.Reverse(daemons))
         {
