@@ -9,7 +9,8 @@ namespace RobustnessLab.Tests.Experiments;
 
 /// <summary>
 /// `lab sweep slurm` on a real scheduler: a one-node Slurm from Debian's packages runs the generated array job and
-/// its merge; the merged results equal a single-machine run but for provenance and timings.
+/// its merge; the merged results equal a single-machine run but for provenance and timings. A scancelled array task
+/// leaves its shard "interrupted", and submitting the same job file again finishes the sweep.
 /// </summary>
 [Category("Slow")]
 [NonParallelizable]
@@ -68,6 +69,42 @@ public sealed class SlurmSweepTests
         var b = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "slurm", RunResults.FileName)))!.AsObject();
         Assert.That(WithoutTimings(b), Is.EqualTo(WithoutTimings(a)),
             $"results.json of Slurm array job {arrayJob} equal a single-machine run's but for provenance and timings");
+    }
+
+    [Test]
+    public void AScancelledArrayTaskIsInterruptedAndResubmittingFinishesTheSweep()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(root, "cancel")).FullName;
+        // Training long enough (a small cnn, 3 epochs on 4000 rows) that task 0 is caught while it runs.
+        ExperimentFixtures.Write(dir, "sweep.yaml", ExperimentFixtures.TinyConfig("slurm-cancel", epochs: 3, trainLimit: 4000, architecture: "cnn",
+            args: "{width: 16, hidden: 32}", extra: Attacks));
+        var (arrayJob, mergeJob) = Submit(dir, "sweep.yaml", "slurm");
+        var shard0 = Path.Combine(dir, "slurm", "shards", "0", RunResults.FileName);
+        cluster.WaitFor(() => File.Exists(shard0) && RunResults.Read(Path.GetDirectoryName(shard0)!).Status == "running"
+            && cluster.Queue().Any(q => q.Id == arrayJob + "_0" && q.State == "RUNNING"), TimeSpan.FromMinutes(5), "array task 0 did not start running", "slurmctld.log");
+        Thread.Sleep(1000); // into training
+        var cancel = cluster.Command("scancel", arrayJob + "_0");
+        Assert.That(cancel.Code, Is.EqualTo(0), cancel.Err);
+
+        // The other tasks finish; the merge (afterok on the whole array) can then never start: cancel it.
+        cluster.WaitFor(() => cluster.Queue().All(q => !q.Id.StartsWith(arrayJob + "_", StringComparison.Ordinal) && q.Id != arrayJob),
+            TimeSpan.FromMinutes(10), "array tasks still queued", "slurmctld.log");
+        Assert.That(RunResults.Read(Path.GetDirectoryName(shard0)!).Status, Is.EqualTo("interrupted"),
+            "the scancelled task's run is marked interrupted (SIGTERM); its log:\n" + Log(dir, "slurm", "shard-0.log"));
+        Assert.That(File.Exists(Path.Combine(dir, "slurm", RunResults.FileName)), Is.False, "no merge of an unfinished sweep");
+        cluster.Command("scancel", mergeJob);
+        cluster.WaitForJobs(TimeSpan.FromMinutes(2), mergeJob);
+
+        // Submitting the same job file again: finished shards are reused, task 0 completes, the merge runs.
+        var sw = Stopwatch.StartNew();
+        var resubmitted = Submit(dir, "sweep.yaml", "slurm", generate: false);
+        cluster.WaitForJobs(TimeSpan.FromMinutes(10), resubmitted.ArrayJob, resubmitted.MergeJob);
+        TestContext.Out.WriteLine($"resubmission {resubmitted.ArrayJob}: {sw.Elapsed.TotalSeconds:F0} s");
+        Assert.That(RunResults.Read(Path.GetDirectoryName(shard0)!).Status, Is.EqualTo("complete"), Log(dir, "slurm", "shard-0.log"));
+        Assert.That(File.Exists(Path.Combine(dir, "slurm", RunResults.FileName)), Is.True, "merge log:\n" + Log(dir, "slurm", "merge.log"));
+        var merged = RunResults.Read(Path.Combine(dir, "slurm"));
+        Assert.That(merged.Status, Is.EqualTo("complete"));
+        Assert.That(merged.Points, Has.Count.EqualTo(4));
     }
 
     /// <summary>Writes the job file with `lab sweep slurm` (once) and submits it as its header says: `bash FILE`.</summary>
