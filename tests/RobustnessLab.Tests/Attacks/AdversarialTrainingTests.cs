@@ -16,6 +16,7 @@ public sealed class AdversarialTrainingTests
     [TestCase("fgsm")]
     [TestCase("fgsm-rs")]
     [TestCase("pgd")]
+    [TestCase("pgd-l2")]
     [TestCase("trades")]
     public void ObjectiveKeepsTrainModeAndLeavesParameterGradientsToTheTrainer(string name)
     {
@@ -49,6 +50,23 @@ public sealed class AdversarialTrainingTests
             using var _ = no_grad();
             var sd = f.Model.state_dict();
             foreach (var (k, v) in before) sd[k].copy_(v);
+        }
+    }
+
+    /// <summary>L2 PGD-AT ramps its budget linearly over the first 'ramp' of training, then holds it; L2 radii above 1 are valid.</summary>
+    [Test]
+    public void PgdL2RampsItsBudget()
+    {
+        var o = (PgdL2Objective)TrainingObjectives.Create("pgd-l2", new Dictionary<string, double> { ["eps"] = 2.0, ["ramp"] = 0.5 });
+        using var gen = new Generator(1, CPU);
+        double At(int epoch) => o.EpsilonAt(new TrainingStepInfo(epoch, 0, 10, 4, gen));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(At(0), Is.EqualTo(0.0));
+            Assert.That(At(1), Is.EqualTo(1.0).Within(1e-12));
+            Assert.That(At(2), Is.EqualTo(2.0).Within(1e-12));
+            Assert.That(At(3), Is.EqualTo(2.0).Within(1e-12));
+            Assert.That(() => TrainingObjectives.Create("pgd-l2", new Dictionary<string, double> { ["ramp"] = 1.0 }), Throws.TypeOf<LabException>().With.Message.Contains("ramp"));
         }
     }
 

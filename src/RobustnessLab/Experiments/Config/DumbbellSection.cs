@@ -14,7 +14,9 @@ public sealed record DumbbellSection : IConfigSection
 {
     /// <summary>Further settings of <see cref="DumbbellOptions"/> that <c>options</c> may set.</summary>
     public static readonly IReadOnlyList<string> OptionKeys =
-        ["size", "test", "width", "hidden", "probe_count", "control_train", "control_epochs", "detector_train", "detector_epochs", "detector_vis_seeds", "detector_held_out_seeds"];
+        ["size", "test", "width", "hidden", "probe_count", "epsilon", "adversarial_steps", "judge", "judge_train", "judge_epochs", "judge_epsilon",
+         "vis_lr", "vis_init_sd", "vis_diversity", "vis_final_blur",
+         "detector", "control_train", "control_epochs", "detector_train", "detector_epochs", "detector_vis_seeds", "detector_held_out_seeds"];
 
     [JsonPropertyName("scale"), Description("quick (the quickstart's: fewer scenes, epochs and steps) or default (the library's tuned setting)")] public string Scale { get; init; } = "default";
     [JsonPropertyName("dataset"), Description("scene dataset (gym, the only one with arms)")] public string Dataset { get; init; } = "gym";
@@ -22,11 +24,14 @@ public sealed record DumbbellSection : IConfigSection
     [JsonPropertyName("biased_arm_probability"), Description("P(arm | dumbbell) in the biased training set (0.95)")] public double BiasedArmProbability { get; init; } = 0.95;
     [JsonPropertyName("debiased_arm_probability"), Description("P(arm) for every class in the debiased training set (0.5)")] public double DebiasedArmProbability { get; init; } = 0.5;
     [JsonPropertyName("architecture"), Description("model trained on each set: cnn or resnet (cnn)")] public string Architecture { get; init; } = "cnn";
+    [JsonPropertyName("objective"), Description("training objective of both models: pgd-l2 (a robust prior), pgd or standard (the scale's)")] public string? Objective { get; init; }
+    [JsonPropertyName("vis_param"), Description("visualisation parametrisation: fourier or pixels (the scale's)")] public string? VisParam { get; init; }
+    [JsonPropertyName("vis_transforms"), Description("visualisation transforms: standard, lucid or none (the scale's)")] public string? VisTransforms { get; init; }
     [JsonPropertyName("epochs"), Description("training epochs per model (the scale's)")] public int? Epochs { get; init; }
     [JsonPropertyName("train_size"), Description("training scenes per set (the scale's)")] public int? TrainSize { get; init; }
     [JsonPropertyName("steps"), Description("visualisation steps (the scale's)")] public int? Steps { get; init; }
     [JsonPropertyName("samples"), Description("visualisations (seeds) per class and model (the scale's)")] public int? Samples { get; init; }
-    [JsonPropertyName("options"), Description("further settings: size, test, width, hidden, probe_count, control_train, control_epochs, detector_train, detector_epochs, detector_vis_seeds, detector_held_out_seeds")] public IReadOnlyDictionary<string, double>? Options { get; init; }
+    [JsonPropertyName("options"), Description("further settings: size, test, width, hidden, probe_count, epsilon, adversarial_steps, judge (0/1), judge_train, judge_epochs, judge_epsilon, vis_lr, vis_init_sd, vis_diversity, vis_final_blur, detector (0/1), control_train, control_epochs, detector_train, detector_epochs, detector_vis_seeds, detector_held_out_seeds")] public IReadOnlyDictionary<string, double>? Options { get; init; }
 
     public void Validate(ConfigValidator v)
     {
@@ -38,6 +43,9 @@ public sealed record DumbbellSection : IConfigSection
         if (BiasedArmProbability <= DebiasedArmProbability)
             v.Error("biased_arm_probability", $"must exceed debiased_arm_probability ({DebiasedArmProbability}) for the experiment to show a bias");
         v.OneOf("architecture", Architecture, ["cnn", "resnet"]);
+        if (Objective is not null) v.OneOf("objective", Objective, ["pgd-l2", "pgd", "standard"]);
+        if (VisParam is not null) v.OneOf("vis_param", VisParam, ["fourier", "pixels"]);
+        if (VisTransforms is not null) v.OneOf("vis_transforms", VisTransforms, FeatureVis.VisualizationOptions.TransformSets);
         if (Epochs is { } e) v.Positive("epochs", e);
         if (TrainSize is { } t) v.Positive("train_size", t);
         if (Steps is { } s) v.Positive("steps", s);
@@ -57,6 +65,8 @@ public sealed record DumbbellSection : IConfigSection
         var o = DumbbellOptions.ForScale(Scale);
         var extra = Options ?? new Dictionary<string, double>();
         int Int(string key, int fallback) => extra.TryGetValue(key, out var x) ? (int)x : fallback;
+        double Real(string key, double fallback) => extra.TryGetValue(key, out var x) ? x : fallback;
+        bool Flag(string key, bool fallback) => extra.TryGetValue(key, out var x) ? x != 0 : fallback;
         return o with
         {
             Seed = seed,
@@ -67,6 +77,20 @@ public sealed record DumbbellSection : IConfigSection
             Train = TrainSize ?? o.Train,
             VisSteps = Steps ?? o.VisSteps,
             VisSeeds = Samples ?? o.VisSeeds,
+            Objective = Objective ?? o.Objective,
+            VisParameterization = VisParam ?? o.VisParameterization,
+            VisTransforms = VisTransforms ?? o.VisTransforms,
+            Epsilon = Real("epsilon", o.Epsilon),
+            AdversarialSteps = Int("adversarial_steps", o.AdversarialSteps),
+            Judge = Flag("judge", o.Judge),
+            JudgeTrain = Int("judge_train", o.JudgeTrain),
+            JudgeEpochs = Int("judge_epochs", o.JudgeEpochs),
+            JudgeEpsilon = Real("judge_epsilon", o.JudgeEpsilon),
+            VisLearningRate = Real("vis_lr", o.VisLearningRate),
+            VisInitSd = Real("vis_init_sd", o.VisInitSd),
+            VisDiversity = Real("vis_diversity", o.VisDiversity),
+            VisFinalBlur = Real("vis_final_blur", o.VisFinalBlur),
+            Detector = Flag("detector", o.Detector),
             Size = Int("size", o.Size),
             Test = Int("test", o.Test),
             Width = Int("width", o.Width),

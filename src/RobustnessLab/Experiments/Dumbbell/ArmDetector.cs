@@ -77,7 +77,7 @@ public static class ArmDetector
                 $"arm detector: epoch {p.Epoch}/{p.Epochs} acc {p.Accuracy:P1}")), cancel);
 
         // 4. Validity on held-out data: renders, and control visualisations of seeds it never saw.
-        var p = DumbbellExperiment.DetectorArmProbability(model, test.Select(t => t.Image).ToList());
+        var p = DumbbellMeasurement.DetectorArmProbability(model, test.Select(t => t.Image).ToList());
         double Rate(Func<Sample, bool> which, bool arm)
         {
             var idx = Enumerable.Range(0, test.Count).Where(i => which(test[i]) && test[i].Arm == arm).ToList();
@@ -148,7 +148,7 @@ public static class ArmDetector
     }
 
     /// <summary>Random flips and transpose, and (half the time) a contrast gain of 1-3 in logit space about mid-grey.</summary>
-    private static float[] Augment(float[] chw, int size, Random rng)
+    internal static float[] Augment(float[] chw, int size, Random rng)
     {
         bool flipX = rng.Next(2) == 0, flipY = rng.Next(2) == 0, transpose = rng.Next(2) == 0;
         float gain = rng.NextDouble() < 0.5 ? 1f : 1f + 2f * (float)rng.NextDouble();

@@ -40,11 +40,18 @@ public static class DumbbellExperiment
         var biased = TrainClassifier("biased", biasedData, options, context, Dir("biased-model"), 1, progress, cancel);
         var debiased = TrainClassifier("debiased", debiasedData, options, context, Dir("debiased-model"), 2, progress, cancel);
 
-        // 3. The arm detector, trained apart from both models (see ArmDetector for why it also sees visualisations).
-        var det = ArmDetector.Train(options, context, Dir("arm-detector"),
-            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(3, Stages, f, s)), cancel);
-        var detector = det.Model;
-        using var _d = detector;
+        // 3. The judge, trained apart from both models on renders alone (object and arm independent), adversarially.
+        var judge = options.Judge
+            ? DumbbellJudge.Train(options, context, Dir("judge"),
+                progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(3, Stages, f, s)), cancel)
+            : null;
+        using var _j = judge?.Model;
+        // The arm detector of earlier versions, reported beside the judge (see ArmDetector for why it also sees visualisations).
+        var det = options.Detector
+            ? ArmDetector.Train(options, context, Dir("arm-detector"),
+                progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(3, Stages, f, "detector " + s)), cancel)
+            : null;
+        using var _d = det?.Model;
         using var _b = biased.Model;
         using var _u = debiased.Model;
 
@@ -57,8 +64,8 @@ public static class DumbbellExperiment
 
         progress?.Report(new DumbbellProgress(5, Stages, 0, "arm scores and probes"));
         var probes = ProbeRenders(options);
-        var reportB = Measure(biased, visB, detector, probes, options);
-        var reportD = Measure(debiased, visD, detector, probes, options);
+        var reportB = DumbbellMeasurement.Measure(biased, visB, judge?.Model, det?.Model, probes, options);
+        var reportD = DumbbellMeasurement.Measure(debiased, visD, judge?.Model, det?.Model, probes, options);
 
         var files = new Dictionary<string, string>();
         if (options.OutputDir is not null)
@@ -67,20 +74,12 @@ public static class DumbbellExperiment
             files = WriteSheets(options, visB, visD, reportB, reportD);
             files["biased_model"] = reportB.Checkpoint;
             files["debiased_model"] = reportD.Checkpoint;
-            files["arm_detector"] = Dir("arm-detector")!;
+            if (judge is not null) files["judge"] = Dir("judge")!;
+            if (det is not null) files["arm_detector"] = Dir("arm-detector")!;
         }
 
         double chance = 1.0 / k;
-        var targets = new List<DumbbellTarget>
-        {
-            new("biased clean accuracy", reportB.CleanAccuracy, ">= 0.95", reportB.CleanAccuracy >= 0.95),
-            new("arm detector accuracy (held-out renders)", det.RenderAccuracy, ">= 0.95", det.RenderAccuracy >= 0.95),
-            new("biased P(dumbbell | arm alone)", reportB.PDumbbellArmOnly, ">= 0.5", reportB.PDumbbellArmOnly >= 0.5),
-            new("debiased P(dumbbell | arm alone)", reportD.PDumbbellArmOnly, $"<= chance {chance:F3}", reportD.PDumbbellArmOnly <= chance),
-            new("biased - debiased P(dumbbell | arm alone)", reportB.PDumbbellArmOnly - reportD.PDumbbellArmOnly, ">= 0.35", reportB.PDumbbellArmOnly - reportD.PDumbbellArmOnly >= 0.35),
-            new("biased dumbbell visualisation detector arm score (mean)", reportB.ArmScoreDetector.Mean, ">= 0.8", reportB.ArmScoreDetector.Mean >= 0.8),
-            new("debiased dumbbell visualisation detector arm score (mean)", reportD.ArmScoreDetector.Mean, "<= 0.3", reportD.ArmScoreDetector.Mean <= 0.3),
-        };
+        var targets = DumbbellMeasurement.Targets(options, reportB, reportD, judge);
         var report = new DumbbellReport
         {
             Options = options,
@@ -88,10 +87,13 @@ public static class DumbbellExperiment
             Chance = chance,
             Biased = reportB,
             Debiased = reportD,
-            ArmDetectorAccuracy = det.RenderAccuracy,
-            ArmDetectorVisFalsePositiveRate = det.VisFalsePositiveRate,
-            ArmDetectorVisTruePositiveRate = det.VisTruePositiveRate,
-            ControlAccuracy = det.ControlAccuracy,
+            JudgeObjectAccuracy = judge?.ObjectAccuracy,
+            JudgeArmAccuracy = judge?.ArmAccuracy,
+            JudgeRobustObjectAccuracy = judge?.RobustObjectAccuracy,
+            ArmDetectorAccuracy = det?.RenderAccuracy,
+            ArmDetectorVisFalsePositiveRate = det?.VisFalsePositiveRate,
+            ArmDetectorVisTruePositiveRate = det?.VisTruePositiveRate,
+            ControlAccuracy = det?.ControlAccuracy,
             Targets = targets,
             Files = files,
             Seconds = sw.Elapsed.TotalSeconds,
@@ -105,7 +107,7 @@ public static class DumbbellExperiment
         return report;
     }
 
-    private sealed record TrainedModel(string Name, Classifier Model, double CleanAccuracy, double TrainAccuracy, string Checkpoint);
+    internal sealed record TrainedModel(string Name, Classifier Model, double CleanAccuracy, double TrainAccuracy, string Checkpoint);
 
     private static TrainedModel TrainClassifier(string name, GymOptions data, DumbbellOptions o, LabContext ctx, string? dir, int stage,
         IProgress<DumbbellProgress>? progress, CancellationToken cancel)
@@ -113,7 +115,7 @@ public static class DumbbellExperiment
         progress?.Report(new DumbbellProgress(stage, Stages, 0, $"rendering {name} scenes"));
         using var splits = GymScenes.Load(data, o.Seed, ctx.Device);
         var model = CreateClassifier(o, splits, GymScenes.ClassNames, o.Seed, ctx);
-        new Trainer(ctx).Train(model, splits, TrainingSettings(o, o.Epochs, o.Seed), dir, false, $"gym-{name}",
+        new Trainer(ctx).Train(model, splits, ModelTrainingSettings(o), dir, false, $"gym-{name}",
             progress is null ? null : new Relay<TrainingProgress>(p => progress.Report(new DumbbellProgress(stage, Stages,
                 ((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch), $"train {name}: epoch {p.Epoch}/{p.Epochs} acc {p.Accuracy:P1}"))), cancel);
         double acc = Accuracy.Evaluate(model, splits.Test).Accuracy;
@@ -137,15 +139,33 @@ public static class DumbbellExperiment
     internal static TrainingOptions TrainingSettings(DumbbellOptions o, int epochs, int seed) =>
         new() { Epochs = epochs, BatchSize = o.BatchSize, LearningRate = o.LearningRate, Seed = seed };
 
-    /// <summary>The visualisation settings of the experiment (also used by the CLI's visualize defaults for gym models).</summary>
-    public static VisualizationOptions VisualizationSettings(int steps, IReadOnlyList<int> seeds) => new()
+    /// <summary>Settings of the biased and the debiased model: the experiment's objective (adversarial by default).</summary>
+    internal static TrainingOptions ModelTrainingSettings(DumbbellOptions o) => TrainingSettings(o, o.Epochs, o.Seed) with
     {
-        Steps = steps,
-        Seeds = seeds,
-        Parameterization = ParameterizationKind.Fourier,
-        Decorrelate = true,
-        Transforms = "standard",
+        Objective = o.Objective,
+        ObjectiveArgs = o.Objective == "standard"
+            ? new Dictionary<string, double>()
+            : new Dictionary<string, double> { ["eps"] = o.Epsilon, ["steps"] = o.AdversarialSteps },
     };
+
+    /// <summary>The visualisation settings of the experiment (also used by the CLI's visualize defaults for gym models).</summary>
+    public static VisualizationOptions VisualizationSettings(int steps, IReadOnlyList<int> seeds) => VisualizationSettings(new DumbbellOptions { VisSteps = steps }, seeds);
+
+    /// <summary>The experiment's visualisation settings for its options.</summary>
+    public static VisualizationOptions VisualizationSettings(DumbbellOptions o, IReadOnlyList<int> seeds) => new()
+    {
+        Steps = o.VisSteps,
+        Seeds = seeds,
+        Parameterization = o.VisParameterization == "pixels" ? ParameterizationKind.Pixels : ParameterizationKind.Fourier,
+        Decorrelate = true,
+        Transforms = o.VisTransforms,
+        LearningRate = o.VisLearningRate,
+        InitSd = o.VisInitSd,
+        FinalBlurSigma = o.VisFinalBlur,
+    };
+
+    /// <summary>The layer Lucid's diversity objective compares Gram matrices at: the cnn's last convolution (after ReLU).</summary>
+    internal const string DiversityLayer = "net.6";
 
     /// <summary>
     /// Class visualisations of every class and seed in one batched optimisation (image (c, j) maximises the logit of
@@ -163,7 +183,9 @@ public static class DumbbellExperiment
                 classes.Add(c);
                 imageSeeds.Add((int)(LabContext.DeriveSeed(seeds[j], 0xC1A55 + c) & 0x7fffffff));
             }
-        var all = FeatureVisualizer.Render(model, Objectives.ClassLogitEach(classes), VisualizationSettings(o.VisSteps, imageSeeds) with { SaveAt = saveAt },
+        var objective = Objectives.ClassLogitEach(classes);
+        if (o.VisDiversity > 0 && n > 1 && o.Architecture == "cnn") objective += o.VisDiversity * Objectives.Diversity(DiversityLayer, classes);
+        var all = FeatureVisualizer.Render(model, objective, VisualizationSettings(o, imageSeeds) with { SaveAt = saveAt },
             report is null ? null : new Relay<VisualizationProgress>(p => report(p.Step / (double)p.Steps, $"step {p.Step}/{p.Steps}")), cancel);
         var results = new List<VisualizationResult>(k);
         for (int c = 0; c < k; c++)
@@ -186,7 +208,12 @@ public static class DumbbellExperiment
     /// Fresh renders for the counterfactual probes. An arm alone is a held scene with its object erased, the held class
     /// drawn uniformly (so the fist sits where hands go for every class); ArmAtDumbbellGrip erases a held dumbbell only.
     /// </summary>
-    private sealed record Probes(List<GymRender> ArmOnly, List<GymRender> DumbbellNoArm, List<GymRender> DumbbellArm, List<GymRender> OtherHeld, List<GymRender> ArmAtDumbbellGrip);
+    /// <remarks>
+    /// OtherWithArm and OtherWithoutArm are the paired causal probe: the same held-out scenes of every class but
+    /// dumbbell (same seed, so the same object, pose, floor and clutter), rendered once with the arm and once without.
+    /// </remarks>
+    internal sealed record Probes(List<GymRender> ArmOnly, List<GymRender> DumbbellNoArm, List<GymRender> DumbbellArm, List<GymRender> OtherHeld, List<GymRender> ArmAtDumbbellGrip,
+        List<GymRender> OtherWithArm, List<GymRender> OtherWithoutArm);
 
     private static Probes ProbeRenders(DumbbellOptions o)
     {
@@ -199,89 +226,9 @@ public static class DumbbellExperiment
             Make(2, _ => GymScenes.DumbbellIndex, false),
             Make(3, _ => GymScenes.DumbbellIndex, true),
             Make(4, i => 1 + i % (k - 1), true),
-            Make(5, _ => -1, true, GymScenes.DumbbellIndex));
-    }
-
-    private static float[][] Probabilities(Classifier model, List<GymRender> renders, int size)
-    {
-        using var scope = NewDisposeScope();
-        using var ds = GymScenes.ToDataset(renders, size, "probe", model.Device, _ => 0);
-        var p = nn.functional.softmax(model.Predict(ds.Images), 1).cpu();
-        return Enumerable.Range(0, renders.Count).Select(i => p[i].data<float>().ToArray()).ToArray();
-    }
-
-    private static DumbbellModelReport Measure(TrainedModel m, List<VisualizationResult> vis, Classifier detector, Probes probes, DumbbellOptions o)
-    {
-        int d = GymScenes.DumbbellIndex, size = o.Size;
-        var classes = GymScenes.ClassNames;
-        static int Argmax(float[] p) => Array.IndexOf(p, p.Max());
-
-        var armOnly = Probabilities(m.Model, probes.ArmOnly, size);
-        var armAtDumbbell = Probabilities(m.Model, probes.ArmAtDumbbellGrip, size);
-        var noArm = Probabilities(m.Model, probes.DumbbellNoArm, size);
-        var withArm = Probabilities(m.Model, probes.DumbbellArm, size);
-        var other = Probabilities(m.Model, probes.OtherHeld, size);
-
-        // Arm scores of the dumbbell visualisations.
-        var dumbbellVis = vis[d].Images;
-        var detectorP = DetectorArmProbability(detector, dumbbellVis);
-        var skinShare = new List<double>();
-        var skinPixels = new List<double>();
-        foreach (var img in dumbbellVis)
-        {
-            var mask = SkinTone.Mask(img.Pixels, img.Height, img.Width);
-            var grey = new ImageData(img.Channels, img.Height, img.Width, Enumerable.Repeat(0.5f, img.Pixels.Length).ToArray());
-            var ig = Attribution.Compute(m.Model, img, d, AttributionMethod.IntegratedGradients, samples: 32, baseline: grey);
-            skinShare.Add(Attribution.PositiveShare(ig, mask));
-            skinPixels.Add(mask.Count(b => b) / (double)mask.Length);
-        }
-        var byClass = new Dictionary<string, double>();
-        var confidence = new Dictionary<string, double>();
-        int calledArm = 0, total = 0, calledArmOthers = 0, totalOthers = 0;
-        for (int c = 0; c < classes.Count; c++)
-        {
-            var pc = DetectorArmProbability(detector, vis[c].Images);
-            byClass[classes[c]] = pc.Average();
-            calledArm += pc.Count(v => v >= 0.5);
-            total += pc.Count;
-            if (c != d)
-            {
-                calledArmOthers += pc.Count(v => v >= 0.5);
-                totalOthers += pc.Count;
-            }
-            confidence[classes[c]] = vis[c].ClassProbabilities.Average(p => p[c]);
-        }
-        return new DumbbellModelReport
-        {
-            CleanAccuracy = m.CleanAccuracy,
-            TrainAccuracy = m.TrainAccuracy,
-            ArmScoreDetector = MeanSd.Of(detectorP),
-            ArmScoreSkin = MeanSd.Of(skinShare),
-            SkinPixelShare = MeanSd.Of(skinPixels),
-            VisualizationPDumbbell = MeanSd.Of(vis[d].ClassProbabilities.Select(p => p[d]).ToList()),
-            PDumbbellArmOnly = armOnly.Average(p => p[d]),
-            PDumbbellArmAtDumbbellGrip = armAtDumbbell.Average(p => p[d]),
-            ArmOnlyMeanProbabilities = Enumerable.Range(0, classes.Count).ToDictionary(c => classes[c], c => armOnly.Average(p => (double)p[c])),
-            ArmOnlyPredictedDumbbell = armOnly.Count(p => Argmax(p) == d) / (double)armOnly.Length,
-            AccuracyDumbbellNoArm = noArm.Count(p => Argmax(p) == d) / (double)noArm.Length,
-            AccuracyDumbbellWithArm = withArm.Count(p => Argmax(p) == d) / (double)withArm.Length,
-            OtherHeldPredictedDumbbell = other.Count(p => Argmax(p) == d) / (double)other.Length,
-            AccuracyOtherHeld = other.Select((p, i) => Argmax(p) == probes.OtherHeld[i].Label).Count(b => b) / (double)other.Length,
-            ArmScoreByClass = byClass,
-            ArmCalledShareAllClasses = calledArm / (double)total,
-            ArmCalledShareOtherClasses = calledArmOthers / (double)totalOthers,
-            VisualizationConfidence = confidence,
-            Checkpoint = m.Checkpoint,
-        };
-    }
-
-    /// <summary>The arm detector's P(arm) for each image.</summary>
-    public static List<double> DetectorArmProbability(Classifier detector, IReadOnlyList<ImageData> images)
-    {
-        using var scope = NewDisposeScope();
-        var x = cat(images.Select(i => i.ToTensor(detector.Device)).ToList(), 0);
-        var p = nn.functional.softmax(detector.Predict(x), 1).select(1, 1).cpu().data<float>().ToArray();
-        return p.Select(v => (double)v).ToList();
+            Make(5, _ => -1, true, GymScenes.DumbbellIndex),
+            Make(6, i => 1 + i % (k - 1), true),
+            Make(6, i => 1 + i % (k - 1), false));
     }
 
     private static Dictionary<string, string> WriteSheets(DumbbellOptions o, List<VisualizationResult> visB, List<VisualizationResult> visD,
@@ -307,15 +254,27 @@ public static class DumbbellExperiment
         files["class_visualizations"] = allPath;
 
         int d = GymScenes.DumbbellIndex;
+        int columns = visB[d].Images.Count;
         var dumb = new List<ImageData>();
         var caps = new List<string>();
+        // A row of real renders for comparison: dumbbells held by an arm, then dumbbells lying alone.
+        long renderSeed = (long)LabContext.DeriveSeed(o.Seed, 0x5EE);
+        for (int i = 0; i < columns; i++)
+        {
+            bool held = i < (columns + 1) / 2;
+            var r = GymRenderer.Render(new GymSceneRequest(o.Size, d, held, (long)LabContext.DeriveSeed(renderSeed, i)));
+            dumb.Add(new ImageData(3, o.Size, o.Size, r.Pixels));
+            caps.Add(held ? "render: held" : "render: alone");
+        }
         foreach (var (name, vis, r) in new[] { ("biased", visB, rb), ("debiased", visD, rd) })
             for (int i = 0; i < vis[d].Images.Count; i++)
             {
                 dumb.Add(vis[d].Images[i]);
-                caps.Add(i == 0 ? $"{name} arm={r.ArmScoreDetector.Values[i]:F2}" : $"arm={r.ArmScoreDetector.Values[i]:F2}");
+                string score = r.JudgeArmScore.Values.Count > i ? $"judge arm={r.JudgeArmScore.Values[i]:F2}"
+                    : r.ArmScoreDetector is { } det ? $"arm={det.Values[i]:F2}" : $"p={vis[d].ClassProbabilities[i][d]:F2}";
+                caps.Add(i == 0 ? $"{name} {score}" : score);
             }
-        var dumbSheet = ContactSheet.Draw(dumb, visB[d].Images.Count, Math.Max(3, 192 / o.Size), caps, "what each model draws for 'dumbbell'");
+        var dumbSheet = ContactSheet.Draw(dumb, columns, Math.Max(3, 192 / o.Size), caps, "real renders, then what each model draws for 'dumbbell'");
         var dumbPath = Path.Combine(o.OutputDir!, "dumbbell.png");
         dumbSheet.SavePng(dumbPath);
         files["dumbbell_sheet"] = dumbPath;

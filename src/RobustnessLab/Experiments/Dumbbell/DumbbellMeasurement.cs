@@ -1,0 +1,163 @@
+using RobustnessLab.Core;
+using RobustnessLab.Data.Gym;
+using RobustnessLab.Evaluation;
+using RobustnessLab.FeatureVis;
+using RobustnessLab.Models;
+using static TorchSharp.torch;
+
+namespace RobustnessLab.Experiments.Dumbbell;
+
+/// <summary>
+/// The measurements of the dumbbell experiment, for one model at a time: what the judge reads in its class
+/// visualisations, the paired causal arm effect, the arm-alone and held-object probes, and (when trained) the arm
+/// detector's scores; then the targets the experiment is held to.
+/// </summary>
+public static class DumbbellMeasurement
+{
+    internal static DumbbellModelReport Measure(DumbbellExperiment.TrainedModel m, List<VisualizationResult> vis, Classifier? judge, Classifier? detector,
+        DumbbellExperiment.Probes probes, DumbbellOptions o)
+    {
+        int d = GymScenes.DumbbellIndex, size = o.Size;
+        var classes = GymScenes.ClassNames;
+        static int Argmax(float[] p) => Array.IndexOf(p, p.Max());
+
+        var armOnly = Probabilities(m.Model, probes.ArmOnly, size);
+        var armAtDumbbell = Probabilities(m.Model, probes.ArmAtDumbbellGrip, size);
+        var noArm = Probabilities(m.Model, probes.DumbbellNoArm, size);
+        var withArm = Probabilities(m.Model, probes.DumbbellArm, size);
+        var other = Probabilities(m.Model, probes.OtherHeld, size);
+        var pairedWith = Probabilities(m.Model, probes.OtherWithArm, size);
+        var pairedWithout = Probabilities(m.Model, probes.OtherWithoutArm, size);
+        var effect = Effect.Of(pairedWith.Select((p, i) => (double)p[d] - pairedWithout[i][d]).ToList());
+
+        // The judge's reading of every class's visualisations.
+        var judgeArm = new Dictionary<string, double>();
+        var reading = new Dictionary<string, string>();
+        MeanSd judgeDumbbell = MeanSd.Of([]);
+        int legible = 0;
+        if (judge is not null)
+            for (int c = 0; c < classes.Count; c++)
+            {
+                var verdicts = DumbbellJudge.Assess(judge, vis[c].Images);
+                judgeArm[classes[c]] = verdicts.Average(v => v.PArm);
+                if (c == d) judgeDumbbell = MeanSd.Of(verdicts.Select(v => v.PArm).ToList());
+                var mode = verdicts.GroupBy(v => v.Object).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First();
+                // Legible: the judge reads the class in a strict majority of the seeds.
+                bool isLegible = mode.Key == c && mode.Count() * 2 > verdicts.Count;
+                if (isLegible) legible++;
+                reading[classes[c]] = mode.Key < 0 ? "none" : classes[mode.Key];
+            }
+
+        // The Integrated-Gradients share on skin-hued pixels, and the arm detector's scores.
+        var dumbbellVis = vis[d].Images;
+        var skinShare = new List<double>();
+        var skinPixels = new List<double>();
+        foreach (var img in dumbbellVis)
+        {
+            var mask = SkinTone.Mask(img.Pixels, img.Height, img.Width);
+            var grey = new ImageData(img.Channels, img.Height, img.Width, Enumerable.Repeat(0.5f, img.Pixels.Length).ToArray());
+            var ig = Attribution.Compute(m.Model, img, d, AttributionMethod.IntegratedGradients, samples: 32, baseline: grey);
+            skinShare.Add(Attribution.PositiveShare(ig, mask));
+            skinPixels.Add(mask.Count(b => b) / (double)mask.Length);
+        }
+        MeanSd? detectorP = null;
+        Dictionary<string, double>? byClass = null;
+        double? calledAll = null, calledOthers = null;
+        if (detector is not null)
+        {
+            detectorP = MeanSd.Of(DetectorArmProbability(detector, dumbbellVis));
+            byClass = new Dictionary<string, double>();
+            int calledArm = 0, total = 0, calledArmOthers = 0, totalOthers = 0;
+            for (int c = 0; c < classes.Count; c++)
+            {
+                var pc = DetectorArmProbability(detector, vis[c].Images);
+                byClass[classes[c]] = pc.Average();
+                calledArm += pc.Count(v => v >= 0.5);
+                total += pc.Count;
+                if (c != d)
+                {
+                    calledArmOthers += pc.Count(v => v >= 0.5);
+                    totalOthers += pc.Count;
+                }
+            }
+            calledAll = calledArm / (double)total;
+            calledOthers = calledArmOthers / (double)totalOthers;
+        }
+        var confidence = new Dictionary<string, double>();
+        for (int c = 0; c < classes.Count; c++) confidence[classes[c]] = vis[c].ClassProbabilities.Average(p => p[c]);
+        return new DumbbellModelReport
+        {
+            CleanAccuracy = m.CleanAccuracy,
+            TrainAccuracy = m.TrainAccuracy,
+            JudgeArmScore = judgeDumbbell,
+            JudgeLegibleClasses = legible,
+            JudgeReading = reading,
+            JudgeArmScoreByClass = judgeArm,
+            ArmEffect = effect,
+            ArmScoreDetector = detectorP,
+            ArmScoreSkin = MeanSd.Of(skinShare),
+            SkinPixelShare = MeanSd.Of(skinPixels),
+            VisualizationPDumbbell = MeanSd.Of(vis[d].ClassProbabilities.Select(p => p[d]).ToList()),
+            PDumbbellArmOnly = armOnly.Average(p => p[d]),
+            PDumbbellArmAtDumbbellGrip = armAtDumbbell.Average(p => p[d]),
+            ArmOnlyMeanProbabilities = Enumerable.Range(0, classes.Count).ToDictionary(c => classes[c], c => armOnly.Average(p => (double)p[c])),
+            ArmOnlyPredictedDumbbell = armOnly.Count(p => Argmax(p) == d) / (double)armOnly.Length,
+            AccuracyDumbbellNoArm = noArm.Count(p => Argmax(p) == d) / (double)noArm.Length,
+            AccuracyDumbbellWithArm = withArm.Count(p => Argmax(p) == d) / (double)withArm.Length,
+            OtherHeldPredictedDumbbell = other.Count(p => Argmax(p) == d) / (double)other.Length,
+            AccuracyOtherHeld = other.Select((p, i) => Argmax(p) == probes.OtherHeld[i].Label).Count(b => b) / (double)other.Length,
+            ArmScoreByClass = byClass,
+            ArmCalledShareAllClasses = calledAll,
+            ArmCalledShareOtherClasses = calledOthers,
+            VisualizationConfidence = confidence,
+            Checkpoint = m.Checkpoint,
+        };
+    }
+
+    /// <summary>
+    /// The targets: accuracies; the paired arm effect and the arm-alone gap; with a judge, its validity on renders,
+    /// its arm score on both models' dumbbell pictures and how many classes it can read. A scale without a judge shows
+    /// fewer targets, never looser ones.
+    /// </summary>
+    internal static List<DumbbellTarget> Targets(DumbbellOptions o, DumbbellModelReport b, DumbbellModelReport u, DumbbellJudge.Result? judge)
+    {
+        int k = GymScenes.ClassNames.Count;
+        int legibleBound = k - 1;
+        double gap = b.PDumbbellArmOnly - u.PDumbbellArmOnly;
+        var t = new List<DumbbellTarget>
+        {
+            new("biased clean accuracy", b.CleanAccuracy, ">= 0.95", b.CleanAccuracy >= 0.95),
+            new("debiased clean accuracy", u.CleanAccuracy, ">= 0.90", u.CleanAccuracy >= 0.90),
+            new("biased arm effect (paired scenes, other classes)", b.ArmEffect.Mean, ">= 0.3", b.ArmEffect.Mean >= 0.3),
+            new("debiased |arm effect| (paired scenes, other classes)", Math.Abs(u.ArmEffect.Mean), "<= 0.05", Math.Abs(u.ArmEffect.Mean) <= 0.05),
+            new("biased - debiased P(dumbbell | arm alone)", gap, ">= 0.35", gap >= 0.35),
+        };
+        if (judge is not null)
+        {
+            t.Add(new("judge object accuracy (held-out renders)", judge.ObjectAccuracy, ">= 0.9", judge.ObjectAccuracy >= 0.9));
+            t.Add(new("judge arm accuracy (held-out renders)", judge.ArmAccuracy, ">= 0.9", judge.ArmAccuracy >= 0.9));
+            t.Add(new($"biased dumbbell visualisations, judge P(arm) (mean of {b.JudgeArmScore.Values.Count})", b.JudgeArmScore.Mean, ">= 0.9", b.JudgeArmScore.Mean >= 0.9));
+            t.Add(new($"debiased dumbbell visualisations, judge P(arm) (mean of {u.JudgeArmScore.Values.Count})", u.JudgeArmScore.Mean, "<= 0.1", u.JudgeArmScore.Mean <= 0.1));
+            t.Add(new("biased classes legible to the judge", b.JudgeLegibleClasses, $">= {legibleBound} of {k}", b.JudgeLegibleClasses >= legibleBound));
+            t.Add(new("debiased classes legible to the judge", u.JudgeLegibleClasses, $">= {legibleBound} of {k}", u.JudgeLegibleClasses >= legibleBound));
+        }
+        return t;
+    }
+
+    private static float[][] Probabilities(Classifier model, List<GymRender> renders, int size)
+    {
+        using var scope = NewDisposeScope();
+        using var ds = GymScenes.ToDataset(renders, size, "probe", model.Device, _ => 0);
+        var p = nn.functional.softmax(model.Predict(ds.Images), 1).cpu();
+        return Enumerable.Range(0, renders.Count).Select(i => p[i].data<float>().ToArray()).ToArray();
+    }
+
+    /// <summary>The arm detector's P(arm) for each image.</summary>
+    public static List<double> DetectorArmProbability(Classifier detector, IReadOnlyList<ImageData> images)
+    {
+        using var scope = NewDisposeScope();
+        var x = cat(images.Select(i => i.ToTensor(detector.Device)).ToList(), 0);
+        var p = nn.functional.softmax(detector.Predict(x), 1).select(1, 1).cpu().data<float>().ToArray();
+        return p.Select(v => (double)v).ToList();
+    }
+}
