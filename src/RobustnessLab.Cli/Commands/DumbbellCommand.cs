@@ -90,6 +90,7 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
             Row("visualisations of other classes called 'arm'", r => $"{r.ArmCalledShareOtherClasses:F3}");
         }
         Row("arm score, skin attribution share", r => $"{r.ArmScoreSkin.Mean:F3} ± {r.ArmScoreSkin.Sd:F3}");
+        Row("seed spread of its dumbbell pictures (RMS)", r => $"{r.SeedSpread:F3}");
         Row("P(dumbbell) of its dumbbell vis", r => $"{r.VisualizationPDumbbell.Mean:F3}");
         Row("P(dumbbell | arm alone)", r => $"{r.PDumbbellArmOnly:F3}");
         Row("P(dumbbell | arm alone at a dumbbell's grip)", r => $"{r.PDumbbellArmAtDumbbellGrip:F3}");

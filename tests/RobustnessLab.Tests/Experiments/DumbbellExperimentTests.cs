@@ -80,4 +80,23 @@ public class DumbbellExperimentTests
             if (Directory.Exists(dir)) Directory.Delete(dir, true);
         }
     }
+
+    /// <summary>
+    /// The quickstart's dumbbell stage, exactly as `lab run experiments/quickstart.yaml` runs it (the quick preset,
+    /// seed 0): every target it shows is met, so the quickstart ends without a red flag. The quick scale shows the
+    /// accuracy, paired arm-effect and arm-alone targets (no judge); it may show fewer targets, never failing ones.
+    /// </summary>
+    [Test]
+    [Category("Slow")]
+    public void QuickPresetMeetsEveryTargetItShows()
+    {
+        var r = DumbbellExperiment.Run(DumbbellOptions.Quick, LabContext.Create("cpu", 0, threads: 2));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(r.Targets.Select(t => t.Name), Has.Some.Contains("biased clean accuracy").And.Some.Contains("debiased clean accuracy")
+                .And.Some.Contains("biased arm effect").And.Some.Contains("debiased |arm effect|").And.Some.Contains("arm alone"));
+            foreach (var t in r.Targets)
+                Assert.That(t.Met, Is.True, $"{t.Name} = {t.Value:F3}, expected {t.Bound}");
+        }
+    }
 }

@@ -162,6 +162,7 @@ public static class DumbbellExperiment
         LearningRate = o.VisLearningRate,
         InitSd = o.VisInitSd,
         FinalBlurSigma = o.VisFinalBlur,
+        ImageSize = o.VisImageSize,
     };
 
     /// <summary>The layer Lucid's diversity objective compares Gram matrices at: the cnn's last convolution (after ReLU).</summary>
@@ -235,7 +236,7 @@ public static class DumbbellExperiment
         DumbbellModelReport rb, DumbbellModelReport rd)
     {
         var files = new Dictionary<string, string>();
-        int scale = Math.Max(2, 128 / o.Size);
+        int scale = Math.Max(1, 128 / visB[0].Images[0].Height);
         ImageCanvas Sheet(string title, List<VisualizationResult> vis)
         {
             var images = new List<ImageData>();
@@ -255,6 +256,7 @@ public static class DumbbellExperiment
 
         int d = GymScenes.DumbbellIndex;
         int columns = visB[d].Images.Count;
+        int picture = visB[d].Images[0].Height;
         var dumb = new List<ImageData>();
         var caps = new List<string>();
         // A row of real renders for comparison: dumbbells held by an arm, then dumbbells lying alone.
@@ -262,8 +264,8 @@ public static class DumbbellExperiment
         for (int i = 0; i < columns; i++)
         {
             bool held = i < (columns + 1) / 2;
-            var r = GymRenderer.Render(new GymSceneRequest(o.Size, d, held, (long)LabContext.DeriveSeed(renderSeed, i)));
-            dumb.Add(new ImageData(3, o.Size, o.Size, r.Pixels));
+            var r = GymRenderer.Render(new GymSceneRequest(picture, d, held, (long)LabContext.DeriveSeed(renderSeed, i)));
+            dumb.Add(new ImageData(3, picture, picture, r.Pixels));
             caps.Add(held ? "render: held" : "render: alone");
         }
         foreach (var (name, vis, r) in new[] { ("biased", visB, rb), ("debiased", visD, rd) })
@@ -274,7 +276,7 @@ public static class DumbbellExperiment
                     : r.ArmScoreDetector is { } det ? $"arm={det.Values[i]:F2}" : $"p={vis[d].ClassProbabilities[i][d]:F2}";
                 caps.Add(i == 0 ? $"{name} {score}" : score);
             }
-        var dumbSheet = ContactSheet.Draw(dumb, columns, Math.Max(3, 192 / o.Size), caps, "real renders, then what each model draws for 'dumbbell'");
+        var dumbSheet = ContactSheet.Draw(dumb, columns, Math.Max(2, 192 / picture), caps, "real renders, then what each model draws for 'dumbbell'");
         var dumbPath = Path.Combine(o.OutputDir!, "dumbbell.png");
         dumbSheet.SavePng(dumbPath);
         files["dumbbell_sheet"] = dumbPath;

@@ -85,7 +85,7 @@ public static class DumbbellJudge
         {
             using var scope = NewDisposeScope();
             var chunk = images.Skip(start).Take(256).ToList();
-            var x = cat(chunk.Select(i => i.ToTensor(judge.Device)).ToList(), 0);
+            var x = FeatureVis.Transforms.Resize(judge.Spec.Height, judge.Spec.Width)(cat(chunk.Select(i => i.ToTensor(judge.Device)).ToList(), 0), new Random(0));
             var p = nn.functional.softmax(judge.Predict(x), 1).cpu();
             int n = (int)p.shape[0], objects = LabelNames.Count / 2;
             var data = p.data<float>().ToArray();

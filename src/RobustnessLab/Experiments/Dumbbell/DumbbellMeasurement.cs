@@ -49,7 +49,8 @@ public static class DumbbellMeasurement
             }
 
         // The Integrated-Gradients share on skin-hued pixels, and the arm detector's scores.
-        var dumbbellVis = vis[d].Images;
+        // Pictures drawn larger than the model's input are judged as the model saw them: resized to its input.
+        var dumbbellVis = vis[d].Images.Select(i => Resized(i, m.Model.Spec.Height, m.Model.Spec.Width)).ToList();
         var skinShare = new List<double>();
         var skinPixels = new List<double>();
         foreach (var img in dumbbellVis)
@@ -95,6 +96,7 @@ public static class DumbbellMeasurement
             JudgeArmScoreByClass = judgeArm,
             ArmEffect = effect,
             ArmScoreDetector = detectorP,
+            SeedSpread = SeedSpread(vis[d].Images),
             ArmScoreSkin = MeanSd.Of(skinShare),
             SkinPixelShare = MeanSd.Of(skinPixels),
             VisualizationPDumbbell = MeanSd.Of(vis[d].ClassProbabilities.Select(p => p[d]).ToList()),
@@ -144,6 +146,32 @@ public static class DumbbellMeasurement
         return t;
     }
 
+    /// <summary>Mean over pairs of pictures of their root-mean-square pixel difference.</summary>
+    internal static double SeedSpread(IReadOnlyList<ImageData> images)
+    {
+        double sum = 0;
+        int pairs = 0;
+        for (int i = 0; i < images.Count; i++)
+            for (int j = i + 1; j < images.Count; j++)
+            {
+                var a = images[i].Pixels;
+                var b = images[j].Pixels;
+                double sq = 0;
+                for (int p = 0; p < a.Length; p++) sq += (a[p] - b[p]) * (double)(a[p] - b[p]);
+                sum += Math.Sqrt(sq / a.Length);
+                pairs++;
+            }
+        return pairs == 0 ? 0 : sum / pairs;
+    }
+
+    private static ImageData Resized(ImageData image, int height, int width)
+    {
+        if (image.Height == height && image.Width == width) return image;
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        return ImageData.FromBatch(Transforms.Resize(height, width)(image.ToTensor(CPU), new Random(0)))[0];
+    }
+
     private static float[][] Probabilities(Classifier model, List<GymRender> renders, int size)
     {
         using var scope = NewDisposeScope();
@@ -156,7 +184,7 @@ public static class DumbbellMeasurement
     public static List<double> DetectorArmProbability(Classifier detector, IReadOnlyList<ImageData> images)
     {
         using var scope = NewDisposeScope();
-        var x = cat(images.Select(i => i.ToTensor(detector.Device)).ToList(), 0);
+        var x = Transforms.Resize(detector.Spec.Height, detector.Spec.Width)(cat(images.Select(i => i.ToTensor(detector.Device)).ToList(), 0), new Random(0));
         var p = nn.functional.softmax(detector.Predict(x), 1).select(1, 1).cpu().data<float>().ToArray();
         return p.Select(v => (double)v).ToList();
     }

@@ -36,6 +36,12 @@ public sealed record DumbbellModelReport
     /// <summary>Share of skin-hued pixels in the dumbbell visualisations.</summary>
     public required MeanSd SkinPixelShare { get; init; }
 
+    /// <summary>
+    /// How different the seeds' dumbbell pictures are: the mean over pairs of seeds of the root-mean-square pixel
+    /// difference (0: identical pictures; two independent uniform-noise images differ by about 0.41).
+    /// </summary>
+    public required double SeedSpread { get; init; }
+
     /// <summary>The model's P(dumbbell) on its own dumbbell visualisations (untransformed).</summary>
     public required MeanSd VisualizationPDumbbell { get; init; }
 

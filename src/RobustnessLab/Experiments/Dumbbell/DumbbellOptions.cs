@@ -80,6 +80,12 @@ public sealed record DumbbellOptions
     /// <summary>Transformation robustness of the visualisations: "standard" (Lucid's set scaled to the image), "lucid" or "none".</summary>
     public string VisTransforms { get; init; } = "standard";
 
+    /// <summary>
+    /// Side of the optimised pictures (0: the models' input size). Larger pictures are resized to the input for the
+    /// model, so a 32-pixel model can be drawn at 64 pixels or more.
+    /// </summary>
+    public int VisImageSize { get; init; }
+
     /// <summary>Adam learning rate of the visualisations.</summary>
     public double VisLearningRate { get; init; } = 0.05;
 
@@ -124,7 +130,8 @@ public sealed record DumbbellOptions
     /// <summary>The quickstart scale: fewer images, epochs and visualisation steps.</summary>
     public static DumbbellOptions Quick => new()
     {
-        Train = 4000, Test = 600, Epochs = 5, VisSteps = 128, VisSeeds = 5, ProbeCount = 150,
+        Train = 4000, Test = 600, Epochs = 5, VisSteps = 128, VisSeeds = 6, ProbeCount = 150,
+        Objective = "standard", Judge = false, Detector = false,
         ControlTrain = 2000, ControlEpochs = 3, DetectorTrain = 4000, DetectorEpochs = 6, DetectorVisSeeds = 4, DetectorHeldOutSeeds = 1,
     };
 
@@ -143,6 +150,7 @@ public sealed record DumbbellOptions
         if (Train < 60 || Test < 60) throw new LabException($"dumbbell: train and test need at least 60 images each, got {Train} and {Test}");
         if (Epochs < 1) throw new LabException($"dumbbell: epochs must be positive, got {Epochs}");
         if (VisSteps < 1) throw new LabException($"dumbbell: vis steps must be positive, got {VisSteps}");
+        if (VisImageSize != 0 && VisImageSize < Size) throw new LabException($"dumbbell: vis image size must be 0 or at least the render size {Size}, got {VisImageSize}");
         if (VisParameterization is not ("fourier" or "pixels")) throw new LabException($"dumbbell: vis parametrisation must be fourier or pixels, got '{VisParameterization}'");
         if (!FeatureVis.VisualizationOptions.TransformSets.Contains(VisTransforms)) throw new LabException($"dumbbell: vis transforms must be one of {string.Join(", ", FeatureVis.VisualizationOptions.TransformSets)}, got '{VisTransforms}'");
         if (!(VisLearningRate > 0) || !(VisInitSd >= 0) || !(VisDiversity >= 0) || !(VisFinalBlur >= 0))
