@@ -1,6 +1,9 @@
 using System.ComponentModel;
 using RobustnessLab.Cli.Infrastructure;
-using RobustnessLab.Experiments.Dumbbell;
+using RobustnessLab.Core;
+using RobustnessLab.Dumbbell;
+using RobustnessLab.Experiments.Config;
+using RobustnessLab.Reporting;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -28,15 +31,17 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         [CommandOption("--probes <N>")] [Description("fresh renders per counterfactual probe")] public int? Probes { get; set; }
         [CommandOption("--p-dumbbell-arm <P>")] [Description("biased: probability a dumbbell is held")] public double? PDumbbellArm { get; set; }
         [CommandOption("--p-arm <P>")] [Description("debiased: rate every class is held at")] public double? PArm { get; set; }
-        [CommandOption("--objective <NAME>")] [Description("training objective of both models: pgd-l2, pgd or standard")] public string? Objective { get; set; }
+        [CommandOption("--architecture <NAME>")] [Description("cnn or resnet (the library's: cnn)")] public string? Architecture { get; set; }
+        [CommandOption("--objective <NAME>")] [Description("training objective of both models: pgd-l2, pgd or standard (the scale's)")] public string? Objective { get; set; }
         [CommandOption("--eps <EPS>")] [Description("adversarial training budget of both models (L2 radius for pgd-l2)")] public double? Eps { get; set; }
         [CommandOption("--param <KIND>")] [Description("visualisation parametrisation: fourier or pixels")] public string? Param { get; set; }
         [CommandOption("--transforms <SET>")] [Description("visualisation transforms: standard, lucid or none")] public string? Transforms { get; set; }
-        [CommandOption("--init-sd <SD>")] [Description("random start of each visualisation (parameter space)")] public double? InitSd { get; set; }
         [CommandOption("--diversity <W>")] [Description("weight of Lucid's diversity objective among a class's seeds (0: off)")] public double? Diversity { get; set; }
-        [CommandOption("--final-blur <SIGMA>")] [Description("one Gaussian blur after the last visualisation step (0: none)")] public double? FinalBlur { get; set; }
-        [CommandOption("--no-judge")] [Description("skip the judge (and its targets)")] public bool NoJudge { get; set; }
+        [CommandOption("--judge")] [Description("train the judge and show its targets (default at the default scale)")] public bool Judge { get; set; }
+        [CommandOption("--no-judge")] [Description("skip the judge and its targets")] public bool NoJudge { get; set; }
         [CommandOption("--no-detector")] [Description("skip the arm detector of earlier versions")] public bool NoDetector { get; set; }
+        [CommandOption("--option <KEY=VALUE>")] [Description("further setting by its dumbbell.json name, repeatable: width, hidden, judge_train, vis_init_sd, vis_final_blur, vis_image_size, ... (as a config's dumbbell.options)")]
+        public string[] Option { get; set; } = [];
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out DIR is required") : ValidationResult.Success();
@@ -44,34 +49,11 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
 
     protected override int Run(Settings s, CancellationToken cancel)
     {
-        var o = DumbbellOptions.ForScale(s.Scale);
-        o = o with
-        {
-            Seed = s.Seed,
-            OutputDir = Path.GetFullPath(s.Out!),
-            Size = s.Size ?? o.Size,
-            Train = s.Train ?? o.Train,
-            Test = s.Test ?? o.Test,
-            Epochs = s.Epochs ?? o.Epochs,
-            VisSteps = s.Steps ?? o.VisSteps,
-            VisSeeds = s.VisSeeds ?? o.VisSeeds,
-            ProbeCount = s.Probes ?? o.ProbeCount,
-            PDumbbellArm = s.PDumbbellArm ?? o.PDumbbellArm,
-            PArm = s.PArm ?? o.PArm,
-            Objective = s.Objective ?? o.Objective,
-            Epsilon = s.Eps ?? o.Epsilon,
-            VisParameterization = s.Param ?? o.VisParameterization,
-            VisTransforms = s.Transforms ?? o.VisTransforms,
-            VisInitSd = s.InitSd ?? o.VisInitSd,
-            VisDiversity = s.Diversity ?? o.VisDiversity,
-            VisFinalBlur = s.FinalBlur ?? o.VisFinalBlur,
-            Judge = o.Judge && !s.NoJudge,
-            Detector = o.Detector && !s.NoDetector,
-        };
-        UsageException.Wrap(o.Validate);
+        var o = Options(s);
         var ctx = CreateContext(s, s.Seed);
         var report = ConsoleProgress.Run(s, "dumbbell", bar => DumbbellExperiment.Run(o, ctx,
             bar.For<DumbbellProgress>((b, p) => b.Set(p.Stage - 1 + p.Fraction, p.Stages, p.Status)), cancel));
+        report = DumbbellFigures.Write(report, s.Out!);
 
         var table = new Table().Border(TableBorder.Simple).AddColumns("", "biased", "debiased");
         void Row(string name, Func<DumbbellModelReport, string> f) => table.AddRow(name, f(report.Biased), f(report.Debiased));
@@ -89,8 +71,8 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
             Row("visualisations of all classes called 'arm'", r => $"{r.ArmCalledShareAllClasses:F3}");
             Row("visualisations of other classes called 'arm'", r => $"{r.ArmCalledShareOtherClasses:F3}");
         }
-        Row("arm score, skin attribution share", r => $"{r.ArmScoreSkin.Mean:F3} ± {r.ArmScoreSkin.Sd:F3}");
         Row("seed spread of its dumbbell pictures (RMS)", r => $"{r.SeedSpread:F3}");
+        Row("arm score, skin attribution share", r => $"{r.ArmScoreSkin.Mean:F3} ± {r.ArmScoreSkin.Sd:F3}");
         Row("P(dumbbell) of its dumbbell vis", r => $"{r.VisualizationPDumbbell.Mean:F3}");
         Row("P(dumbbell | arm alone)", r => $"{r.PDumbbellArmOnly:F3}");
         Row("P(dumbbell | arm alone at a dumbbell's grip)", r => $"{r.PDumbbellArmAtDumbbellGrip:F3}");
@@ -108,7 +90,50 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         AnsiConsole.MarkupLine($"chance {report.Chance:F3}; {report.Seconds:F0} s");
         foreach (var t in report.Targets)
             AnsiConsole.MarkupLine($"{(t.Met ? "[green]met[/]   " : "[red]missed[/]")} {Markup.Escape(t.Name)}: {t.Value:F3} (target {Markup.Escape(t.Bound)})");
-        foreach (var (k, v) in report.Files) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(k)}:[/] {Markup.Escape(v)}");
+        foreach (var (k, v) in report.Files) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(k)}:[/] {Markup.Escape(Path.Combine(Path.GetFullPath(s.Out!), v))}");
         return CliHost.Ok;
+    }
+
+    /// <summary>
+    /// The library's options from the flags: the scale's, overridden by each flag given, then by each --option, in the
+    /// order a config's <c>dumbbell:</c> section applies its keys (<see cref="DumbbellSection.ToOptions"/>).
+    /// </summary>
+    public static DumbbellOptions Options(Settings s)
+    {
+        if (!DumbbellOptions.Scales.Contains(s.Scale.ToLowerInvariant()))
+            throw new UsageException($"--scale must be one of {string.Join(", ", DumbbellOptions.Scales)}, got '{s.Scale}'");
+        var o = DumbbellOptions.ForScale(s.Scale);
+        o = o with
+        {
+            Seed = s.Seed,
+            OutputDir = Path.GetFullPath(s.Out!),
+            PDumbbellArm = s.PDumbbellArm ?? o.PDumbbellArm,
+            PArm = s.PArm ?? o.PArm,
+            Architecture = s.Architecture ?? o.Architecture,
+            Epochs = s.Epochs ?? o.Epochs,
+            Train = s.Train ?? o.Train,
+            VisSteps = s.Steps ?? o.VisSteps,
+            VisSeeds = s.VisSeeds ?? o.VisSeeds,
+            Size = s.Size ?? o.Size,
+            Test = s.Test ?? o.Test,
+            ProbeCount = s.Probes ?? o.ProbeCount,
+            Objective = s.Objective ?? o.Objective,
+            Epsilon = s.Eps ?? o.Epsilon,
+            VisParameterization = s.Param ?? o.VisParameterization,
+            VisTransforms = s.Transforms ?? o.VisTransforms,
+            VisDiversity = s.Diversity ?? o.VisDiversity,
+            Judge = !s.NoJudge && (s.Judge || o.Judge),
+            Detector = o.Detector && !s.NoDetector,
+        };
+        var extra = LabSettings.ParseNumericPairs(s.Option, "--option");
+        foreach (var key in extra.Keys.Where(k => !DumbbellSection.OptionKeys.Contains(k)))
+            throw new UsageException($"--option {key}: unknown dumbbell setting{DidYouMean.Hint(key, DumbbellSection.OptionKeys.ToList())}");
+        try
+        {
+            o = NumericSettings.Apply(o, extra, "dumbbell");
+            o.Validate();
+        }
+        catch (LabException e) { throw new UsageException(e.Message); }
+        return o;
     }
 }

@@ -1,3 +1,4 @@
+using RobustnessLab.Core;
 using Spectre.Console;
 
 namespace RobustnessLab.Cli.Infrastructure;
@@ -20,11 +21,6 @@ public sealed class ProgressSink
 
     /// <summary>An IProgress that calls back synchronously (System.Progress would post to the thread pool).</summary>
     public IProgress<T> For<T>(Action<ProgressSink, T> map) => new SyncProgress<T>(v => map(this, v));
-
-    private sealed class SyncProgress<T>(Action<T> action) : IProgress<T>
-    {
-        public void Report(T value) => action(value);
-    }
 }
 
 /// <summary>Runs work under one Spectre progress bar (or none with --quiet or when output is not a terminal).</summary>

@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using RobustnessLab.Core;
-using RobustnessLab.Experiments.Dumbbell;
+using RobustnessLab.Dumbbell;
+using RobustnessLab.Reporting;
 
 namespace RobustnessLab.Tests.Experiments;
 
@@ -53,7 +54,7 @@ public class DumbbellExperimentTests
                 JudgeTrain = 140, JudgeEpochs = 1, Objective = "pgd-l2", AdversarialSteps = 1, VisDiversity = 0.1, VisFinalBlur = 0.5,
                 OutputDir = dir,
             };
-            var r = DumbbellExperiment.Run(o, LabContext.Create("cpu", 0, threads: 1));
+            var r = DumbbellFigures.Write(DumbbellExperiment.Run(o, LabContext.Create("cpu", 0, threads: 1)), dir);
             using (Assert.EnterMultipleScope())
             {
                 foreach (var m in new[] { r.Biased, r.Debiased })
@@ -70,7 +71,7 @@ public class DumbbellExperimentTests
                 }
                 Assert.That(r.Targets.Select(t => t.Name), Has.Some.Contains("judge P(arm)").And.Some.Contains("arm effect").And.Some.Contains("legible"));
                 Assert.That(r.JudgeObjectAccuracy, Is.InRange(0.0, 1.0));
-                Assert.That(File.Exists(Path.Combine(dir, DumbbellExperiment.ReportFile)), Is.True);
+                Assert.That(File.Exists(Path.Combine(dir, DumbbellFigures.ReportFile)), Is.True);
                 Assert.That(File.Exists(Path.Combine(dir, "dumbbell.png")), Is.True);
                 Assert.That(File.Exists(Path.Combine(dir, "class-visualizations.png")), Is.True);
             }

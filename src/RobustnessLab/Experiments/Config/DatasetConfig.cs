@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using RobustnessLab.Data;
+using RobustnessLab.Core;
 
 namespace RobustnessLab.Experiments.Config;
 

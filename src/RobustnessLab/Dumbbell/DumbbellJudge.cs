@@ -6,7 +6,7 @@ using RobustnessLab.Models;
 using RobustnessLab.Training;
 using static TorchSharp.torch;
 
-namespace RobustnessLab.Experiments.Dumbbell;
+namespace RobustnessLab.Dumbbell;
 
 /// <summary>
 /// The judge: a classifier independent of the biased and the debiased model that says, for any picture, which object
@@ -57,16 +57,16 @@ public static class DumbbellJudge
         using var val = trainSet.Take(0);
         var (mean, std) = Trainer.ChannelStatistics(trainSet);
         int seed = (int)(LabContext.DeriveSeed(baseSeed, 3) & 0x7fffffff);
-        var spec = ModelZoo.Spec(o.Architecture, [3, size, size], LabelNames, mean, std, DumbbellExperiment.ModelArgs(o));
+        var spec = ModelZoo.Spec(o.Architecture, [3, size, size], LabelNames, mean, std, DumbbellModels.ModelArgs(o));
         var trainer = new Trainer(ctx);
         var model = trainer.CreateModel(spec, seed);
-        var settings = DumbbellExperiment.TrainingSettings(o, o.JudgeEpochs, seed) with
+        var settings = DumbbellModels.TrainingSettings(o, o.JudgeEpochs, seed) with
         {
             Objective = "pgd-l2",
             ObjectiveArgs = new Dictionary<string, double> { ["eps"] = o.JudgeEpsilon, ["steps"] = o.AdversarialSteps },
         };
         trainer.Train(model, new DataSplits(trainSet, val, testSet), settings, dir, false, "gym-judge",
-            report is null ? null : new DumbbellExperiment.Relay<TrainingProgress>(p => report(0.1 + 0.85 * (((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch)),
+            report is null ? null : new SyncProgress<TrainingProgress>(p => report(0.1 + 0.85 * (((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch)),
                 $"judge: epoch {p.Epoch}/{p.Epochs} acc {p.Accuracy:P1}")), cancel);
 
         report?.Invoke(0.95, "judge: validity");

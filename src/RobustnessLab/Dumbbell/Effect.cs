@@ -1,4 +1,4 @@
-namespace RobustnessLab.Experiments.Dumbbell;
+namespace RobustnessLab.Dumbbell;
 
 /// <summary>A mean difference over paired samples, its sample standard deviation and the number of pairs.</summary>
 public sealed record Effect(double Mean, double Sd, int N)

@@ -5,7 +5,7 @@ using RobustnessLab.FeatureVis;
 using RobustnessLab.Models;
 using RobustnessLab.Training;
 
-namespace RobustnessLab.Experiments.Dumbbell;
+namespace RobustnessLab.Dumbbell;
 
 /// <summary>Timing of the dumbbell experiment's visualisation of a robust model, for `lab bench`.</summary>
 public static class DumbbellBench
@@ -21,12 +21,12 @@ public static class DumbbellBench
         var o = new DumbbellOptions { Size = imageSize, VisSteps = steps, VisImageSize = 0, Epochs = 1 };
         using var data = GymScenes.Load(new GymOptions { Size = imageSize, Train = 512, Validation = 0, Test = 64 }, context.Seed, context.Device);
         var (mean, std) = Trainer.ChannelStatistics(data.Train);
-        var spec = ModelZoo.Spec(o.Architecture, [3, imageSize, imageSize], GymScenes.ClassNames, mean, std, DumbbellExperiment.ModelArgs(o));
+        var spec = ModelZoo.Spec(o.Architecture, [3, imageSize, imageSize], GymScenes.ClassNames, mean, std, DumbbellModels.ModelArgs(o));
         var trainer = new Trainer(context);
         using var model = trainer.CreateModel(spec, context.Seed);
-        trainer.Train(model, data, DumbbellExperiment.ModelTrainingSettings(o), null, false, "gym", cancel: cancel);
+        trainer.Train(model, data, DumbbellModels.ModelTrainingSettings(o), null, false, "gym", cancel: cancel);
         var sw = Stopwatch.StartNew();
-        FeatureVisualizer.Render(model, Objectives.ClassLogit(GymScenes.DumbbellIndex, "dumbbell"), DumbbellExperiment.VisualizationSettings(o, [context.Seed]), cancel: cancel);
+        FeatureVisualizer.Render(model, Objectives.ClassLogit(GymScenes.DumbbellIndex, "dumbbell"), DumbbellModels.VisualizationSettings(o, [context.Seed]), cancel: cancel);
         double s = sw.Elapsed.TotalSeconds;
         return new FeatureVisBench.Timing(steps, imageSize, context.Threads, s, steps / s);
     }

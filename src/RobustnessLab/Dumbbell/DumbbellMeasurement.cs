@@ -5,17 +5,18 @@ using RobustnessLab.FeatureVis;
 using RobustnessLab.Models;
 using static TorchSharp.torch;
 
-namespace RobustnessLab.Experiments.Dumbbell;
+namespace RobustnessLab.Dumbbell;
 
 /// <summary>
 /// The measurements of the dumbbell experiment, for one model at a time: what the judge reads in its class
 /// visualisations, the paired causal arm effect, the arm-alone and held-object probes, and (when trained) the arm
-/// detector's scores; then the targets the experiment is held to.
+/// detector's scores.
 /// </summary>
 public static class DumbbellMeasurement
 {
-    internal static DumbbellModelReport Measure(DumbbellExperiment.TrainedModel m, List<VisualizationResult> vis, Classifier? judge, Classifier? detector,
-        DumbbellExperiment.Probes probes, DumbbellOptions o)
+    /// <summary>Measures one model from its class visualisations (one result per class) and the probe renders.</summary>
+    public static DumbbellModelReport Measure(DumbbellModels.Trained m, IReadOnlyList<VisualizationResult> vis, Classifier? judge, Classifier? detector,
+        DumbbellProbes probes, DumbbellOptions o)
     {
         int d = GymScenes.DumbbellIndex, size = o.Size;
         var classes = GymScenes.ClassNames;
@@ -113,37 +114,8 @@ public static class DumbbellMeasurement
             ArmCalledShareOtherClasses = calledOthers,
             VisualizationConfidence = confidence,
             Checkpoint = m.Checkpoint,
+            Visualizations = vis,
         };
-    }
-
-    /// <summary>
-    /// The targets: accuracies; the paired arm effect and the arm-alone gap; with a judge, its validity on renders,
-    /// its arm score on both models' dumbbell pictures and how many classes it can read. A scale without a judge shows
-    /// fewer targets, never looser ones.
-    /// </summary>
-    internal static List<DumbbellTarget> Targets(DumbbellOptions o, DumbbellModelReport b, DumbbellModelReport u, DumbbellJudge.Result? judge)
-    {
-        int k = GymScenes.ClassNames.Count;
-        int legibleBound = k - 1;
-        double gap = b.PDumbbellArmOnly - u.PDumbbellArmOnly;
-        var t = new List<DumbbellTarget>
-        {
-            new("biased clean accuracy", b.CleanAccuracy, ">= 0.95", b.CleanAccuracy >= 0.95),
-            new("debiased clean accuracy", u.CleanAccuracy, ">= 0.90", u.CleanAccuracy >= 0.90),
-            new("biased arm effect (paired scenes, other classes)", b.ArmEffect.Mean, ">= 0.3", b.ArmEffect.Mean >= 0.3),
-            new("debiased |arm effect| (paired scenes, other classes)", Math.Abs(u.ArmEffect.Mean), "<= 0.05", Math.Abs(u.ArmEffect.Mean) <= 0.05),
-            new("biased - debiased P(dumbbell | arm alone)", gap, ">= 0.35", gap >= 0.35),
-        };
-        if (judge is not null)
-        {
-            t.Add(new("judge object accuracy (held-out renders)", judge.ObjectAccuracy, ">= 0.9", judge.ObjectAccuracy >= 0.9));
-            t.Add(new("judge arm accuracy (held-out renders)", judge.ArmAccuracy, ">= 0.9", judge.ArmAccuracy >= 0.9));
-            t.Add(new($"biased dumbbell visualisations, judge P(arm) (mean of {b.JudgeArmScore.Values.Count})", b.JudgeArmScore.Mean, ">= 0.9", b.JudgeArmScore.Mean >= 0.9));
-            t.Add(new($"debiased dumbbell visualisations, judge P(arm) (mean of {u.JudgeArmScore.Values.Count})", u.JudgeArmScore.Mean, "<= 0.1", u.JudgeArmScore.Mean <= 0.1));
-            t.Add(new("biased classes legible to the judge", b.JudgeLegibleClasses, $">= {legibleBound} of {k}", b.JudgeLegibleClasses >= legibleBound));
-            t.Add(new("debiased classes legible to the judge", u.JudgeLegibleClasses, $">= {legibleBound} of {k}", u.JudgeLegibleClasses >= legibleBound));
-        }
-        return t;
     }
 
     /// <summary>Mean over pairs of pictures of their root-mean-square pixel difference.</summary>
@@ -172,10 +144,10 @@ public static class DumbbellMeasurement
         return ImageData.FromBatch(Transforms.Resize(height, width)(image.ToTensor(CPU), new Random(0)))[0];
     }
 
-    private static float[][] Probabilities(Classifier model, List<GymRender> renders, int size)
+    private static float[][] Probabilities(Classifier model, IReadOnlyList<GymRender> renders, int size)
     {
         using var scope = NewDisposeScope();
-        using var ds = GymScenes.ToDataset(renders, size, "probe", model.Device, _ => 0);
+        using var ds = GymScenes.ToDataset(renders.ToList(), size, "probe", model.Device, _ => 0);
         var p = nn.functional.softmax(model.Predict(ds.Images), 1).cpu();
         return Enumerable.Range(0, renders.Count).Select(i => p[i].data<float>().ToArray()).ToArray();
     }
