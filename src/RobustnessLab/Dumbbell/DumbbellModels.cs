@@ -56,9 +56,6 @@ public static class DumbbellModels
             : new Dictionary<string, double> { ["eps"] = o.Epsilon, ["steps"] = o.AdversarialSteps },
     };
 
-    /// <summary>The visualisation settings of the experiment (also used by the CLI's visualize defaults for gym models).</summary>
-    public static VisualizationOptions VisualizationSettings(int steps, IReadOnlyList<int> seeds) => VisualizationSettings(new DumbbellOptions { VisSteps = steps }, seeds);
-
     /// <summary>The experiment's visualisation settings for its options.</summary>
     public static VisualizationOptions VisualizationSettings(DumbbellOptions o, IReadOnlyList<int> seeds) => new()
     {
