@@ -9,9 +9,9 @@ namespace RobustnessLab.Training;
 /// gradients are perceptually aligned (Engstrom et al. 2019, arXiv:1906.00945; Santurkar et al. 2019,
 /// arXiv:1906.09453: L2 eps 0.5 on CIFAR, 3.0 on ImageNet). Steps along grad / ||grad||_2 from a random start in the
 /// ball, projection onto the L2 ball around the original input, clamp to [0,1]. Settings: eps (L2 radius in [0,1]
-/// pixel units, 1.0), steps (3), step_size as a multiple of eps (0.5), ramp (fraction of training over which eps grows
-/// linearly from 0: a small model trained at its full budget from the first step often collapses to chance),
-/// clean_weight (0).
+/// pixel units, 1.0), steps (3), step_size as a multiple of eps (0.5), ramp_epochs (2: eps grows linearly from 0 over
+/// that many epochs, per step, as in the Linf objective; a small model trained at its full budget from the first step
+/// often collapses to chance), clean_weight (0).
 /// </summary>
 public sealed class PgdL2Objective : AdversarialObjective
 {
@@ -19,8 +19,8 @@ public sealed class PgdL2Objective : AdversarialObjective
     {
         Steps = PositiveInt(args, "steps", 3);
         StepSize = PositiveReal(args, "step_size", 0.5);
-        Ramp = args.TryGetValue("ramp", out var r) ? r : 0.3;
-        if (!(Ramp >= 0 && Ramp < 1)) throw new LabException($"pgd-l2: ramp must be in [0, 1), got {Ramp}");
+        RampEpochs = args.TryGetValue("ramp_epochs", out var r) ? r : 2;
+        if (!(RampEpochs >= 0) || double.IsInfinity(RampEpochs)) throw new LabException($"objective setting 'ramp_epochs' must be >= 0, got {RampEpochs}");
     }
 
     public override string Name => "pgd-l2";
@@ -29,11 +29,16 @@ public sealed class PgdL2Objective : AdversarialObjective
     /// <summary>Step size as a multiple of the (current) eps.</summary>
     public double StepSize { get; }
 
-    /// <summary>Fraction of training over which eps ramps up from 0.</summary>
-    public double Ramp { get; }
+    /// <summary>Epochs over which eps grows linearly from 0 (0: full eps from the first step).</summary>
+    public double RampEpochs { get; }
 
-    /// <summary>The budget at this point of training.</summary>
-    public double EpsilonAt(TrainingStepInfo step) => Ramp <= 0 ? Epsilon : Epsilon * Math.Min(1.0, step.Progress / Ramp);
+    /// <summary>The budget used at a training step: eps, or its linear warm-up.</summary>
+    public double EpsilonAt(TrainingStepInfo step)
+    {
+        if (RampEpochs <= 0) return Epsilon;
+        double done = step.Epoch + (step.Step + 1.0) / step.StepsPerEpoch;
+        return Epsilon * Math.Min(1.0, done / RampEpochs);
+    }
 
     protected override Tensor Generate(AttackModel model, Tensor x, Tensor y, TrainingStepInfo step)
     {

@@ -53,20 +53,20 @@ public sealed class AdversarialTrainingTests
         }
     }
 
-    /// <summary>L2 PGD-AT ramps its budget linearly over the first 'ramp' of training, then holds it; L2 radii above 1 are valid.</summary>
+    /// <summary>L2 PGD-AT ramps its budget linearly over the first ramp_epochs, then holds it; L2 radii above 1 are valid.</summary>
     [Test]
     public void PgdL2RampsItsBudget()
     {
-        var o = (PgdL2Objective)TrainingObjectives.Create("pgd-l2", new Dictionary<string, double> { ["eps"] = 2.0, ["ramp"] = 0.5 });
+        var o = (PgdL2Objective)TrainingObjectives.Create("pgd-l2", new Dictionary<string, double> { ["eps"] = 2.0, ["ramp_epochs"] = 2 });
         using var gen = new Generator(1, CPU);
-        double At(int epoch) => o.EpsilonAt(new TrainingStepInfo(epoch, 0, 10, 4, gen));
+        double At(int epoch, int step) => o.EpsilonAt(new TrainingStepInfo(epoch, step, 10, 4, gen));
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(At(0), Is.EqualTo(0.0));
-            Assert.That(At(1), Is.EqualTo(1.0).Within(1e-12));
-            Assert.That(At(2), Is.EqualTo(2.0).Within(1e-12));
-            Assert.That(At(3), Is.EqualTo(2.0).Within(1e-12));
-            Assert.That(() => TrainingObjectives.Create("pgd-l2", new Dictionary<string, double> { ["ramp"] = 1.0 }), Throws.TypeOf<LabException>().With.Message.Contains("ramp"));
+            Assert.That(At(0, 0), Is.EqualTo(0.1).Within(1e-12), "one step of twenty");
+            Assert.That(At(0, 9), Is.EqualTo(1.0).Within(1e-12));
+            Assert.That(At(1, 9), Is.EqualTo(2.0).Within(1e-12));
+            Assert.That(At(3, 5), Is.EqualTo(2.0).Within(1e-12));
+            Assert.That(() => TrainingObjectives.Create("pgd-l2", new Dictionary<string, double> { ["ramp_epochs"] = -1 }), Throws.TypeOf<LabException>().With.Message.Contains("ramp_epochs"));
         }
     }
 
