@@ -61,7 +61,7 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         Row("accuracy on training images", r => $"{r.TrainAccuracy:F3}");
         if (report.JudgeObjectAccuracy is not null)
         {
-            Row("dumbbell pictures, judge P(arm) (mean ± sd)", r => $"{r.JudgeArmScore.Mean:F3} ± {r.JudgeArmScore.Sd:F3}");
+            Row("dumbbell pictures, judge P(arm) (mean ± sd)", r => $"{r.JudgeArmScore!.Mean:F3} ± {r.JudgeArmScore.Sd:F3}");
             Row("classes the judge reads in their pictures", r => $"{r.JudgeLegibleClasses} of {report.ClassNames.Count}");
         }
         Row("arm effect, paired scenes (mean ± sd)", r => $"{r.ArmEffect.Mean:F3} ± {r.ArmEffect.Sd:F3}");

@@ -12,17 +12,17 @@ public sealed record DumbbellModelReport
     /// <summary>Accuracy on as many training images as there are test images (a gap to <see cref="CleanAccuracy"/> is overfitting).</summary>
     public required double TrainAccuracy { get; init; }
 
-    /// <summary>The judge's P(arm) on the model's dumbbell visualisations, over visualisation seeds.</summary>
-    public required MeanSd JudgeArmScore { get; init; }
+    /// <summary>The judge's P(arm) on the model's dumbbell visualisations, over visualisation seeds (null without a judge).</summary>
+    public MeanSd? JudgeArmScore { get; init; }
 
     /// <summary>Classes whose visualisations the judge reads as that class (majority over seeds), out of the class count.</summary>
-    public required int JudgeLegibleClasses { get; init; }
+    public int? JudgeLegibleClasses { get; init; }
 
     /// <summary>Per class, the object the judge sees in most of that class's visualisations ("none": no object).</summary>
-    public required IReadOnlyDictionary<string, string> JudgeReading { get; init; }
+    public IReadOnlyDictionary<string, string>? JudgeReading { get; init; }
 
     /// <summary>Per class, the judge's mean P(arm) on that class's visualisations.</summary>
-    public required IReadOnlyDictionary<string, double> JudgeArmScoreByClass { get; init; }
+    public IReadOnlyDictionary<string, double>? JudgeArmScoreByClass { get; init; }
 
     /// <summary>
     /// The paired causal probe: over held scenes of every class but dumbbell, rendered once with and once without the

@@ -28,14 +28,14 @@ public static class DumbbellTargets
             new("debiased |arm effect| (paired scenes, other classes)", Math.Abs(u.ArmEffect.Mean), "<= 0.05", Math.Abs(u.ArmEffect.Mean) <= 0.05),
             new("biased - debiased P(dumbbell | arm alone)", gap, ">= 0.35", gap >= 0.35),
         };
-        if (judge is not null)
+        if (judge is not null && b.JudgeArmScore is { } jb && u.JudgeArmScore is { } ju && b.JudgeLegibleClasses is { } lb && u.JudgeLegibleClasses is { } lu)
         {
             t.Add(new("judge object accuracy (held-out renders)", judge.ObjectAccuracy, ">= 0.9", judge.ObjectAccuracy >= 0.9));
             t.Add(new("judge arm accuracy (held-out renders)", judge.ArmAccuracy, ">= 0.9", judge.ArmAccuracy >= 0.9));
-            t.Add(new($"biased dumbbell visualisations, judge P(arm) (mean of {b.JudgeArmScore.Values.Count})", b.JudgeArmScore.Mean, ">= 0.9", b.JudgeArmScore.Mean >= 0.9));
-            t.Add(new($"debiased dumbbell visualisations, judge P(arm) (mean of {u.JudgeArmScore.Values.Count})", u.JudgeArmScore.Mean, "<= 0.1", u.JudgeArmScore.Mean <= 0.1));
-            t.Add(new("biased classes legible to the judge", b.JudgeLegibleClasses, $">= {legibleBound} of {k}", b.JudgeLegibleClasses >= legibleBound));
-            t.Add(new("debiased classes legible to the judge", u.JudgeLegibleClasses, $">= {legibleBound} of {k}", u.JudgeLegibleClasses >= legibleBound));
+            t.Add(new($"biased dumbbell visualisations, judge P(arm) (mean of {jb.Values.Count})", jb.Mean, ">= 0.9", jb.Mean >= 0.9));
+            t.Add(new($"debiased dumbbell visualisations, judge P(arm) (mean of {ju.Values.Count})", ju.Mean, "<= 0.1", ju.Mean <= 0.1));
+            t.Add(new("biased classes legible to the judge", lb, $">= {legibleBound} of {k}", lb >= legibleBound));
+            t.Add(new("debiased classes legible to the judge", lu, $">= {legibleBound} of {k}", lu >= legibleBound));
         }
         return t;
     }

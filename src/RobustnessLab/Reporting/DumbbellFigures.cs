@@ -64,7 +64,7 @@ public static class DumbbellFigures
                 for (int i = 0; i < vis[d].Images.Count; i++)
                 {
                     dumb.Add(vis[d].Images[i]);
-                    string score = r.JudgeArmScore.Values.Count > i ? $"judge arm={r.JudgeArmScore.Values[i]:F2}"
+                    string score = r.JudgeArmScore is { } js && js.Values.Count > i ? $"judge arm={js.Values[i]:F2}"
                         : r.ArmScoreDetector is { } det ? $"arm={det.Values[i]:F2}" : $"p={vis[d].ClassProbabilities[i][d]:F2}";
                     caps.Add(i == 0 ? $"{name} {score}" : score);
                 }

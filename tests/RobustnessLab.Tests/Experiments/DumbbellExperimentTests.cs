@@ -61,7 +61,7 @@ public class DumbbellExperimentTests
                 {
                     Assert.That(m.CleanAccuracy, Is.InRange(0.0, 1.0));
                     Assert.That(m.ArmScoreDetector!.Values, Has.Count.EqualTo(2));
-                    Assert.That(m.JudgeArmScore.Values, Has.Count.EqualTo(2));
+                    Assert.That(m.JudgeArmScore!.Values, Has.Count.EqualTo(2));
                     Assert.That(m.JudgeArmScore.Values, Has.All.InRange(0.0, 1.0));
                     Assert.That(m.JudgeLegibleClasses, Is.InRange(0, 6));
                     Assert.That(m.ArmEffect.N, Is.EqualTo(12));
