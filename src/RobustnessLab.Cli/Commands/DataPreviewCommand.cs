@@ -3,6 +3,7 @@ using System.Globalization;
 using RobustnessLab.Cli.Infrastructure;
 using RobustnessLab.Core;
 using RobustnessLab.Data.Gym;
+using RobustnessLab.Reporting;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
