@@ -65,6 +65,9 @@ public static class AttackRegistry
             ("steps", "Steps"), ("candidates", "Candidates"), ("overshoot", "Overshoot")),
         Typed("cw", "l2", "Carlini-Wagner L2 with binary search over c (2017): minimal perturbation", () => new CarliniWagnerL2(),
             ("search_steps", "BinarySearchSteps"), ("steps", "Steps"), ("lr", "LearningRate"), ("c", "InitialConstant"), ("kappa", "Confidence")),
+        Typed("fab-t", "linf", "FAB-T, targeted Fast Adaptive Boundary (Croce and Hein 2020): minimal perturbation over the top wrong classes", () => new FabT(),
+            ("steps", "Steps"), ("targets", "Targets"), ("restarts", "Restarts"), ("alpha_max", "AlphaMax"), ("eta", "Eta"), ("beta", "Beta")),
+        AutoAttackEntry(),
         Ensemble(),
     }.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
 
@@ -88,6 +91,26 @@ public static class AttackRegistry
                 ["steps"] = Read(new ApgdCe(), "Steps"), ["targets"] = Read(new ApgdT(), "Targets"), ["queries"] = Read(new Square(), "Queries"),
             },
         };
+    }
+
+    /// <summary>AutoAttack's standard version; its settings reach the members, whose own defaults are the entry's.</summary>
+    private static Entry AutoAttackEntry()
+    {
+        var defaults = new Dictionary<string, double>
+        {
+            ["steps"] = Read(new ApgdCe(), "Steps"), ["targets"] = Read(new ApgdT(), "Targets"), ["queries"] = Read(new Square(), "Queries"),
+        };
+        Setting[] settings = [new("steps", "Steps"), new("targets", "Targets"), new("queries", "Queries")];
+        return new Entry("autoattack", "linf", "AutoAttack standard (Croce and Hein 2020): APGD-CE, APGD-T, FAB-T, Square in order, each on the points still robust",
+            settings, args =>
+            {
+                foreach (var (key, value) in args)
+                    if (value != Math.Floor(value) || value > int.MaxValue || value < 1)
+                        throw new LabException($"autoattack: setting '{key}' must be a positive integer, got {value.ToString(CultureInfo.InvariantCulture)}");
+                int Get(string key) => (int)args.GetValueOrDefault(key, defaults[key]);
+                return new AutoAttack(Get("steps"), Get("targets"), Get("queries"));
+            })
+        { Defaults = defaults };
     }
 
     private static double Read(Attack attack, string property) => attack.GetType().GetProperty(property)!.GetValue(attack) switch
