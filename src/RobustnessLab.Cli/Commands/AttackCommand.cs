@@ -17,20 +17,24 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
 {
     public sealed class Settings : AttackSettings
     {
-        [CommandOption("-a|--attack <NAME>")] [Description("fixed-epsilon attack: fgsm (default), bim, pgd, pgd-l2, mi-fgsm, apgd-ce, apgd-t, square, ensemble")]
+        [CommandOption("-a|--attack <NAME>")]
+        [Description("fixed-epsilon attack: fgsm (default), bim, pgd, pgd-l2, mi-fgsm, apgd-ce, apgd-t, square, ensemble")]
         public string? Attack { get; set; }
 
-        [CommandOption("--eps <EPS>")] [Description("budget in pixel units (default 0.1; the panda figure used 0.007 on ImageNet)")]
+        [CommandOption("--eps <EPS>")]
+        [Description("budget in pixel units (default 0.1; the panda figure used 0.007 on ImageNet)")]
         public double? Eps { get; set; }
 
         [CommandOption("--examples <N|most-confident>")]
         [Description("N: the first N correctly classified test images (default 1); most-confident[[:N]]: the N most confidently correct ones")]
         public string? Examples { get; set; }
 
-        [CommandOption("--pool <N>")] [Description("test images searched for examples (default 1000)")]
+        [CommandOption("--pool <N>")]
+        [Description("test images searched for examples (default 1000)")]
         public int? Pool { get; set; }
 
-        [CommandOption("-o|--out <DIR>")] [Description("folder for the panels and figure.json (required)")]
+        [CommandOption("-o|--out <DIR>")]
+        [Description("folder for the panels and figure.json (required)")]
         public string? Out { get; set; }
 
         public override ValidationResult Validate()

@@ -15,27 +15,34 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
 {
     public sealed class Settings : AttackSettings
     {
-        [CommandOption("--attacks <LIST>")] [Description("comma-separated attacks (default fgsm,pgd): fgsm, bim, pgd, pgd-l2, mi-fgsm, apgd-ce, apgd-t, square, deepfool, deepfool-linf, cw, ensemble")]
+        [CommandOption("--attacks <LIST>")]
+        [Description("comma-separated attacks (default fgsm,pgd): fgsm, bim, pgd, pgd-l2, mi-fgsm, apgd-ce, apgd-t, square, deepfool, deepfool-linf, cw, ensemble")]
         public string? Attacks { get; set; }
 
-        [CommandOption("--eps <LIST>")] [Description("linf budgets, pixel units in [[0,1]] (default 0,0.05,0.1; 8/255 = 0.0314)")]
+        [CommandOption("--eps <LIST>")]
+        [Description("linf budgets, pixel units in [[0,1]] (default 0,0.05,0.1; 8/255 = 0.0314)")]
         public string? Eps { get; set; }
 
-        [CommandOption("--l2-eps <LIST>")] [Description("budgets of the L2 attacks (pgd-l2, deepfool, cw; default 0,0.5,1,2)")]
+        [CommandOption("--l2-eps <LIST>")]
+        [Description("budgets of the L2 attacks (pgd-l2, deepfool, cw; default 0,0.5,1,2)")]
         public string? L2Eps { get; set; }
 
-        [CommandOption("-n|--samples <N>")] [Description("first N test images (default 1000; 0: all); --n works too")]
+        [CommandOption("-n|--samples <N>")]
+        [Description("first N test images (default 1000; 0: all); --n works too")]
         public int? Samples { get; set; }
 
-        [CommandOption("--batch-size <N>")] [Description("default 250")] public int? BatchSize { get; set; }
+        [CommandOption("--batch-size <N>")][Description("default 250")] public int? BatchSize { get; set; }
 
-        [CommandOption("--min-eps <ATTACK>")] [Description("also search each sample's minimal epsilon for this attack (bisection)")]
+        [CommandOption("--min-eps <ATTACK>")]
+        [Description("also search each sample's minimal epsilon for this attack (bisection)")]
         public string? MinEps { get; set; }
 
-        [CommandOption("--min-eps-max <EPS>")] [Description("upper end of the minimal-epsilon search (default 0.5)")]
+        [CommandOption("--min-eps-max <EPS>")]
+        [Description("upper end of the minimal-epsilon search (default 0.5)")]
         public double? MinEpsMax { get; set; }
 
-        [CommandOption("-o|--out <FILE>")] [Description("write the report as JSON")]
+        [CommandOption("-o|--out <FILE>")]
+        [Description("write the report as JSON")]
         public string? Out { get; set; }
 
         public override ValidationResult Validate()

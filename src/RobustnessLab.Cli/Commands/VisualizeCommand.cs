@@ -14,24 +14,24 @@ public sealed class VisualizeCommand : LabCommand<VisualizeCommand.Settings>
 {
     public sealed class Settings : LabSettings
     {
-        [CommandOption("-m|--model <DIR>")] [Description("checkpoint folder (required)")] public string? Model { get; set; }
-        [CommandOption("--class <NAME>")] [Description("class name or index (repeatable)")] public string[] Classes { get; set; } = [];
-        [CommandOption("--all")] [Description("every class")] public bool All { get; set; }
-        [CommandOption("--objective <EXPR>")] [Description("e.g. \"logit:Sneaker - 0.5*logit:Sandal\", channel:net.4:3, dream:net.4")] public string? Objective { get; set; }
-        [CommandOption("-o|--out <FILE>")] [Description("PNG sheet to write")] [DefaultValue("visualization.png")] public string Out { get; set; } = "visualization.png";
-        [CommandOption("--steps <N>")] [Description("optimiser steps (default 512)")] public int? Steps { get; set; }
-        [CommandOption("--seeds <N>")] [Description("images per class, one per seed (default 3)")] public int? Seeds { get; set; }
-        [CommandOption("--seed <N>")] [DefaultValue(0)] public int Seed { get; set; }
-        [CommandOption("--lr <RATE>")] [Description("Adam learning rate (default 0.05)")] public double? LearningRate { get; set; }
-        [CommandOption("--param <KIND>")] [Description("fourier (default) or pixels")] public string? Param { get; set; }
+        [CommandOption("-m|--model <DIR>")][Description("checkpoint folder (required)")] public string? Model { get; set; }
+        [CommandOption("--class <NAME>")][Description("class name or index (repeatable)")] public string[] Classes { get; set; } = [];
+        [CommandOption("--all")][Description("every class")] public bool All { get; set; }
+        [CommandOption("--objective <EXPR>")][Description("e.g. \"logit:Sneaker - 0.5*logit:Sandal\", channel:net.4:3, dream:net.4")] public string? Objective { get; set; }
+        [CommandOption("-o|--out <FILE>")][Description("PNG sheet to write")][DefaultValue("visualization.png")] public string Out { get; set; } = "visualization.png";
+        [CommandOption("--steps <N>")][Description("optimiser steps (default 512)")] public int? Steps { get; set; }
+        [CommandOption("--seeds <N>")][Description("images per class, one per seed (default 3)")] public int? Seeds { get; set; }
+        [CommandOption("--seed <N>")][DefaultValue(0)] public int Seed { get; set; }
+        [CommandOption("--lr <RATE>")][Description("Adam learning rate (default 0.05)")] public double? LearningRate { get; set; }
+        [CommandOption("--param <KIND>")][Description("fourier (default) or pixels")] public string? Param { get; set; }
         [CommandOption("--no-decorrelate")] public bool NoDecorrelate { get; set; }
-        [CommandOption("--transforms <SET>")] [Description("standard (default), lucid or none")] public string? Transforms { get; set; }
-        [CommandOption("--l2 <W>")] [Description("L2 penalty weight (default 0)")] public double? L2 { get; set; }
-        [CommandOption("--tv <W>")] [Description("total-variation penalty weight (default 0)")] public double? Tv { get; set; }
-        [CommandOption("--blur-every <K>")] [Description("blur every K steps (default 0: never)")] public int? BlurEvery { get; set; }
-        [CommandOption("--size <PX>")] [Description("optimised image size (default 0: the model's)")] public int? Size { get; set; }
-        [CommandOption("--json <FILE>")] [Description("also write the record (objective values, class probabilities per image) as JSON")] public string? Json { get; set; }
-        [CommandOption("--save-at <STEPS>")] [Description("also show the images after these steps, e.g. 32,128")] public string? SaveAt { get; set; }
+        [CommandOption("--transforms <SET>")][Description("standard (default), lucid or none")] public string? Transforms { get; set; }
+        [CommandOption("--l2 <W>")][Description("L2 penalty weight (default 0)")] public double? L2 { get; set; }
+        [CommandOption("--tv <W>")][Description("total-variation penalty weight (default 0)")] public double? Tv { get; set; }
+        [CommandOption("--blur-every <K>")][Description("blur every K steps (default 0: never)")] public int? BlurEvery { get; set; }
+        [CommandOption("--size <PX>")][Description("optimised image size (default 0: the model's)")] public int? Size { get; set; }
+        [CommandOption("--json <FILE>")][Description("also write the record (objective values, class probabilities per image) as JSON")] public string? Json { get; set; }
+        [CommandOption("--save-at <STEPS>")][Description("also show the images after these steps, e.g. 32,128")] public string? SaveAt { get; set; }
 
         public override ValidationResult Validate()
         {

@@ -1,5 +1,5 @@
-using NUnit.Framework;
 using System.Text.Json.Nodes;
+using NUnit.Framework;
 using RobustnessLab.Core;
 using RobustnessLab.Evaluation;
 using RobustnessLab.Experiments;

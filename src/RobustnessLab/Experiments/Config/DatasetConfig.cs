@@ -2,8 +2,8 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using RobustnessLab.Data;
 using RobustnessLab.Core;
+using RobustnessLab.Data;
 
 namespace RobustnessLab.Experiments.Config;
 
