@@ -38,7 +38,7 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         [CommandOption("--weight-decay <WD>")][Description("default 0.0005")] public double? WeightDecay { get; set; }
         [CommandOption("--batch-size <N>")][Description("default 128")] public int? BatchSize { get; set; }
         [CommandOption("--seed <N>")][DefaultValue(0)] public int Seed { get; set; }
-        [CommandOption("--validation <N>")][Description("training rows held out for validation")][DefaultValue(5000)] public int Validation { get; set; } = 5000;
+        [CommandOption("--validation <N>")][Description("training rows held out for validation (default 5000)")] public int? Validation { get; set; }
         [CommandOption("--train-limit <N>")][Description("use at most N training rows (0: all)")][DefaultValue(0)] public int TrainLimit { get; set; }
         [CommandOption("--resume")][Description("continue the run checkpointed in --out")] public bool Resume { get; set; }
 
@@ -90,7 +90,7 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         Core.AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.Out!))!);
 
         var ctx = CreateContext(s, s.Seed);
-        using var data = DatasetRegistry.Load(s.Dataset, new DataOptions(s.DataDir, s.Validation, s.Seed, s.TrainLimit), ctx.Device);
+        using var data = DatasetRegistry.Load(s.Dataset, new DataOptions(s.DataDir, s.Validation ?? new DataOptions().ValidationSize, s.Seed, s.TrainLimit), ctx.Device);
         var (mean, std) = Trainer.ChannelStatistics(data.Train);
         var spec = ModelZoo.Spec(s.Model, [data.Channels, data.Height, data.Width], data.ClassNames, mean, std, modelArgs);
         if (s.Resume && Checkpoint.Exists(s.Out!))

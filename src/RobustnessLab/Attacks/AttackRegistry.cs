@@ -153,8 +153,12 @@ public static class AttackRegistry
         var entry = Get(name);
         foreach (var k in (args ?? new Dictionary<string, double>()).Keys)
             if (!entry.Defaults.ContainsKey(k))
-                throw new LabException($"attack '{entry.Name}' has no setting '{k}'{DidYouMean.Hint(k, entry.Defaults.Keys.ToList())}" +
+            {
+                var close = DidYouMean.Suggest(k, entry.Defaults.Keys);
+                throw new LabException($"attack '{entry.Name}' has no setting '{k}'{(close is null ? "" : $" (did you mean '{close}'?)")}; " +
+                                       $"valid: {string.Join(", ", entry.Defaults.Keys)}" +
                                        (k == "eps" ? " (eps is the attack's budget: give it as the eps grid, not as a setting)" : ""));
+            }
         var attack = entry.Build(args ?? new Dictionary<string, double>());
         attack.Validate();
         return attack;

@@ -211,4 +211,41 @@ visualize:
         }
         finally { Delete(root); }
     }
+
+    [Test]
+    public void TrainCliAndModelsStageTrainTheSameModel()
+    {
+        ExperimentFixtures.RequireData();
+        var root = ExperimentFixtures.TempDir("eq-train");
+        try
+        {
+            var config = ExperimentFixtures.Write(root, "config.yaml", """
+name: eq-train
+seed: 0
+threads: 1
+dataset: {name: fashion-mnist, options: {train_limit: 600, validation_size: 100, test_limit: 200}}
+models:
+  small: {architecture: mlp, args: {hidden: 16, layers: 1}, epochs: 1, batch_size: 64}
+""");
+            // Seed 0 for both: lab train splits off its validation rows with --seed, a config with dataset.options.split_seed (0).
+            var cache = Path.Combine(root, "cache");
+            Lab("run", config, "--out", Path.Combine(root, "run"), "--cache", cache);
+            var staged = Directory.GetFiles(cache, "model.json", SearchOption.AllDirectories).Single();
+            var outDir = Path.Combine(root, "train");
+            Lab("train", "--dataset", "fashion-mnist", "--model", "mlp", "--arg", "hidden=16", "--arg", "layers=1", "--epochs", "1", "--batch-size", "64",
+                "--validation", "100", "--train-limit", "600", "--seed", "0", "--out", outDir);
+            var cli = ReadJson(Path.Combine(outDir, "model.json"));
+            var stage = ReadJson(staged);
+            using (Assert.EnterMultipleScope())
+            {
+                // The same trainer settings (TrainingOptions' defaults through both doors), normalisation and architecture...
+                foreach (var key in new[] { "training", "normalization", "args", "architecture", "parameters", "seed" })
+                    Assert.That(Comparable(cli[key]!), Is.EqualTo(Comparable(stage[key]!)), key);
+                // ...and so the same weights, bit for bit.
+                Assert.That(File.ReadAllBytes(Path.Combine(outDir, "model.safetensors")),
+                    Is.EqualTo(File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(staged)!, "model.safetensors"))));
+            }
+        }
+        finally { Delete(root); }
+    }
 }
