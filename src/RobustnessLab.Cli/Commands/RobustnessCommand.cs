@@ -90,7 +90,7 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
     protected override int Run(Settings s, CancellationToken cancel)
     {
         var options = BuildOptions(s);
-        if (s.Out is not null) AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.Out))!);
+        if (s.Out is not null) AtomicFile.RequireFileOutput(s.Out, "--out");
 
         var ctx = CreateContext(s, s.Seed);
         var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);
@@ -99,6 +99,7 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
         using var data = DatasetRegistry.Load(datasetName, new DataOptions(s.DataDir, Seed: info.Seed), ctx.Device);
         AnsiConsole.MarkupLine($"[grey]robustness[/] of {Markup.Escape(s.Model!)} ({Markup.Escape(info.Architecture)}) on {Markup.Escape(datasetName)} test, " +
                                $"{(options.Samples == 0 ? data.Test.Count : Math.Min(options.Samples, data.Test.Count)):N0} images, {Markup.Escape(options.Criterion.Describe())}, {ctx.Threads} threads");
+        if (options.Samples > data.Test.Count) Warn($"--n {options.Samples} is more than the {data.Test.Count} test images of '{datasetName}'; using all {data.Test.Count}");
         var report = ConsoleProgress.Run(s, "robustness", bar => RobustnessEvaluation.Run(model, data.Test, options,
             bar.For<RobustnessProgress>((b, p) => b.Set(p.Done, p.Total, p.Stage)), cancel, s.Model));
 

@@ -81,6 +81,7 @@ public sealed class VisualizeCommand : LabCommand<VisualizeCommand.Settings>
 
     protected override int Run(Settings s, CancellationToken cancel)
     {
+        AtomicFile.RequireFileOutput(s.Out, "--out", ".png");
         var options = BuildOptions(s);
         var ctx = CreateContext(s, s.Seed);
         var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);

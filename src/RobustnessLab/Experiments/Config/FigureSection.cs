@@ -32,6 +32,7 @@ public sealed record FigureSection : IConfigSection
             v.Error("attack", $"'{Attack}' finds a minimal perturbation; a panel needs a fixed-budget attack such as fgsm or pgd");
         if (Eps is { } e) v.Range("eps", e, 0, 1);
         if (Samples is { } n) v.Positive("samples", n);
+        v.ClassName("class", Class);
         if (Indices is not null)
         {
             if (v.Given("samples")) v.Error("indices", "conflicting options: give 'indices' or 'samples', not both");
