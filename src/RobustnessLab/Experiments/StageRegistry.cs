@@ -1,7 +1,7 @@
-
 using RobustnessLab.Experiments.Config;
 
 namespace RobustnessLab.Experiments;
+
 /// <summary>
 /// The stages a config may use, in the order they run (after the models are trained or loaded). Wiring a stage is one
 /// line here plus one small <see cref="IExperimentStage"/> class.
