@@ -14,17 +14,20 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
 {
     public sealed class Settings : LabSettings
     {
-        [CommandOption("-o|--out <DIR>")] [Description("folder for the sheets, dumbbell.json and the checkpoints (required)")]
+        [CommandOption("-o|--out <DIR>")]
+        [Description("folder for the sheets, dumbbell.json and the checkpoints (required)")]
         public string? Out { get; set; }
 
-        [CommandOption("--seed <N>")] [DefaultValue(0)] public int Seed { get; set; }
+        [CommandOption("--seed <N>")][DefaultValue(0)] public int Seed { get; set; }
 
-        [CommandOption("--scale <NAME>")] [Description("quick (the quickstart preset) or default (the full run)")] [DefaultValue("default")]
+        [CommandOption("--scale <NAME>")]
+        [Description("quick (the quickstart preset) or default (the full run)")]
+        [DefaultValue("default")]
         public string Scale { get; set; } = "default";
 
-        [CommandOption("--size <PX>")] [Description("render size (overrides the scale's)")] public int? Size { get; set; }
-        [CommandOption("--train <N>")] [Description("training renders per model")] public int? Train { get; set; }
-        [CommandOption("--test <N>")] [Description("test renders per model")] public int? Test { get; set; }
+        [CommandOption("--size <PX>")][Description("render size (overrides the scale's)")] public int? Size { get; set; }
+        [CommandOption("--train <N>")][Description("training renders per model")] public int? Train { get; set; }
+        [CommandOption("--test <N>")][Description("test renders per model")] public int? Test { get; set; }
         [CommandOption("--epochs <N>")] public int? Epochs { get; set; }
         [CommandOption("--steps <N>")] [Description("optimisation steps per visualisation")] public int? Steps { get; set; }
         [CommandOption("--vis-seeds <N>")] [Description("visualisation seeds per class")] public int? VisSeeds { get; set; }

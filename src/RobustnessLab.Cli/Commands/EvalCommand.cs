@@ -13,16 +13,21 @@ public sealed class EvalCommand : LabCommand<EvalCommand.Settings>
 {
     public sealed class Settings : LabSettings
     {
-        [CommandOption("-m|--model <DIR>")] [Description("checkpoint folder (required)")]
+        [CommandOption("-m|--model <DIR>")]
+        [Description("checkpoint folder (required)")]
         public string? Model { get; set; }
 
-        [CommandOption("--dataset <NAME>")] [Description("dataset (default: the one the model was trained on)")]
+        [CommandOption("--dataset <NAME>")]
+        [Description("dataset (default: the one the model was trained on)")]
         public string? Dataset { get; set; }
 
-        [CommandOption("-n|--samples <N>")] [Description("evaluate the first N test rows (0: all)")] [DefaultValue(0)]
+        [CommandOption("-n|--samples <N>")]
+        [Description("evaluate the first N test rows (0: all)")]
+        [DefaultValue(0)]
         public int N { get; set; }
 
-        [CommandOption("--json <FILE>")] [Description("also write the report as JSON")]
+        [CommandOption("--json <FILE>")]
+        [Description("also write the report as JSON")]
         public string? JsonOut { get; set; }
 
         public override ValidationResult Validate() =>

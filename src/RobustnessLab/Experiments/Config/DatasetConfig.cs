@@ -2,8 +2,8 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using RobustnessLab.Data;
 using RobustnessLab.Core;
+using RobustnessLab.Data;
 
 namespace RobustnessLab.Experiments.Config;
 
@@ -83,6 +83,8 @@ public sealed record DatasetConfig : IConfigSection
         int Int(string key, int fallback) => Options.TryGetValue(key, out var n) && n is JsonValue jv && jv.TryGetValue<long>(out var l) ? (int)l : fallback;
         var extra = Options.Where(p => !CommonOptions.Contains(p.Key))
             .ToDictionary(p => p.Key, p => p.Value is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : p.Value?.ToJsonString() ?? "", StringComparer.Ordinal);
-        return new DataOptions(dataDir, Int("validation_size", 5000), Int("split_seed", 0), Int("train_limit", 0), Int("test_limit", 0), extra.Count > 0 ? extra : null);
+        var d = new DataOptions();
+        return new DataOptions(dataDir, Int("validation_size", d.ValidationSize), Int("split_seed", d.Seed), Int("train_limit", d.TrainLimit), Int("test_limit", d.TestLimit),
+            extra.Count > 0 ? extra : null);
     }
 }
