@@ -64,7 +64,7 @@ public static class ModelZoo
     public static Classifier Create(ModelSpec spec, Device? device = null)
     {
         var entry = Get(spec.Architecture);
-        var model = new Classifier(spec, entry.Build(spec));
+        var model = new ImageClassifier(spec, entry.Build(spec));
         if (device is not null) model.to(device);
         return model;
     }
