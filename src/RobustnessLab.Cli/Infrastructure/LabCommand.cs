@@ -1,4 +1,5 @@
 using RobustnessLab.Core;
+using RobustnessLab.Models;
 using Spectre.Console.Cli;
 
 namespace RobustnessLab.Cli.Infrastructure;
@@ -19,6 +20,8 @@ public abstract class LabCommand<TSettings> : Command<TSettings> where TSettings
             cts.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        // Process-wide (and inherited by worker processes), like RL_KEEP_NNPACK.
+        if (settings.SkipGradientCheck) Environment.SetEnvironmentVariable(InputGradientCheck.SkipVariable, "1");
         try
         {
             return Run(settings, cts.Token);
