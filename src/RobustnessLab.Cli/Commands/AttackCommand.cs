@@ -32,6 +32,12 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
         [CommandOption("--pool <N>")] [Description("test images searched for examples")] [DefaultValue(1000)]
         public int Pool { get; set; } = 1000;
 
+        [CommandOption("--image <FILE>")] [Description("attack this image file (PNG, JPEG, BMP, WebP, any size; preprocessed as model.json records) instead of test images")]
+        public string? Image { get; set; }
+
+        [CommandOption("--label <CLASS>")] [Description("with --image: its true class (name or index); default: the model's own prediction")]
+        public string? Label { get; set; }
+
         [CommandOption("-o|--out <DIR>")] [Description("folder for the panels and figure.json (required)")]
         public string? Out { get; set; }
 
@@ -41,6 +47,7 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
             if (!b.Successful) return b;
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out DIR is required");
             if (Pool <= 0) return ValidationResult.Error($"--pool must be positive, got {Pool}");
+            if (Label is not null && Image is null) return ValidationResult.Error("--label needs --image FILE");
             return ValidationResult.Success();
         }
     }
@@ -51,14 +58,17 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
         if (!AttackRegistry.Names.Contains(s.Attack, StringComparer.OrdinalIgnoreCase))
             throw new UsageException($"unknown attack '{s.Attack}'; valid: {string.Join(", ", AttackRegistry.Names)}");
         var args = s.AttackArguments([s.Attack]);
+        var classNames = Checkpoint.ReadInfo(s.Model!).ClassNames;
+        // A class name for --target becomes its index (the rule parser takes indices).
+        if (s.Target is not null && !int.TryParse(s.Target, out int _) && ClassIndex(classNames, s.Target) is int named) s.Target = named.ToString(CultureInfo.InvariantCulture);
         var (rule, target) = s.TargetRule();
         var options = new FigureOptions
         {
             Attack = new AttackSpec(s.Attack, args[s.Attack]),
             Eps = s.Eps,
-            Examples = count,
+            Examples = s.Image is null ? count : 1,
             MostConfident = mostConfident,
-            Pool = s.Pool,
+            Pool = s.Image is null ? s.Pool : 1,
             Target = rule,
             TargetClass = target,
             Seed = s.Seed,
@@ -70,12 +80,13 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
         var ctx = CreateContext(s, s.Seed);
         var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);
         using var _ = model;
-        var datasetName = s.Dataset ?? info.Dataset ?? FashionMnist.Name;
-        using var data = DatasetRegistry.Load(datasetName, new DataOptions(s.DataDir, Seed: info.Seed), ctx.Device);
+        var datasetName = s.Image ?? s.Dataset ?? info.Dataset ?? FashionMnist.Name;
+        using var data = s.Image is null ? DatasetRegistry.LoadForModel(datasetName, new DataOptions(s.DataDir, Seed: info.Seed), info, ctx.Device) : null;
+        using var single = s.Image is null ? null : ImageAsDataset(model, info, s.Image, s.Label);
         var panels = ConsoleProgress.Run(s, $"{s.Attack} eps {s.Eps}", bar =>
         {
             bar.Set(0, 1, "attacking");
-            var p = AdversarialFigure.Build(model, data.Test, options, cancel);
+            var p = AdversarialFigure.Build(model, single ?? data!.Test, options, cancel);
             bar.Set(1, 1, "done");
             return p;
         });
@@ -115,6 +126,29 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
     }
 
     private static string Show(Prediction p) => AdversarialPanelImage.Show(p);
+
+    private static int? ClassIndex(IReadOnlyList<string> names, string text)
+    {
+        int i = names.ToList().FindIndex(n => n.Equals(text, StringComparison.OrdinalIgnoreCase));
+        if (i >= 0) return i;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k < names.Count ? k : null;
+    }
+
+    /// <summary>One image file as a one-row dataset, labelled by --label or by the model's own prediction.</summary>
+    private static Dataset ImageAsDataset(Classifier model, CheckpointInfo info, string path, string? label)
+    {
+        var image = ImagePrediction.LoadImage(model, path, info.Preprocess);
+        var predicted = AdversarialFigure.Classify(model, image);
+        int y = predicted.Class;
+        if (label is not null)
+        {
+            y = ClassIndex(model.ClassNames, label) ?? throw new UsageException($"--label '{label}' is not one of the model's {model.NumClasses} classes");
+            if (y != predicted.Class)
+                throw new LabException($"{path}: the model classifies it as '{predicted.Label}' ({predicted.Confidence:P1}), not '{model.ClassNames[y]}': nothing to attack (drop --label to attack its own prediction)");
+        }
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        return new Dataset("image:" + path, image.ToTensor(model.Device), TorchSharp.torch.tensor(new long[] { y }).to(model.Device), model.ClassNames);
+    }
 
     private static (int Count, bool MostConfident) ParseExamples(string text)
     {

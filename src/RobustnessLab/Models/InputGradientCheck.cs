@@ -182,7 +182,7 @@ public static class InputGradientCheck
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..16].ToLowerInvariant();
     }
 
-    /// <summary>CPU model, core and thread counts, libtorch and TorchSharp versions, NNPACK state.</summary>
+    /// <summary>CPU model, core and thread counts, libtorch and TorchSharp versions, NNPACK and oneDNN state.</summary>
     public static string MachineKey()
     {
         var cpu = "unknown";
@@ -192,7 +192,7 @@ public static class InputGradientCheck
                 cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
         }
         catch (IOException) { }
-        var text = $"{cpu}|{RuntimeInformation.ProcessArchitecture}|{Environment.ProcessorCount}|{torch.get_num_threads()}|{NativeRuntime.LibTorchVersion}|{NativeRuntime.TorchSharpVersion}|nnpack-off={NativeRuntime.NnpackDisabled}";
+        var text = $"{cpu}|{RuntimeInformation.ProcessArchitecture}|{Environment.ProcessorCount}|{torch.get_num_threads()}|{NativeRuntime.LibTorchVersion}|{NativeRuntime.TorchSharpVersion}|nnpack-off={NativeRuntime.NnpackDisabled}|mkldnn-off={NativeRuntime.MkldnnDisabled}";
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
     }
 

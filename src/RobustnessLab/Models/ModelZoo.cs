@@ -1,4 +1,5 @@
 using RobustnessLab.Core;
+using RobustnessLab.Models.Architectures;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,6 +25,14 @@ public static class ModelZoo
             new Dictionary<string, double> { ["width"] = 32, ["hidden"] = 128, ["batchnorm"] = 1, ["dropout"] = 0.25 }, BuildCnn),
         ["resnet"] = new("resnet", "small pre-activation ResNet: 3 stages of depth blocks, widths width/2w/4w",
             new Dictionary<string, double> { ["depth"] = 2, ["width"] = 16 }, BuildResNet),
+        ["resnet18"] = new("resnet18", "torchvision ResNet-18 (ImageNet, 224 px; torchvision's state-dict names)",
+            new Dictionary<string, double>(), s => new TorchvisionResNet(false, [2, 2, 2, 2], s.Channels, s.NumClasses)),
+        ["resnet50"] = new("resnet50", "torchvision ResNet-50 (ImageNet, 224 px; torchvision's state-dict names)",
+            new Dictionary<string, double>(), s => new TorchvisionResNet(true, [3, 4, 6, 3], s.Channels, s.NumClasses)),
+        ["preact-resnet18"] = new("preact-resnet18", "pre-activation ResNet-18 for CIFAR-10 (Wong et al. 2020, RobustBench names)",
+            new Dictionary<string, double>(), s => new PreActResNet18(s.Channels, s.NumClasses)),
+        ["wide-resnet"] = new("wide-resnet", "Wide ResNet depth-widen_factor for CIFAR-10 (RobustBench names; WRN-28-10 by default)",
+            new Dictionary<string, double> { ["depth"] = 28, ["widen_factor"] = 10, ["dropout"] = 0 }, BuildWideResNet),
     };
 
     public static IReadOnlyCollection<string> Names => Entries.Keys;
@@ -156,6 +165,13 @@ public static class ModelZoo
         mods.Add(nn.Flatten());
         mods.Add(nn.Linear(inC, s.NumClasses));
         return nn.Sequential(mods);
+    }
+
+    private static nn.Module<Tensor, Tensor> BuildWideResNet(ModelSpec s)
+    {
+        int depth = Positive(s, "depth", 28), k = Positive(s, "widen_factor", 10);
+        if (depth < 10 || (depth - 4) % 6 != 0) throw new LabException($"wide-resnet depth must be 6n + 4 (10, 16, 22, 28, 34, ...), got {depth}");
+        return new WideResNet(depth, k, Probability(s, "dropout", 0), s.Channels, s.NumClasses);
     }
 
     private static int Positive(ModelSpec s, string name, int fallback)
