@@ -33,6 +33,14 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
         [Description("test images searched for examples (default 1000)")]
         public int? Pool { get; set; }
 
+        [CommandOption("--image <FILE>")]
+        [Description("attack this image file (PNG, JPEG, BMP, WebP, any size; preprocessed as model.json records) instead of test images")]
+        public string? Image { get; set; }
+
+        [CommandOption("--label <CLASS>")]
+        [Description("with --image: its true class (name or index); default: the model's own prediction")]
+        public string? Label { get; set; }
+
         [CommandOption("-o|--out <DIR>")]
         [Description("folder for the panels and figure.json (required)")]
         public string? Out { get; set; }
@@ -43,6 +51,7 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
             if (!b.Successful) return b;
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out DIR is required");
             if (Pool <= 0) return ValidationResult.Error($"--pool must be positive, got {Pool}");
+            if (Label is not null && Image is null) return ValidationResult.Error("--label needs --image FILE");
             return ValidationResult.Success();
         }
     }
@@ -59,14 +68,18 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
         if (!AttackRegistry.Names.Contains(attack, StringComparer.OrdinalIgnoreCase))
             throw new UsageException($"unknown attack '{attack}'; valid: {string.Join(", ", AttackRegistry.Names)}");
         var args = s.AttackArguments([attack]);
+        // A class name for --target becomes its index (the rule parser takes indices).
+        if (s.Target is not null && s.Model is not null && !int.TryParse(s.Target, out int _)
+            && ClassIndex(Checkpoint.ReadInfo(s.Model).ClassNames, s.Target) is int named)
+            s.Target = named.ToString(CultureInfo.InvariantCulture);
         var (rule, target) = s.TargetRule();
         var options = d with
         {
             Attack = new AttackSpec(attack, args[attack]),
             Eps = s.Eps ?? d.Eps,
-            Examples = count ?? d.Examples,
+            Examples = s.Image is null ? count ?? d.Examples : 1,
             MostConfident = mostConfident,
-            Pool = s.Pool ?? d.Pool,
+            Pool = s.Image is null ? s.Pool ?? d.Pool : 1,
             Target = rule,
             TargetClass = target,
             Seed = s.Seed,
@@ -84,12 +97,13 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
         var ctx = CreateContext(s, s.Seed);
         var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);
         using var _ = model;
-        var datasetName = s.Dataset ?? info.Dataset ?? FashionMnist.Name;
-        using var data = DatasetRegistry.Load(datasetName, new DataOptions(s.DataDir, Seed: info.Seed), ctx.Device);
+        var datasetName = s.Image ?? s.Dataset ?? info.Dataset ?? FashionMnist.Name;
+        using var data = s.Image is null ? DatasetRegistry.LoadForModel(datasetName, new DataOptions(s.DataDir, Seed: info.Seed), info, ctx.Device) : null;
+        using var single = s.Image is null ? null : ImageAsDataset(model, info, s.Image, s.Label);
         var report = ConsoleProgress.Run(s, $"{options.Attack.Name} eps {options.Eps}", bar =>
         {
             bar.Set(0, 1, "attacking");
-            var r = AdversarialFigure.Run(model, data.Test, options, Path.GetFullPath(s.Model!), cancel: cancel);
+            var r = AdversarialFigure.Run(model, single ?? data!.Test, options, Path.GetFullPath(s.Model!), cancel: cancel);
             bar.Set(1, 1, "done");
             return r;
         });
@@ -110,6 +124,29 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
     }
 
     private static string Show(Prediction p) => AdversarialPanelImage.Show(p);
+
+    private static int? ClassIndex(IReadOnlyList<string> names, string text)
+    {
+        int i = names.ToList().FindIndex(n => n.Equals(text, StringComparison.OrdinalIgnoreCase));
+        if (i >= 0) return i;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k < names.Count ? k : null;
+    }
+
+    /// <summary>One image file as a one-row dataset, labelled by --label or by the model's own prediction.</summary>
+    private static Dataset ImageAsDataset(Classifier model, CheckpointInfo info, string path, string? label)
+    {
+        var image = ImagePrediction.LoadImage(model, path, info.Preprocess);
+        var predicted = AdversarialFigure.Classify(model, image);
+        int y = predicted.Class;
+        if (label is not null)
+        {
+            y = ClassIndex(model.ClassNames, label) ?? throw new UsageException($"--label '{label}' is not one of the model's {model.NumClasses} classes");
+            if (y != predicted.Class)
+                throw new LabException($"{path}: the model classifies it as '{predicted.Label}' ({predicted.Confidence:P1}), not '{model.ClassNames[y]}': nothing to attack (drop --label to attack its own prediction)");
+        }
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        return new Dataset("image:" + path, image.ToTensor(model.Device), TorchSharp.torch.tensor(new long[] { y }).to(model.Device), model.ClassNames);
+    }
 
     private static (int? Count, bool MostConfident) ParseExamples(string? text)
     {

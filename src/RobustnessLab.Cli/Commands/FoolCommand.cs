@@ -142,7 +142,7 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
         {
             var name = info.Dataset ?? FashionMnist.Name;
             // The training rows the model saw: the same validation split (by the checkpoint's seed) is held out.
-            data = DatasetRegistry.Load(name, new DataOptions(s.DataDir, Seed: info.Seed), ctx.Device);
+            data = DatasetRegistry.LoadForModel(name, new DataOptions(s.DataDir, Seed: info.Seed), info, ctx.Device);
             if (data.Channels != info.InputShape[0] || data.Height != info.InputShape[1] || data.Width != info.InputShape[2])
             {
                 data.Dispose();

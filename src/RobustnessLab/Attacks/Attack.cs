@@ -65,6 +65,7 @@ public abstract class Attack
         criterion.Validate(model.NumClasses);
         CheckInputs(model, x, labels);
         foreach (var e in epsilons) CheckEpsilon(e, x);
+        if (UsesGradients) InputGradientCheck.Ensure(model);
     }
 
     /// <summary>Input rank, shape against the model's spec, label count and range.</summary>

@@ -20,6 +20,7 @@ public static class FeatureVisualizer
     {
         var spec = model.Spec;
         options.Validate(spec.Height, spec.Width);
+        InputGradientCheck.Ensure(model);
         int size = options.ImageSize == 0 ? Math.Max(spec.Height, spec.Width) : options.ImageSize;
         var full = objective;
         if (options.L2Weight > 0) full -= options.L2Weight * Objectives.L2();

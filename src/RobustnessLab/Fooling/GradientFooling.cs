@@ -23,6 +23,7 @@ public static class GradientFooling
     {
         options.Validate();
         if (classes.Length == 0) throw new ArgumentException("no classes to search", nameof(classes));
+        InputGradientCheck.Ensure(model);
         var spec = model.Spec;
         var device = model.Device;
         int m = classes.Length;

