@@ -164,6 +164,8 @@ public static class NativeRuntime
         return new LibTorchSource(null, false,
             $"libtorch {LibTorchPackageVersion} is neither next to {Path.Combine(app, "lab.dll")} nor in the NuGet cache ({string.Join(" or ", roots.Select(r => Path.Combine(r, "libtorch-cpu-linux-x64", LibTorchPackageVersion)))}); "
             + (File.Exists(restore) ? $"fetch it once with: dotnet restore {restore}" : "reference the TorchSharp-cpu package (it brings libtorch-cpu-linux-x64)"));
+    }
+
     /// <summary>Whether oneDNN (mkldnn) convolutions were switched off (<see cref="DisableMkldnn"/>).</summary>
     public static bool MkldnnDisabled { get; private set; }
 
