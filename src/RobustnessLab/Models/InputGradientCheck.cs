@@ -114,6 +114,9 @@ public static class InputGradientCheck
         var device = model.Device;
         var dtype = model.parameters().FirstOrDefault()?.dtype ?? ScalarType.Float32;
         bool wasTraining = model.training;
+        // Module.to(dtype) converts every buffer, integer ones too (BatchNorm's num_batches_tracked is int64): note
+        // them to restore their type afterwards.
+        var integerBuffers = model.named_buffers().Where(b => !torch.is_floating_point(b.buffer)).Select(b => (b.name, b.buffer.dtype)).ToList();
         model.eval();
         try
         {
@@ -128,6 +131,7 @@ public static class InputGradientCheck
             finally
             {
                 model.to(dtype);
+                RestoreIntegerBuffers(model, integerBuffers);
                 // Module.to made new parameter and buffer tensors inside this (or the caller's) dispose scope: they
                 // belong to the model, not to the scope. The float64 copies stay in the scope and are freed with it.
                 foreach (var (_, p) in model.named_parameters()) p.DetachFromDisposeScope();
@@ -160,6 +164,24 @@ public static class InputGradientCheck
         var x64 = x.detach().to(float64).requires_grad_(true);
         var g64 = autograd.grad([nn.functional.conv2d(x64, w.to(float64), b.to(float64), padding: [1, 1]).pow(2).sum()], [x64])[0];
         return (g.to(float64) - g64).abs().max().item<double>() / g64.abs().max().item<double>();
+    }
+
+    private static void RestoreIntegerBuffers(Classifier model, List<(string Name, ScalarType DType)> buffers)
+    {
+        var modules = model.named_modules().ToDictionary(m => m.name, m => m.module);
+        foreach (var (name, dtype) in buffers)
+        {
+            int dot = name.LastIndexOf('.');
+            var owner = dot < 0 ? model : modules[name[..dot]];
+            var leaf = name[(dot + 1)..];
+            var current = owner.named_buffers(false).First(b => b.name == leaf).buffer;
+            if (current.dtype == dtype) continue;
+            // TorchSharp's modules expose their buffers as settable properties (BatchNorm.num_batches_tracked).
+            var property = owner.GetType().GetProperty(leaf);
+            if (property?.SetMethod is null || !property.PropertyType.IsAssignableFrom(typeof(Tensor)))
+                throw new LabException($"model '{model.Spec.Architecture}': the input-gradient check cannot restore the {dtype} buffer '{name}' after converting the model; pass --skip-gradient-check");
+            property.SetValue(owner, current.to(dtype).DetachFromDisposeScope());
+        }
     }
 
     private static Tensor InputGradient(Classifier model, Tensor x, Tensor y)

@@ -80,6 +80,17 @@ public class InputGradientCheckTests
     }
 
     [Test]
+    public void BuffersKeepTheirTypesAfterTheCheck()
+    {
+        var spec = ModelZoo.Spec("cnn", [1, 12, 12], ["a", "b"], [0.5f], [0.25f], new Dictionary<string, double> { ["width"] = 16, ["hidden"] = 8 });
+        using var model = ModelZoo.Create(spec);
+        var before = model.named_buffers().ToDictionary(b => b.name, b => b.buffer.dtype);
+        InputGradientCheck.Measure(model);
+        Assert.That(model.named_buffers().ToDictionary(b => b.name, b => b.buffer.dtype), Is.EqualTo(before));
+        Assert.That(before.Values, Has.Some.EqualTo(ScalarType.Int64), "BatchNorm's num_batches_tracked");
+    }
+
+    [Test]
     public void TheCacheKeyIsTheStructureNotTheWeights()
     {
         torch.manual_seed(1);
