@@ -13,31 +13,40 @@ public sealed class ImportCommand : LabCommand<ImportCommand.Settings>
 {
     public sealed class Settings : LabSettings
     {
-        [CommandOption("--arch <NAME>")] [Description("resnet18, resnet50, preact-resnet18, wide-resnet (or any zoo model)")]
+        [CommandOption("--arch <NAME>")]
+        [Description("resnet18, resnet50, preact-resnet18, wide-resnet (or any zoo model)")]
         public string? Arch { get; set; }
 
-        [CommandOption("--weights <FILE>")] [Description("PyTorch state dict: .safetensors, or torch.save .pt/.pth (wrappers state_dict/model and the module. prefix are unwrapped)")]
+        [CommandOption("--weights <FILE>")]
+        [Description("PyTorch state dict: .safetensors, or torch.save .pt/.pth (wrappers state_dict/model and the module. prefix are unwrapped)")]
         public string? Weights { get; set; }
 
-        [CommandOption("--out <DIR>")] [Description("checkpoint folder to write (model.json + model.safetensors)")]
+        [CommandOption("--out <DIR>")]
+        [Description("checkpoint folder to write (model.json + model.safetensors)")]
         public string? Out { get; set; }
 
-        [CommandOption("--classes <SPEC>")] [Description("imagenet, cifar10 or a file with one class name per line (default: per architecture)")]
+        [CommandOption("--classes <SPEC>")]
+        [Description("imagenet, cifar10 or a file with one class name per line (default: per architecture)")]
         public string? Classes { get; set; }
 
-        [CommandOption("--input <CxHxW>")] [Description("input shape, e.g. 3x224x224 (default: per architecture)")]
+        [CommandOption("--input <CxHxW>")]
+        [Description("input shape, e.g. 3x224x224 (default: per architecture)")]
         public string? Input { get; set; }
 
-        [CommandOption("--mean <LIST>")] [Description("per-channel normalisation mean the weights expect, e.g. 0.485,0.456,0.406")]
+        [CommandOption("--mean <LIST>")]
+        [Description("per-channel normalisation mean the weights expect, e.g. 0.485,0.456,0.406")]
         public string? Mean { get; set; }
 
-        [CommandOption("--std <LIST>")] [Description("per-channel normalisation std the weights expect")]
+        [CommandOption("--std <LIST>")]
+        [Description("per-channel normalisation std the weights expect")]
         public string? Std { get; set; }
 
-        [CommandOption("--preprocess <MODE>")] [Description("how images of any size become inputs: torchvision (resize shorter side, centre crop), resize, none")]
+        [CommandOption("--preprocess <MODE>")]
+        [Description("how images of any size become inputs: torchvision (resize shorter side, centre crop), resize, none")]
         public string? Preprocess { get; set; }
 
-        [CommandOption("--arg <K=V>")] [Description("architecture argument, repeatable, e.g. --arg depth=28 --arg widen_factor=10")]
+        [CommandOption("--arg <K=V>")]
+        [Description("architecture argument, repeatable, e.g. --arg depth=28 --arg widen_factor=10")]
         public string[]? Args { get; set; }
 
         public override ValidationResult Validate() =>

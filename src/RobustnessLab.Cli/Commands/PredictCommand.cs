@@ -13,16 +13,21 @@ public sealed class PredictCommand : LabCommand<PredictCommand.Settings>
 {
     public sealed class Settings : LabSettings
     {
-        [CommandOption("-m|--model <DIR>")] [Description("checkpoint folder (required)")]
+        [CommandOption("-m|--model <DIR>")]
+        [Description("checkpoint folder (required)")]
         public string? Model { get; set; }
 
-        [CommandOption("--image <FILE>")] [Description("PNG, JPEG, BMP or WebP of any size (preprocessed as model.json records)")]
+        [CommandOption("--image <FILE>")]
+        [Description("PNG, JPEG, BMP or WebP of any size (preprocessed as model.json records)")]
         public string? Image { get; set; }
 
-        [CommandOption("--top <N>")] [Description("classes to list")] [DefaultValue(5)]
+        [CommandOption("--top <N>")]
+        [Description("classes to list")]
+        [DefaultValue(5)]
         public int Top { get; set; } = 5;
 
-        [CommandOption("--json <FILE>")] [Description("also write logits, probabilities (class order) and the top list as JSON")]
+        [CommandOption("--json <FILE>")]
+        [Description("also write logits, probabilities (class order) and the top list as JSON")]
         public string? JsonOut { get; set; }
 
         public override ValidationResult Validate() =>
