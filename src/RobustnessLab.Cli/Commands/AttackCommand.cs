@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using RobustnessLab.Attacks;
 using RobustnessLab.Cli.Infrastructure;
+using RobustnessLab.Reporting.Figures;
 using RobustnessLab.Core;
 using RobustnessLab.Data;
 using RobustnessLab.Evaluation;
@@ -15,8 +16,11 @@ namespace RobustnessLab.Cli.Commands;
 /// <summary>`lab attack`: the panda figure per chosen example, as PNG panels, exact 16-bit PNGs and JSON.</summary>
 public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
 {
-    public sealed class Settings : AttackSettings
+    public sealed class Settings : AttackSettings, IFigureSettings
     {
+        [CommandOption(IFigureSettings.FormatOption)] [Description(IFigureSettings.FormatHelp)] public string? FigureFormat { get; set; }
+        [CommandOption(IFigureSettings.ScaleOption)] [Description(IFigureSettings.ScaleHelp)] public double? FigureScale { get; set; }
+
         [CommandOption("-a|--attack <NAME>")] [Description("fixed-epsilon attack: fgsm (default), bim, pgd, pgd-l2, mi-fgsm, apgd-ce, apgd-t, square, ensemble")]
         [DefaultValue("fgsm")]
         public string Attack { get; set; } = "fgsm";
@@ -65,6 +69,7 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
         };
         try { options.Validate(); }
         catch (LabException e) { throw new UsageException(e.Message); }
+        var figures = ((IFigureSettings)s).Figures();
         AtomicFile.EnsureWritableDirectory(s.Out!);
 
         var ctx = CreateContext(s, s.Seed);
@@ -86,7 +91,6 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
             var stem = $"{p.Index:D5}";
             var files = new Dictionary<string, string>
             {
-                ["panel"] = $"panel-{stem}.png",
                 ["clean"] = $"{stem}-clean.png",
                 ["adversarial"] = $"{stem}-adversarial.png",
             };
@@ -95,7 +99,9 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
             Png.SaveExact(p.AdversarialImage, Path.Combine(s.Out!, files["adversarial"]));
             var saved = AdversarialFigure.Classify(model, Png.Load(Path.Combine(s.Out!, files["adversarial"]), p.AdversarialImage.Channels));
             var panel = p with { Saved = saved, Files = files };
-            AdversarialPanelImage.Render(panel).SavePng(Path.Combine(s.Out!, files["panel"]));
+            var written1 = FigureWriter.Write(AdversarialPanelFigure.Build(panel), Path.Combine(s.Out!, $"panel-{stem}"), figures);
+            files["panel"] = Path.GetFileName(written1.Preferred);
+            if (written1 is { Svg: not null, Png: { } png }) files["panel_png"] = Path.GetFileName(png);
             written.Add(panel);
         }
         var figure = new FigureFile(info.Architecture, Path.GetFullPath(s.Model!), datasetName, s.Attack, s.Eps,
@@ -114,7 +120,7 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
         return CliHost.Ok;
     }
 
-    private static string Show(Prediction p) => AdversarialPanelImage.Show(p);
+    private static string Show(Prediction p) => AdversarialPanelFigure.Show(p);
 
     private static (int Count, bool MostConfident) ParseExamples(string text)
     {

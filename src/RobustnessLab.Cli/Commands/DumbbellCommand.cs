@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using RobustnessLab.Cli.Infrastructure;
+using RobustnessLab.Reporting.Figures;
 using RobustnessLab.Experiments.Dumbbell;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -9,8 +10,11 @@ namespace RobustnessLab.Cli.Commands;
 /// <summary>`lab dumbbell`: the Inceptionism dumbbell experiment, biased vs debiased, sheets and dumbbell.json.</summary>
 public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
 {
-    public sealed class Settings : LabSettings
+    public sealed class Settings : LabSettings, IFigureSettings
     {
+        [CommandOption(IFigureSettings.FormatOption)] [Description(IFigureSettings.FormatHelp)] public string? FigureFormat { get; set; }
+        [CommandOption(IFigureSettings.ScaleOption)] [Description(IFigureSettings.ScaleHelp)] public double? FigureScale { get; set; }
+
         [CommandOption("-o|--out <DIR>")] [Description("folder for the sheets, dumbbell.json and the checkpoints (required)")]
         public string? Out { get; set; }
 
@@ -51,9 +55,10 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
             PArm = s.PArm ?? o.PArm,
         };
         o.Validate();
+        var figures = ((IFigureSettings)s).Figures();
         var ctx = CreateContext(s, s.Seed);
         var report = ConsoleProgress.Run(s, "dumbbell", bar => DumbbellExperiment.Run(o, ctx,
-            bar.For<DumbbellProgress>((b, p) => b.Set(p.Stage - 1 + p.Fraction, p.Stages, p.Status)), cancel));
+            bar.For<DumbbellProgress>((b, p) => b.Set(p.Stage - 1 + p.Fraction, p.Stages, p.Status)), cancel, figures));
 
         var table = new Table().Border(TableBorder.Simple).AddColumns("", "biased", "debiased");
         void Row(string name, Func<DumbbellModelReport, string> f) => table.AddRow(name, f(report.Biased), f(report.Debiased));

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using RobustnessLab.Cli.Infrastructure;
+using RobustnessLab.Reporting.Figures;
 using RobustnessLab.Core;
 using RobustnessLab.FeatureVis;
 using RobustnessLab.Models;
@@ -12,13 +13,16 @@ namespace RobustnessLab.Cli.Commands;
 /// <summary>`lab visualize`: what a checkpoint's classes (or any objective) look like to it, as a PNG sheet.</summary>
 public sealed class VisualizeCommand : LabCommand<VisualizeCommand.Settings>
 {
-    public sealed class Settings : LabSettings
+    public sealed class Settings : LabSettings, IFigureSettings
     {
+        [CommandOption(IFigureSettings.FormatOption)] [Description(IFigureSettings.FormatHelp)] public string? FigureFormat { get; set; }
+        [CommandOption(IFigureSettings.ScaleOption)] [Description(IFigureSettings.ScaleHelp)] public double? FigureScale { get; set; }
+
         [CommandOption("-m|--model <DIR>")] [Description("checkpoint folder (required)")] public string? Model { get; set; }
         [CommandOption("--class <NAME>")] [Description("class name or index (repeatable)")] public string[] Classes { get; set; } = [];
         [CommandOption("--all")] [Description("every class")] public bool All { get; set; }
         [CommandOption("--objective <EXPR>")] [Description("e.g. \"logit:Sneaker - 0.5*logit:Sandal\", channel:net.4:3, dream:net.4")] public string? Objective { get; set; }
-        [CommandOption("-o|--out <FILE>")] [Description("PNG sheet to write")] [DefaultValue("visualization.png")] public string Out { get; set; } = "visualization.png";
+        [CommandOption("-o|--out <FILE>")] [Description("sheet to write: FILE.svg and FILE.png")] [DefaultValue("visualization")] public string Out { get; set; } = "visualization";
         [CommandOption("--steps <N>")] [DefaultValue(512)] public int Steps { get; set; } = 512;
         [CommandOption("--seeds <N>")] [Description("images per class (one per seed)")] [DefaultValue(3)] public int Seeds { get; set; } = 3;
         [CommandOption("--seed <N>")] [DefaultValue(0)] public int Seed { get; set; }
@@ -44,6 +48,7 @@ public sealed class VisualizeCommand : LabCommand<VisualizeCommand.Settings>
 
     protected override int Run(Settings s, CancellationToken cancel)
     {
+        var figures = ((IFigureSettings)s).Figures();
         var ctx = CreateContext(s, s.Seed);
         var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);
         using var _ = model;
@@ -101,11 +106,11 @@ public sealed class VisualizeCommand : LabCommand<VisualizeCommand.Settings>
         }
         int scale = Math.Max(1, 128 / Math.Max(images[0].Height, 1));
         var sheet = ContactSheet.Draw(images, columns, scale, captions, $"{info.Architecture} on {info.Dataset ?? "?"}: {results[0].Steps} steps, {s.Param}");
-        sheet.SavePng(s.Out);
+        var written = FigureWriter.Write(sheet, FigureWriter.Stem(s.Out), figures);
         foreach (var (r, o) in results.Zip(objectives))
             AnsiConsole.MarkupLine($"{Markup.Escape(o.Item1)}: objective {string.Join(", ", r.FinalObjective.Select(v => v.ToString("G4")))}" +
                 (o.Item3 >= 0 ? $", P(class) {string.Join(", ", r.ClassProbabilities.Select(p => p[o.Item3].ToString("F3")))}" : "") + $" ({r.Seconds:F1} s)");
-        AnsiConsole.MarkupLine($"wrote {Markup.Escape(Path.GetFullPath(s.Out))}");
+        AnsiConsole.MarkupLine($"wrote {Markup.Escape(string.Join(", ", written.All.Select(Path.GetFullPath)))}");
         return CliHost.Ok;
     }
 }

@@ -23,7 +23,7 @@ public sealed class DumbbellStage : IExperimentStage
         // The experiment's own seed, not one derived for the stage: the run then matches `lab dumbbell --seed N`.
         var options = section.ToOptions(context.Config.Seed, context.StageDirectory);
         var progress = new Relay<DumbbellProgress>(p => context.Report((p.Stage - 1 + p.Fraction) / p.Stages, p.Status));
-        var report = DumbbellExperiment.Run(options, context.Lab, progress, context.Cancel);
+        var report = DumbbellExperiment.Run(options, context.Lab, progress, context.Cancel, context.Figures);
         report = report with
         {
             Options = report.Options with { OutputDir = "." },

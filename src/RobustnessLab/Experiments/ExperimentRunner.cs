@@ -123,6 +123,7 @@ public sealed class ExperimentRunner(StageRegistry registry)
                                     StageDirectory = Path.Combine(pointDir, "stages", name),
                                     Progress = StageReporter(options, where, name, unit, units),
                                     Cancel = cancel,
+                                    Figures = options.Figures,
                                 };
                                 var output = stage.Run(context);
                                 record = new StageRecord

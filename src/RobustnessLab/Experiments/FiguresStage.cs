@@ -2,12 +2,13 @@ using System.Globalization;
 using RobustnessLab.Evaluation;
 using RobustnessLab.Experiments.Config;
 using RobustnessLab.Reporting;
+using RobustnessLab.Reporting.Figures;
 
 namespace RobustnessLab.Experiments;
 
 /// <summary>
 /// <c>figures:</c> panda-style panels (Goodfellow, Shlens, Szegedy 2014, arXiv:1412.6572, figure 1) from
-/// <see cref="AdversarialFigure"/>: each panel as a PNG, the clean and adversarial images as exact 16-bit PNGs, and the
+/// <see cref="AdversarialFigure"/>: each panel as SVG and PNG, the clean and adversarial images as exact 16-bit PNGs, and the
 /// saved adversarial re-read and re-classified (an attack that 8-bit rounding undoes is shown as such).
 /// </summary>
 public sealed class FiguresStage : IExperimentStage
@@ -49,15 +50,16 @@ public sealed class FiguresStage : IExperimentStage
                 };
                 var saved = AdversarialFigure.Classify(model.Model, Png.Load(Path.Combine(context.RunDirectory, files["adversarial"]), p.AdversarialImage.Channels));
                 p = p with { Saved = saved };
-                var panel = AdversarialPanelImage.Render(p);
-                files["panel"] = context.WriteFile($"{stem}-panel.png", st => st.Write(panel.ToPngBytes()));
+                var panel = FigureWriter.Write(AdversarialPanelFigure.Build(p), Path.Combine(context.StageDirectory, $"{stem}-panel"), context.Figures);
+                files["panel"] = context.Relative(panel.Preferred);
+                if (panel is { Svg: not null, Png: { } png }) files["panel_png"] = context.Relative(png);
                 p = p with { Files = files };
                 written.Add(p);
                 string eps = s.Eps.ToString("0.####", CultureInfo.InvariantCulture);
                 images.Add(new FigureImage(files["panel"],
-                    $"{s.Attack} at eps {eps} on test image {row}: {AdversarialPanelImage.Show(p.Clean)} becomes {AdversarialPanelImage.Show(p.Adversarial)}",
+                    $"{s.Attack} at eps {eps} on test image {row}: {AdversarialPanelFigure.Show(p.Clean)} becomes {AdversarialPanelFigure.Show(p.Adversarial)}",
                     $"{s.Title ?? $"{s.Model}: {s.Attack}, eps = {eps}"} (test image {row}, true {p.TrueLabel}): " +
-                    $"{AdversarialPanelImage.Show(p.Clean)} -> {AdversarialPanelImage.Show(p.Adversarial)}{(p.Success ? "" : " (attack failed)")}",
+                    $"{AdversarialPanelFigure.Show(p.Clean)} -> {AdversarialPanelFigure.Show(p.Adversarial)}{(p.Success ? "" : " (attack failed)")}",
                     s.Title ?? $"{s.Model}: {s.Attack} at eps = {eps}"));
             }
             figures.Add(new FigureResult(s.Model, s.Attack, s.Eps, s.Title, written));

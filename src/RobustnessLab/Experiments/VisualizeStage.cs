@@ -4,6 +4,7 @@ using RobustnessLab.Core;
 using RobustnessLab.Experiments.Config;
 using RobustnessLab.FeatureVis;
 using RobustnessLab.Reporting;
+using RobustnessLab.Reporting.Figures;
 
 namespace RobustnessLab.Experiments;
 
@@ -81,7 +82,7 @@ public sealed class VisualizeStage : IExperimentStage
             }
             int scale = Math.Max(2, 96 / Math.Max(model.Model.Spec.Height, model.Model.Spec.Width));
             var sheet = ContactSheet.Draw(sheetImages, seeds.Count, scale, captions, model.Id);
-            var path = context.WriteFile($"{Slug(model.Id)}-sheet.png", st => st.Write(sheet.ToPngBytes()));
+            var path = context.Relative(FigureWriter.Write(sheet, Path.Combine(context.StageDirectory, $"{Slug(model.Id)}-sheet"), context.Figures).Preferred);
             foreach (var (r, cls) in results)
                 entries.Add(new VisualizationEntry(model.Id, r.Objective, cls is { } k ? model.Model.ClassNames[k] : null, r.Seeds, r.Steps, r.FinalObjective,
                     cls is { } kk ? r.ClassProbabilities.Select(p => p[kk]).ToList() : null, r.Seconds, path));

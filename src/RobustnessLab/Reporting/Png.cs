@@ -8,7 +8,7 @@ namespace RobustnessLab.Reporting;
 /// <summary>
 /// Saving and loading model-resolution images. <see cref="SaveExact"/> writes 16 bits per channel, so a saved
 /// adversarial example differs from the tensor by at most 1/131070 per pixel (8-bit PNGs round by up to 1/510,
-/// which can undo a small attack: REFERENCES.md pitfall 10). Re-evaluate what was saved with <see cref="Load"/>.
+/// which can undo a small attack). Re-evaluate what was saved with <see cref="Load"/>.
 /// </summary>
 public static class Png
 {
@@ -37,12 +37,8 @@ public static class Png
     }
 
     /// <summary>8-bit PNG, upscaled without smoothing (for viewing).</summary>
-    public static void SaveView(ImageData image, string path, int scale = 1)
-    {
-        var c = new ImageCanvas(image.Width * scale, image.Height * scale);
-        c.Paste(image, 0, 0, scale);
-        c.SavePng(path);
-    }
+    public static void SaveView(ImageData image, string path, int scale = 1) =>
+        AtomicFile.WriteAllBytes(path, Figures.FigureSvg.PngBytes(image, scale));
 
     /// <summary>Loads a PNG as [0,1] floats with the given channel count (1: luminance, 3: RGB).</summary>
     public static ImageData Load(string path, int channels)

@@ -6,6 +6,7 @@ using RobustnessLab.Evaluation;
 using RobustnessLab.FeatureVis;
 using RobustnessLab.Models;
 using RobustnessLab.Reporting;
+using RobustnessLab.Reporting.Figures;
 using RobustnessLab.Training;
 using static TorchSharp.torch;
 
@@ -23,7 +24,8 @@ public static class DumbbellExperiment
     public const string ReportFile = "dumbbell.json";
     private const int Stages = 6;
 
-    public static DumbbellReport Run(DumbbellOptions options, LabContext context, IProgress<DumbbellProgress>? progress = null, CancellationToken cancel = default)
+    public static DumbbellReport Run(DumbbellOptions options, LabContext context, IProgress<DumbbellProgress>? progress = null, CancellationToken cancel = default,
+        FigureOutput? figures = null)
     {
         options.Validate();
         if (options.OutputDir is not null) AtomicFile.EnsureWritableDirectory(options.OutputDir);
@@ -64,7 +66,7 @@ public static class DumbbellExperiment
         if (options.OutputDir is not null)
         {
             progress?.Report(new DumbbellProgress(6, Stages, 0, "sheets"));
-            files = WriteSheets(options, visB, visD, reportB, reportD);
+            files = WriteSheets(options, visB, visD, reportB, reportD, figures);
             files["biased_model"] = reportB.Checkpoint;
             files["debiased_model"] = reportD.Checkpoint;
             files["arm_detector"] = Dir("arm-detector")!;
@@ -285,11 +287,11 @@ public static class DumbbellExperiment
     }
 
     private static Dictionary<string, string> WriteSheets(DumbbellOptions o, List<VisualizationResult> visB, List<VisualizationResult> visD,
-        DumbbellModelReport rb, DumbbellModelReport rd)
+        DumbbellModelReport rb, DumbbellModelReport rd, FigureOutput? figures)
     {
         var files = new Dictionary<string, string>();
         int scale = Math.Max(2, 128 / o.Size);
-        ImageCanvas Sheet(string title, List<VisualizationResult> vis)
+        Figure Sheet(string title, List<VisualizationResult> vis)
         {
             var images = new List<ImageData>();
             var captions = new List<string>();
@@ -302,9 +304,7 @@ public static class DumbbellExperiment
             return ContactSheet.Draw(images, vis[0].Images.Count, scale, captions, title);
         }
         var all = ContactSheet.SideBySide([Sheet("biased model", visB), Sheet("debiased model", visD)], 24);
-        var allPath = Path.Combine(o.OutputDir!, "class-visualizations.png");
-        all.SavePng(allPath);
-        files["class_visualizations"] = allPath;
+        Add("class_visualizations", FigureWriter.Write(all, Path.Combine(o.OutputDir!, "class-visualizations"), figures));
 
         int d = GymScenes.DumbbellIndex;
         var dumb = new List<ImageData>();
@@ -316,10 +316,15 @@ public static class DumbbellExperiment
                 caps.Add(i == 0 ? $"{name} arm={r.ArmScoreDetector.Values[i]:F2}" : $"arm={r.ArmScoreDetector.Values[i]:F2}");
             }
         var dumbSheet = ContactSheet.Draw(dumb, visB[d].Images.Count, Math.Max(3, 192 / o.Size), caps, "what each model draws for 'dumbbell'");
-        var dumbPath = Path.Combine(o.OutputDir!, "dumbbell.png");
-        dumbSheet.SavePng(dumbPath);
-        files["dumbbell_sheet"] = dumbPath;
+        Add("dumbbell_sheet", FigureWriter.Write(dumbSheet, Path.Combine(o.OutputDir!, "dumbbell"), figures));
         return files;
+
+        // The SVG where written (pages show it), the PNG beside it under KEY_png.
+        void Add(string key, FigureFiles written)
+        {
+            files[key] = written.Preferred;
+            if (written is { Svg: not null, Png: { } png }) files[key + "_png"] = png;
+        }
     }
 
     /// <summary>Synchronous IProgress adapter.</summary>
