@@ -15,10 +15,11 @@ namespace RobustnessLab.Reporting.Figures;
 public static class FigureSvg
 {
     /// <summary>
-    /// The SVG text. <paramref name="rasterScale"/> is for <see cref="FigurePng"/>: images are then embedded already
-    /// enlarged to their size at that scale (nearest neighbour), because the rasteriser smooths enlarged images.
+    /// The SVG text. <paramref name="withoutImages"/> is for <see cref="FigurePng"/>, which draws the images itself
+    /// with nearest-neighbour sampling (the SVG rasteriser smooths enlarged images) and then this SVG over them, so it
+    /// leaves out the images and the white page under them.
     /// </summary>
-    public static string Render(Figure figure, double? rasterScale = null)
+    public static string Render(Figure figure, bool withoutImages = false)
     {
         var sb = new StringBuilder();
         sb.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"").Append(F(figure.Width)).Append("\" height=\"").Append(F(figure.Height))
@@ -26,20 +27,21 @@ public static class FigureSvg
             .Append("\" font-family=\"'").Append(FigureStyle.FontFamily).Append("', Verdana, sans-serif\" role=\"img\">\n");
         sb.Append("<title>").Append(Html.Escape(figure.Title)).Append("</title>\n");
         if (figure.Description is not null) sb.Append("<desc>").Append(Html.Escape(figure.Description)).Append("</desc>\n");
-        sb.Append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
-        foreach (var e in figure.Elements) Element(sb, e, rasterScale);
+        if (!withoutImages) sb.Append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
+        foreach (var e in figure.Elements) Element(sb, e, withoutImages);
         sb.Append("</svg>\n");
         return sb.ToString();
     }
 
-    private static void Element(StringBuilder sb, FigureElement element, double? rasterScale)
+    private static void Element(StringBuilder sb, FigureElement element, bool withoutImages)
     {
         switch (element)
         {
             case FigureRaster r:
-                sb.Append("<image x=\"").Append(F(r.X)).Append("\" y=\"").Append(F(r.Y)).Append("\" width=\"").Append(F(r.Width)).Append("\" height=\"").Append(F(r.Height))
-                    .Append("\" preserveAspectRatio=\"none\" image-rendering=\"pixelated\" style=\"image-rendering:pixelated\" href=\"data:image/png;base64,")
-                    .Append(Convert.ToBase64String(PngBytes(r.Image, Upscale(r, rasterScale)))).Append("\"/>\n");
+                if (!withoutImages)
+                    sb.Append("<image x=\"").Append(F(r.X)).Append("\" y=\"").Append(F(r.Y)).Append("\" width=\"").Append(F(r.Width)).Append("\" height=\"").Append(F(r.Height))
+                        .Append("\" preserveAspectRatio=\"none\" image-rendering=\"pixelated\" style=\"image-rendering:pixelated\" href=\"data:image/png;base64,")
+                        .Append(Convert.ToBase64String(PngBytes(r.Image))).Append("\"/>\n");
                 if (r.Frame is not null)
                     sb.Append("<rect x=\"").Append(F(r.X - 0.5)).Append("\" y=\"").Append(F(r.Y - 0.5)).Append("\" width=\"").Append(F(r.Width + 1)).Append("\" height=\"").Append(F(r.Height + 1))
                         .Append("\" fill=\"none\" stroke=\"").Append(r.Frame).Append("\" stroke-width=\"1\"/>\n");
@@ -79,7 +81,7 @@ public static class FigureSvg
                 break;
             case FigureGroup g:
                 sb.Append("<g transform=\"translate(").Append(F(g.Dx)).Append(' ').Append(F(g.Dy)).Append(")\">\n");
-                foreach (var child in g.Elements) Element(sb, child, rasterScale);
+                foreach (var child in g.Elements) Element(sb, child, withoutImages);
                 sb.Append("</g>\n");
                 break;
             default:
@@ -97,15 +99,6 @@ public static class FigureSvg
             "triangle" => $"<polygon points=\"{F(x)},{F(y - r * 1.25)} {F(x + r * 1.25)},{F(y + r)} {F(x - r * 1.25)},{F(y + r)}\" fill=\"{m.Colour}\"/>",
             _ => $"<circle cx=\"{F(x)}\" cy=\"{F(y)}\" r=\"{F(r)}\" fill=\"{m.Colour}\"/>",
         };
-    }
-
-    /// <summary>Whole-number enlargement that makes the embedded image exactly its drawn size at the raster scale (1 if none).</summary>
-    private static int Upscale(FigureRaster r, double? rasterScale)
-    {
-        if (rasterScale is not { } s) return 1;
-        double k = r.Width * s / r.Image.Width;
-        int n = (int)Math.Round(k);
-        return n >= 1 && Math.Abs(k - n) < 1e-9 && Math.Abs(r.Height * s / r.Image.Height - n) < 1e-9 ? n : Math.Max(1, (int)Math.Floor(k));
     }
 
     /// <summary>8-bit PNG of an image (greyscale or RGB), each pixel repeated k x k times.</summary>
