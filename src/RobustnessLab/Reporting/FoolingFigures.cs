@@ -112,7 +112,7 @@ public static class FoolingFigures
         e.Add(new FigureLine(left, top + ph, left + pw, top + ph, FigureStyle.Axis));
         e.Add(new FigureLine(left, top, left, top + ph, FigureStyle.Axis));
         e.Add(new FigureText(unit, left + pw / 2, H - 10, FigureStyle.Body, TextAnchor.Middle));
-        e.Add(new FigureText("best confidence p (axis: −log₁₀(1 − p))", 18, top + ph / 2, FigureStyle.Body, TextAnchor.Middle, Rotate: -90));
+        e.Add(new FigureText("best confidence p (axis: −log₁₀(1 − p))", 18, top + ph / 2, FigureStyle.Body, TextAnchor.Middle, Math: true, Rotate: -90));
         for (int c = 0; c < report.Classes.Count; c++)
         {
             string colour = FigureStyle.Palette[c % FigureStyle.Palette.Count];
