@@ -49,6 +49,9 @@ public sealed class AttackResult : IDisposable
     /// <summary>Minimisation attacks: per-sample norm of the smallest successful perturbation found (+inf when none).</summary>
     public double[]? MinimalNorms { get; }
 
+    /// <summary>Ensembles: per epsilon, each member's turn in the order they ran (null for single attacks).</summary>
+    public IReadOnlyList<EnsembleStage>[]? Stages { get; init; }
+
     public int Count => Targets.Length;
 
     /// <summary>Success rate over all samples at epsilon index e.</summary>

@@ -126,6 +126,7 @@ public static class RobustnessEvaluation
                         }
                     }
                     acc[e].Seconds += result.Seconds[e];
+                    if (result.Stages?[e] is { } stages) acc[e].AddStages(stages);
                     acc[e].Gradients += result.GradientEvaluations[e];
                     acc[e].Queries += result.Queries[e];
                 }
@@ -235,6 +236,22 @@ public static class RobustnessEvaluation
         private double confidenceSum, maxLinf, l2Sum, l0Sum;
         public double Seconds;
         public long Gradients, Queries;
+        private List<Attacks.EnsembleStage>? stages;
+
+        /// <summary>Sums an ensemble's per-member counts over batches (members keep their order).</summary>
+        public void AddStages(IReadOnlyList<Attacks.EnsembleStage> batch)
+        {
+            stages ??= batch.Select(s => s with { Attacked = 0, Broken = 0, Seconds = 0, GradientEvaluations = 0, Queries = 0 }).ToList();
+            for (int i = 0; i < batch.Count; i++)
+                stages[i] = stages[i] with
+                {
+                    Attacked = stages[i].Attacked + batch[i].Attacked,
+                    Broken = stages[i].Broken + batch[i].Broken,
+                    Seconds = stages[i].Seconds + batch[i].Seconds,
+                    GradientEvaluations = stages[i].GradientEvaluations + batch[i].GradientEvaluations,
+                    Queries = stages[i].Queries + batch[i].Queries,
+                };
+        }
 
         public void Add(bool cleanCorrect, bool advCorrect, bool success, double confidence, double linf, double l2, double l0)
         {
@@ -278,7 +295,25 @@ public static class RobustnessEvaluation
                 GradientEvals = attack.UsesGradients ? Gradients / (double)n : null,
                 Queries = attack.UsesGradients ? null : Queries / (double)n,
                 MedianMinimalNorm = median,
+                Stages = StageRecords(correct, n),
             };
+        }
+
+        private List<EnsembleStageRecord>? StageRecords(int correct, int n)
+        {
+            if (stages is null) return null;
+            int robust = correct;
+            var list = new List<EnsembleStageRecord>();
+            foreach (var s in stages)
+            {
+                robust -= s.Broken;
+                list.Add(new EnsembleStageRecord
+                {
+                    Attack = s.Attack, Attacked = s.Attacked, Broken = s.Broken, RobustAccuracyAfter = robust / (double)n,
+                    Seconds = s.Seconds, GradientEvals = s.GradientEvaluations, Queries = s.Queries,
+                });
+            }
+            return list;
         }
     }
 }
