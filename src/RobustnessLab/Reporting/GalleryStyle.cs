@@ -33,6 +33,7 @@ pre { background: #f4f4f1; padding: 12px 14px; overflow-x: auto; border-left: 3p
 figure { margin: 16px 0 22px; }
 figcaption { font-size: .92rem; color: #333; max-width: 72ch; }
 figcaption b { font-weight: 600; }
+figcaption .files { color: var(--muted); font-size: .85rem; white-space: nowrap; }
 .figrow { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
 .figrow figure { margin: 0 0 12px; flex: 0 1 auto; min-width: 0; max-width: 100%; }
 .figrow img { display: block; max-width: 100%; height: auto; image-rendering: pixelated; border: 1px solid var(--faint); background: #fff; }
@@ -43,9 +44,9 @@ svg.chart .grid { stroke: #ececec; } svg.chart .axis { stroke: #444; }
 svg.chart text { font-family: inherit; fill: #222; } svg.chart .tick { font-size: 12px; } svg.chart .axis-label { font-size: 13px; }
 svg.chart .chart-title { font-size: 14px; font-weight: 600; } svg.chart .legend { font-size: 12.5px; }
 .table-wrap { overflow-x: auto; max-width: 100%; margin: 10px 0 20px; }
-table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .92rem; border-top: 2px solid var(--rule); border-bottom: 2px solid var(--rule); }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .88rem; border-top: 2px solid var(--rule); border-bottom: 2px solid var(--rule); }
 caption { caption-side: top; text-align: left; font-size: .92rem; padding-bottom: 6px; }
-th, td { padding: 4px 9px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+th, td { padding: 4px 7px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 /* Headers wrap between words, so a wide table (the attacks: 14 columns) fits the page instead of scrolling. */
 thead th { border-bottom: 1px solid var(--rule); font-weight: 600; vertical-align: bottom; hyphens: manual; }
 td.num, th.num { text-align: right; }

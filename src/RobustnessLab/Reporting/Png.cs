@@ -36,10 +36,6 @@ public static class Png
         });
     }
 
-    /// <summary>8-bit PNG, upscaled without smoothing (for viewing).</summary>
-    public static void SaveView(ImageData image, string path, int scale = 1) =>
-        AtomicFile.WriteAllBytes(path, Figures.FigureSvg.PngBytes(image, scale));
-
     /// <summary>Loads a PNG as [0,1] floats with the given channel count (1: luminance, 3: RGB).</summary>
     public static ImageData Load(string path, int channels)
     {

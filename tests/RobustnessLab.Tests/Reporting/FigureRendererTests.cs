@@ -166,6 +166,26 @@ public class FigureRendererTests
         }
     }
 
+    [Test]
+    public void ChartsRenderInlineForThePageAndAsFilesFromOneLayout()
+    {
+        var chart = new CurveChart("Robust accuracy", "eps", "robust accuracy",
+            [new CurveSeries("fgsm", [0, 0.1, 0.2], [0.9, 0.4, 0.1]), new CurveSeries("pgd", [0, 0.1, 0.2], [0.9, double.NaN, 0.0])], YPercent: true);
+        var inline = XDocument.Parse(SvgChart.Render(chart, "fig3")).Root!;
+        var file = XDocument.Parse(FigureSvg.Render(ChartFigure.Build(chart))).Root!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(((string?)inline.Attribute("class"), (string?)inline.Attribute("id"), (string?)inline.Attribute("width")), Is.EqualTo(("chart", "fig3", (string?)null)));
+            Assert.That((string?)inline.Element(Svg + "title")!.Attribute("id"), Is.EqualTo("fig3-t"));
+            Assert.That((string?)file.Attribute("width"), Is.EqualTo("640"));
+            var tooltips = inline.Descendants(Svg + "g").Select(g => (string?)g.Element(Svg + "title")).ToList();
+            Assert.That(tooltips, Is.EquivalentTo(new[] { "fgsm: 0 → 90%", "fgsm: 0.1 → 40%", "fgsm: 0.2 → 10%", "pgd: 0 → 90%", "pgd: 0.2 → 0%" }), "one tooltip per measured point");
+            Assert.That(file.Descendants(Svg + "text").Select(t => t.Value), Is.SupersetOf(new[] { "Robust accuracy", "fgsm", "pgd", "eps", "40%" }));
+            Assert.That(inline.ToString() + file, Does.Not.Contain("NaN"), "a missing value breaks the line");
+            Assert.That(file.Descendants(Svg + "polyline").Count(), Is.EqualTo(1), "fgsm's line; pgd's points on either side of the gap are not bridged");
+        }
+    }
+
     private static (int Width, int Height) PngSize(byte[] png)
     {
         Assert.That(png.Take(8), Is.EqualTo(new byte[] { 137, 80, 78, 71, 13, 10, 26, 10 }), "PNG signature");

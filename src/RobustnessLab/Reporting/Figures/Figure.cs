@@ -37,8 +37,11 @@ public sealed record FigurePolyline(IReadOnlyList<(double X, double Y)> Points, 
 
 public sealed record FigureRect(double X, double Y, double Width, double Height, string? Fill, string? Stroke = null) : FigureElement;
 
-/// <summary>A data marker (circle, square, diamond, triangle) centred on (X, Y).</summary>
-public sealed record FigureMarker(string Shape, double X, double Y, string Colour, double Radius = 4) : FigureElement;
+/// <summary>A data marker (circle, square, diamond, triangle) centred on (X, Y); the tooltip shows on hover in a browser.</summary>
+public sealed record FigureMarker(string Shape, double X, double Y, string Colour, double Radius = 4, string? Tooltip = null) : FigureElement;
+
+/// <summary>How an SVG sits inside an HTML page: its CSS class and element id (title and desc get id-t and id-d).</summary>
+public sealed record SvgInline(string CssClass, string Id);
 
 /// <summary>Elements shifted by (Dx, Dy): how sheets are placed side by side.</summary>
 public sealed record FigureGroup(double Dx, double Dy, IReadOnlyList<FigureElement> Elements) : FigureElement;

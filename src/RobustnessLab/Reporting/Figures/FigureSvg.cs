@@ -19,14 +19,22 @@ public static class FigureSvg
     /// with nearest-neighbour sampling (the SVG rasteriser smooths enlarged images) and then this SVG over them, so it
     /// leaves out the images and the white page under them.
     /// </summary>
-    public static string Render(Figure figure, bool withoutImages = false)
+    /// <param name="inline">For an SVG inside an HTML page: no fixed size (the page's CSS sizes it), a class and ids.</param>
+    public static string Render(Figure figure, bool withoutImages = false, SvgInline? inline = null)
     {
-        var sb = new StringBuilder();
-        sb.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"").Append(F(figure.Width)).Append("\" height=\"").Append(F(figure.Height))
-            .Append("\" viewBox=\"0 0 ").Append(F(figure.Width)).Append(' ').Append(F(figure.Height))
+        var sb = new StringBuilder("<svg ");
+        if (inline is null) sb.Append("version=\"1.1\" width=\"").Append(F(figure.Width)).Append("\" height=\"").Append(F(figure.Height)).Append("\" ");
+        else
+        {
+            string id = Html.Escape(inline.Id);
+            sb.Append("class=\"").Append(Html.Escape(inline.CssClass)).Append("\" id=\"").Append(id).Append("\" aria-labelledby=\"").Append(id).Append("-t")
+                .Append(figure.Description is null ? "" : $" {id}-d").Append("\" ");
+        }
+        sb.Append("xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").Append(F(figure.Width)).Append(' ').Append(F(figure.Height))
             .Append("\" font-family=\"'").Append(FigureStyle.FontFamily).Append("', Verdana, sans-serif\" role=\"img\">\n");
-        sb.Append("<title>").Append(Html.Escape(figure.Title)).Append("</title>\n");
-        if (figure.Description is not null) sb.Append("<desc>").Append(Html.Escape(figure.Description)).Append("</desc>\n");
+        string Id(string suffix) => inline is null ? "" : $" id=\"{Html.Escape(inline.Id)}-{suffix}\"";
+        sb.Append("<title").Append(Id("t")).Append('>').Append(Html.Escape(figure.Title)).Append("</title>\n");
+        if (figure.Description is not null) sb.Append("<desc").Append(Id("d")).Append('>').Append(Html.Escape(figure.Description)).Append("</desc>\n");
         if (!withoutImages) sb.Append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
         foreach (var e in figure.Elements) Element(sb, e, withoutImages);
         sb.Append("</svg>\n");
@@ -75,6 +83,9 @@ public static class FigureSvg
                     .Append("\" fill=\"").Append(r.Fill ?? "none").Append('"');
                 if (r.Stroke is not null) sb.Append(" stroke=\"").Append(r.Stroke).Append("\" stroke-width=\"1\"");
                 sb.Append("/>\n");
+                break;
+            case FigureMarker m when m.Tooltip is not null:
+                sb.Append("<g>").Append(Marker(m)).Append("<title>").Append(Html.Escape(m.Tooltip)).Append("</title></g>\n");
                 break;
             case FigureMarker m:
                 sb.Append(Marker(m)).Append('\n');
