@@ -33,6 +33,9 @@ public sealed class BenchCommand : LabCommand<BenchCommand.Settings>
         if (!(s.Seconds > 0)) throw new UsageException($"--seconds must be positive, got {s.Seconds}");
         if (s.MemorySteps < 0) throw new UsageException($"--memory-steps must be >= 0, got {s.MemorySteps}");
         var only = s.Only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+        string[] workloads = ["train", "fgsm", "pgd", "memory", "data", "fooling", "visualize"];
+        if (only?.FirstOrDefault(w => !workloads.Contains(w)) is { } unknown)
+            throw new UsageException($"--only: unknown workload '{unknown}'; valid: {string.Join(", ", workloads)}");
         bool Want(string w) => only is null || only.Contains(w);
         var ctx = CreateContext(s);
         if (s.JsonOut is not null) AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.JsonOut))!);

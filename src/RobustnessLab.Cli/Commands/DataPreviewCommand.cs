@@ -61,7 +61,7 @@ public sealed class DataPreviewCommand : LabCommand<DataPreviewCommand.Settings>
         };
         foreach (var (k, v) in LabSettings.ParseNumericPairs(s.Options, "--option")) dict[k] = v.ToString(CultureInfo.InvariantCulture);
         var options = GymOptions.From(new Data.DataOptions(Options: dict));
-        AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.Out))!);
+        IFigureSettings.FigureOutputName(s.Out);
         var sheet = GymPreview.Draw(options, s.Samples, s.Seed, s.Masks);
         var written = FigureWriter.Write(sheet, FigureWriter.Stem(s.Out), ((IFigureSettings)s).Figures());
         AnsiConsole.MarkupLine($"wrote {Markup.Escape(string.Join(", ", written.All.Select(Path.GetFullPath)))} ({s.Samples} renders)");

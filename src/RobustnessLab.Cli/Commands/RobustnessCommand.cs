@@ -73,7 +73,7 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
         };
         try { options.Validate(); }
         catch (LabException e) { throw new UsageException(e.Message); }
-        if (s.Out is not null) AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.Out))!);
+        if (s.Out is not null) AtomicFile.RequireFileOutput(s.Out, "--out");
 
         var ctx = CreateContext(s, s.Seed);
         var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);
@@ -82,6 +82,7 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
         using var data = DatasetRegistry.Load(datasetName, new DataOptions(s.DataDir, Seed: info.Seed), ctx.Device);
         AnsiConsole.MarkupLine($"[grey]robustness[/] of {Markup.Escape(s.Model!)} ({Markup.Escape(info.Architecture)}) on {Markup.Escape(datasetName)} test, " +
                                $"{(s.Samples == 0 ? data.Test.Count : Math.Min(s.Samples, data.Test.Count)):N0} images, {Markup.Escape(options.Criterion.Describe())}, {ctx.Threads} threads");
+        if (s.Samples > data.Test.Count) Warn($"--n {s.Samples} is more than the {data.Test.Count} test images of '{datasetName}'; using all {data.Test.Count}");
         var report = ConsoleProgress.Run(s, "robustness", bar => RobustnessEvaluation.Run(model, data.Test, options,
             bar.For<RobustnessProgress>((b, p) => b.Set(p.Done, p.Total, p.Stage)), cancel, s.Model));
 

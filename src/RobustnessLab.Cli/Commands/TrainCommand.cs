@@ -35,6 +35,7 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         [CommandOption("--validation <N>")] [Description("training rows held out for validation")] [DefaultValue(5000)] public int Validation { get; set; } = 5000;
         [CommandOption("--train-limit <N>")] [Description("use at most N training rows (0: all)")] [DefaultValue(0)] public int TrainLimit { get; set; }
         [CommandOption("--resume")] [Description("continue the run checkpointed in --out")] public bool Resume { get; set; }
+        [CommandOption("--force")] [Description("replace a checkpoint already in --out")] public bool Force { get; set; }
 
         [CommandOption("--adv <OBJECTIVE>")] [Description("adversarial training objective (see lab train --help); default: standard")]
         public string? Adv { get; set; }
@@ -77,6 +78,7 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         UsageException.Wrap(() => DatasetRegistry.Validate(s.Dataset));
         var modelArgs = LabSettings.ParseNumericPairs(s.ModelArgs, "--arg");
         Core.AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.Out!))!);
+        Checkpoint.CheckOutput(s.Out!, s.Resume, s.Force);
 
         var ctx = CreateContext(s, s.Seed);
         using var data = DatasetRegistry.Load(s.Dataset, new DataOptions(s.DataDir, s.Validation, s.Seed, s.TrainLimit), ctx.Device);
@@ -84,8 +86,9 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         var spec = ModelZoo.Spec(s.Model, [data.Channels, data.Height, data.Width], data.ClassNames, mean, std, modelArgs);
         if (s.Resume && Checkpoint.Exists(s.Out!))
         {
+            // Normalisation comes from the run being resumed; architecture and arguments must match it (the trainer names every difference).
             var saved = Checkpoint.ReadInfo(s.Out!).ToSpec();
-            spec = saved; // normalisation and arguments come from the run being resumed
+            spec = spec with { Mean = saved.Mean, Std = saved.Std };
         }
         var trainer = new Trainer(ctx);
         using var model = trainer.CreateModel(spec, s.Seed);
@@ -104,6 +107,7 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         AnsiConsole.MarkupLine($"test accuracy [bold]{result.Metrics["test_accuracy"]:F4}[/] after {result.History.Count} epochs " +
                                $"({result.Metrics["train_seconds"]:F1} s training){(result.Resumed ? " (resumed)" : "")}");
         AnsiConsole.MarkupLine($"checkpoint: {Markup.Escape(Path.GetFullPath(s.Out!))}");
+        foreach (var w in result.Warnings) Warn(w);
         return CliHost.Ok;
     }
 }

@@ -17,6 +17,18 @@ public interface IFigureSettings
     string? FigureFormat { get; }
     double? FigureScale { get; }
 
+    /// <summary>
+    /// Checks a figure's --out: a file name with no extension, .svg or .png (NAME.svg and NAME.png are written), in a
+    /// folder that can be written.
+    /// </summary>
+    public static void FigureOutputName(string path, string option = "--out")
+    {
+        AtomicFile.RequireFileOutput(path, option);
+        var ext = Path.GetExtension(path);
+        if (ext.Length > 0 && !ext.Equals(".svg", StringComparison.OrdinalIgnoreCase) && !ext.Equals(".png", StringComparison.OrdinalIgnoreCase))
+            throw new LabUsageException($"{option} '{path}': this writes a figure as NAME.svg and NAME.png, so the name must end in .svg or .png or have none, not {ext}");
+    }
+
     /// <summary>The figure output these options ask for; a bad value is a usage error naming the option.</summary>
     public FigureOutput Figures()
     {
