@@ -11,19 +11,27 @@ public sealed class BenchCommand : LabCommand<BenchCommand.Settings>
 {
     public sealed class Settings : LabSettings
     {
-        [CommandOption("--json <FILE>")] [Description("also write the measurements as JSON")]
+        [CommandOption("--json <FILE>")]
+        [Description("also write the measurements as JSON")]
         public string? JsonOut { get; set; }
 
-        [CommandOption("--batch <N>")] [Description("batch size of the step workloads")] [DefaultValue(256)]
+        [CommandOption("--batch <N>")]
+        [Description("batch size of the step workloads")]
+        [DefaultValue(256)]
         public int Batch { get; set; } = 256;
 
-        [CommandOption("--seconds <S>")] [Description("time budget per workload")] [DefaultValue(3.0)]
+        [CommandOption("--seconds <S>")]
+        [Description("time budget per workload")]
+        [DefaultValue(3.0)]
         public double Seconds { get; set; } = 3.0;
 
-        [CommandOption("--memory-steps <N>")] [Description("PGD iterations of the memory check (0: skip)")] [DefaultValue(1000)]
+        [CommandOption("--memory-steps <N>")]
+        [Description("PGD iterations of the memory check (0: skip)")]
+        [DefaultValue(1000)]
         public int MemorySteps { get; set; } = 1000;
 
-        [CommandOption("--only <LIST>")] [Description("comma-separated subset: train,fgsm,pgd,memory,data,fooling,visualize (matmul always runs)")]
+        [CommandOption("--only <LIST>")]
+        [Description("comma-separated subset: train,fgsm,pgd,memory,data,fooling,visualize (matmul always runs)")]
         public string? Only { get; set; }
     }
 

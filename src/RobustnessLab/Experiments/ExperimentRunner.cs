@@ -215,7 +215,7 @@ public sealed class ExperimentRunner(StageRegistry registry)
         var key = dataset is null ? null : Json.Serialize(dataset);
         if (key == currentKey) return (current, key);
         current?.Dispose();
-        return (dataset is null ? null : DatasetRegistry.Load(dataset.Name, dataset.ToDataOptions(dataDir), lab.Device), key);
+        return (dataset is null ? null : DatasetRegistry.Load(dataset.RegistryName, dataset.ToDataOptions(dataDir), lab.Device), key);
     }
 
     private static void Save(string outDir, RunResults results, RunOptions options)

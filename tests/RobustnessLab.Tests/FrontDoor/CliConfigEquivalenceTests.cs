@@ -105,4 +105,147 @@ dumbbell:
         }
         finally { Delete(root); }
     }
+
+    private const string TinyData = "dataset: {name: fashion-mnist, options: {train_limit: 600, validation_size: 100, test_limit: 200}}";
+
+    [Test]
+    public void AttackFigureCliAndFiguresStageGiveTheSameRecord()
+    {
+        ExperimentFixtures.RequireData();
+        var root = ExperimentFixtures.TempDir("eq-figure");
+        try
+        {
+            var model = UntrainedCheckpoint(Path.Combine(root, "model"));
+            var (_, record) = Run(root, "figures", $$"""
+name: eq-figure
+seed: 0
+threads: 1
+{{TinyData}}
+models:
+  m: {checkpoint: {{model}}}
+figures:
+  - model: m
+    attack: pgd
+    eps: 0.1
+    samples: 2
+""");
+            var stage = record.AsArray()[0]!;
+            int seed = (int)(RobustnessLab.Experiments.StageContext.SeedOf(0, "figures") & 0x7fffffff);
+            var outDir = Path.Combine(root, "attack");
+            Lab("attack", "--model", model, "--out", outDir, "--attack", "pgd", "--eps", "0.1", "--examples", "2", "--seed", Num(seed));
+            var cli = ReadJson(Path.Combine(outDir, AdversarialFigures.JsonFile));
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(Comparable(cli, "model", "files", "title"), Is.EqualTo(Comparable(stage, "model", "files", "title")));
+                Assert.That(cli["panels"]!.AsArray(), Has.Count.EqualTo(2));
+                Assert.That(cli["panels"]![0]!["saved"], Is.Not.Null, "the saved file's prediction is part of the record");
+            }
+        }
+        finally { Delete(root); }
+    }
+
+    [Test]
+    public void RobustnessCliAndAttacksStageGiveTheSameRecord()
+    {
+        ExperimentFixtures.RequireData();
+        var root = ExperimentFixtures.TempDir("eq-robust");
+        try
+        {
+            var model = UntrainedCheckpoint(Path.Combine(root, "model"));
+            var (_, record) = Run(root, "attacks", $$"""
+name: eq-robust
+seed: 0
+threads: 1
+{{TinyData}}
+models:
+  m: {checkpoint: {{model}}}
+attacks:
+  - attack: fgsm
+    eps: [0, 0.05]
+    samples: 40
+  - attack: pgd
+    eps: [0, 0.05]
+    steps: 3
+    step_size: 0.5
+    samples: 40
+""");
+            int seed = (int)(RobustnessLab.Experiments.StageContext.SeedOf(0, "attacks") & 0x7fffffff);
+            var file = Path.Combine(root, "robustness.json");
+            Lab("robustness", "--model", model, "--attacks", "fgsm,pgd", "--eps", "0,0.05", "--n", "40", "--arg", "pgd.steps=3", "--arg", "step_size=0.5",
+                "--seed", Num(seed), "--out", file);
+            var report = RobustnessLab.Core.Json.ReadFile<RobustnessLab.Evaluation.RobustnessReport>(file);
+            var cli = RobustnessLab.Experiments.StageOutput.From(RobustnessLab.Experiments.AttacksResult.From([("m", report)]), new StageView()).Data;
+            Assert.That(Comparable(cli), Is.EqualTo(Comparable(record)));
+            Assert.That(record["attacks"]!.AsArray(), Has.Count.EqualTo(4));
+        }
+        finally { Delete(root); }
+    }
+
+    [Test]
+    public void VisualizeCliAndStageGiveTheSameRecord()
+    {
+        ExperimentFixtures.RequireData();
+        var root = ExperimentFixtures.TempDir("eq-visualize");
+        try
+        {
+            var model = UntrainedCheckpoint(Path.Combine(root, "model"));
+            var (_, record) = Run(root, "visualize", $$"""
+name: eq-visualize
+seed: 0
+threads: 1
+{{TinyData}}
+models:
+  m: {checkpoint: {{model}}}
+visualize:
+  classes: [Trouser, Bag]
+  steps: 4
+  options: {seeds: 2, tv: 0.01}
+""");
+            int seed = (int)(RobustnessLab.Experiments.StageContext.SeedOf(0, "visualize") & 0x7fffffff);
+            var json = Path.Combine(root, "vis.json");
+            Lab("visualize", "--model", model, "--class", "Trouser", "--class", "Bag", "--steps", "4", "--seeds", "2", "--tv", "0.01", "--seed", Num(seed),
+                "--out", Path.Combine(root, "vis.png"), "--json", json);
+            var cli = ReadJson(json);
+            Assert.That(Comparable(cli["entries"]!, "model", "sheet"), Is.EqualTo(Comparable(record, "model", "sheet")));
+            Assert.That(record.AsArray(), Has.Count.EqualTo(2));
+        }
+        finally { Delete(root); }
+    }
+
+    [Test]
+    public void TrainCliAndModelsStageTrainTheSameModel()
+    {
+        ExperimentFixtures.RequireData();
+        var root = ExperimentFixtures.TempDir("eq-train");
+        try
+        {
+            var config = ExperimentFixtures.Write(root, "config.yaml", """
+name: eq-train
+seed: 0
+threads: 1
+dataset: {name: fashion-mnist, options: {train_limit: 600, validation_size: 100, test_limit: 200}}
+models:
+  small: {architecture: mlp, args: {hidden: 16, layers: 1}, epochs: 1, batch_size: 64}
+""");
+            // Seed 0 for both: lab train splits off its validation rows with --seed, a config with dataset.options.split_seed (0).
+            var cache = Path.Combine(root, "cache");
+            Lab("run", config, "--out", Path.Combine(root, "run"), "--cache", cache);
+            var staged = Directory.GetFiles(cache, "model.json", SearchOption.AllDirectories).Single();
+            var outDir = Path.Combine(root, "train");
+            Lab("train", "--dataset", "fashion-mnist", "--model", "mlp", "--arg", "hidden=16", "--arg", "layers=1", "--epochs", "1", "--batch-size", "64",
+                "--validation", "100", "--train-limit", "600", "--seed", "0", "--out", outDir);
+            var cli = ReadJson(Path.Combine(outDir, "model.json"));
+            var stage = ReadJson(staged);
+            using (Assert.EnterMultipleScope())
+            {
+                // The same trainer settings (TrainingOptions' defaults through both doors), normalisation and architecture...
+                foreach (var key in new[] { "training", "normalization", "args", "architecture", "parameters", "seed" })
+                    Assert.That(Comparable(cli[key]!), Is.EqualTo(Comparable(stage[key]!)), key);
+                // ...and so the same weights, bit for bit.
+                Assert.That(File.ReadAllBytes(Path.Combine(outDir, "model.safetensors")),
+                    Is.EqualTo(File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(staged)!, "model.safetensors"))));
+            }
+        }
+        finally { Delete(root); }
+    }
 }

@@ -38,6 +38,9 @@ public sealed record FigureOutput
         return output;
     }
 
+    /// <summary>The files a figure written to <paramref name="stem"/> (a path without extension) becomes.</summary>
+    public FigureFiles Files(string stem) => new(Svg ? stem + ".svg" : null, Png ? stem + ".png" : null);
+
     public override string ToString() =>
         string.Join(",", new[] { Svg ? "svg" : null, Png ? "png" : null }.OfType<string>()) + " at scale " + Scale.ToString(CultureInfo.InvariantCulture);
 }

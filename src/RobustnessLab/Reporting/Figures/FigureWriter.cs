@@ -21,10 +21,10 @@ public static class FigureWriter
         output.Validate();
         var dir = Path.GetDirectoryName(Path.GetFullPath(stem));
         if (dir is not null) AtomicFile.EnsureWritableDirectory(dir);
-        string? svg = null, png = null;
-        if (output.Svg) AtomicFile.WriteAllText(svg = stem + ".svg", FigureSvg.Render(figure));
-        if (output.Png) AtomicFile.WriteAllBytes(png = stem + ".png", FigurePng.Render(figure, output.Scale));
-        return new FigureFiles(svg, png);
+        var files = output.Files(stem);
+        if (files.Svg is { } svg) AtomicFile.WriteAllText(svg, FigureSvg.Render(figure));
+        if (files.Png is { } png) AtomicFile.WriteAllBytes(png, FigurePng.Render(figure, output.Scale));
+        return files;
     }
 
     /// <summary>The stem of a path given with or without .svg/.png (e.g. a user's --out).</summary>

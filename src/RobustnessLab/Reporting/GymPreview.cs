@@ -1,8 +1,8 @@
 using RobustnessLab.Core;
-using RobustnessLab.Reporting;
+using RobustnessLab.Data.Gym;
 using RobustnessLab.Reporting.Figures;
 
-namespace RobustnessLab.Data.Gym;
+namespace RobustnessLab.Reporting;
 
 /// <summary>A labelled grid of gym renders (the first n training rows of a variant), optionally with their masks.</summary>
 public static class GymPreview
