@@ -1,10 +1,10 @@
 using System.ComponentModel;
 using System.Globalization;
 using RobustnessLab.Cli.Infrastructure;
-using RobustnessLab.Reporting.Figures;
 using RobustnessLab.Core;
 using RobustnessLab.Data.Gym;
 using RobustnessLab.Reporting;
+using RobustnessLab.Reporting.Figures;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

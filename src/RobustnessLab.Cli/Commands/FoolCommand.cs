@@ -1,12 +1,12 @@
 using System.ComponentModel;
 using System.Globalization;
 using RobustnessLab.Cli.Infrastructure;
-using RobustnessLab.Reporting.Figures;
 using RobustnessLab.Core;
 using RobustnessLab.Data;
 using RobustnessLab.Fooling;
 using RobustnessLab.Models;
 using RobustnessLab.Reporting;
+using RobustnessLab.Reporting.Figures;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

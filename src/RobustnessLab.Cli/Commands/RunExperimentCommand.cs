@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using RobustnessLab.Cli.Infrastructure;
-using RobustnessLab.Reporting.Figures;
 using RobustnessLab.Experiments;
 using RobustnessLab.Reporting;
+using RobustnessLab.Reporting.Figures;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

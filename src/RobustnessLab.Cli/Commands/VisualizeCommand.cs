@@ -1,10 +1,10 @@
 using System.ComponentModel;
 using RobustnessLab.Cli.Infrastructure;
-using RobustnessLab.Reporting.Figures;
 using RobustnessLab.Core;
 using RobustnessLab.FeatureVis;
 using RobustnessLab.Models;
 using RobustnessLab.Reporting;
+using RobustnessLab.Reporting.Figures;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

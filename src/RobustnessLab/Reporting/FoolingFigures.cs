@@ -131,7 +131,17 @@ public static class FoolingFigures
 
     private static string Superscript(int n) => string.Concat(n.ToString(CultureInfo.InvariantCulture).Select(ch => ch switch
     {
-        '-' => '⁻', '0' => '⁰', '1' => '¹', '2' => '²', '3' => '³', '4' => '⁴', '5' => '⁵', '6' => '⁶', '7' => '⁷', '8' => '⁸', _ => '⁹',
+        '-' => '⁻',
+        '0' => '⁰',
+        '1' => '¹',
+        '2' => '²',
+        '3' => '³',
+        '4' => '⁴',
+        '5' => '⁵',
+        '6' => '⁶',
+        '7' => '⁷',
+        '8' => '⁸',
+        _ => '⁹',
     }));
 
     /// <summary>The curve as CSV: iteration, seconds, then one confidence column per class.</summary>
