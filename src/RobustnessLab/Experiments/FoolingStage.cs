@@ -37,7 +37,7 @@ public sealed class FoolingStage : IExperimentStage
                 (index + (p.Total > 0 ? (double)p.Iteration / p.Total : 0)) / models.Count, $"{model.Id}: {p.Phase} {p.Iteration}/{p.Total}"));
             var report = FoolingRun.Run(model.Model, options, inputs, progress, context.Cancel);
             var folder = Path.Combine(context.StageDirectory, Slug(model.Id));
-            report = FoolingFigures.WriteAll(report, folder, output: context.Figures);
+            report = FoolingFigures.WriteAll(report, folder, figures: context.Figures);
             report = report with
             {
                 Classes = report.Classes.Select(c => c with { ImageFile = c.ImageFile is null ? null : context.Relative(Path.Combine(folder, c.ImageFile)) }).ToList(),

@@ -20,8 +20,11 @@ public static class FoolingFigures
     public const string CurveCsvFile = "curve.csv";
     public const string ChampionFolder = "champions";
 
-    /// <summary>Writes everything; returns the report with each class's image file and the figure files filled in.</summary>
-    public static FoolingReport WriteAll(FoolingReport report, string folder, int scale = 4, FigureOutput? output = null)
+    /// <summary>
+    /// Writes everything (the figures as <paramref name="figures"/> asks; <paramref name="scale"/> enlarges the champions
+    /// in the grid); returns the report with each class's image file and the figure files filled in.
+    /// </summary>
+    public static FoolingReport WriteAll(FoolingReport report, string folder, int scale = 4, FigureOutput? figures = null)
     {
         AtomicFile.EnsureWritableDirectory(folder);
         var dir = Path.Combine(folder, ChampionFolder);
@@ -34,8 +37,8 @@ public static class FoolingFigures
             rows.Add(row with { ImageFile = ChampionFolder + "/" + name });
         }
         report = report with { Classes = rows };
-        var grid = FigureWriter.Write(ChampionGrid(report, scale), Path.Combine(folder, GridStem), output);
-        var curve = FigureWriter.Write(CurveChart(report), Path.Combine(folder, CurveStem), output);
+        var grid = FigureWriter.Write(ChampionGrid(report, scale), Path.Combine(folder, GridStem), figures);
+        var curve = FigureWriter.Write(CurveChart(report), Path.Combine(folder, CurveStem), figures);
         AtomicFile.WriteAllText(Path.Combine(folder, CurveCsvFile), CurveCsv(report));
         report = report with
         {
