@@ -71,10 +71,6 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
         if (!AttackRegistry.Names.Contains(attack, StringComparer.OrdinalIgnoreCase))
             throw new UsageException($"unknown attack '{attack}'; valid: {string.Join(", ", AttackRegistry.Names)}");
         var args = s.AttackArguments([attack]);
-        // A class name for --target becomes its index (the rule parser takes indices).
-        if (s.Target is not null && s.Model is not null && !int.TryParse(s.Target, out int _)
-            && ClassIndex(Checkpoint.ReadInfo(s.Model).ClassNames, s.Target) is int named)
-            s.Target = named.ToString(CultureInfo.InvariantCulture);
         var (rule, target) = s.TargetRule();
         var options = d with
         {
