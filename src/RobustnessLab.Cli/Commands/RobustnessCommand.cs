@@ -36,6 +36,16 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
         [CommandOption("--min-eps-max <EPS>")] [Description("upper end of the minimal-epsilon search")] [DefaultValue(0.5)]
         public double MinEpsMax { get; set; } = 0.5;
 
+        [CommandOption("--mode <MODE>")] [Description("early-stop: each sample stops at its first adversarial iterate (same robust accuracy, far fewer steps); max-loss: every sample runs every step")]
+        [DefaultValue("early-stop")]
+        public string Mode { get; set; } = "early-stop";
+
+        [CommandOption("--independent-eps")] [Description("attack every epsilon on every sample (default: a sample broken at a smaller epsilon keeps that example at the larger ones)")]
+        public bool IndependentEps { get; set; }
+
+        [CommandOption("--workers <N>")] [Description("worker threads sharing the batches, --threads split among them (results do not depend on it)")] [DefaultValue(1)]
+        public int Workers { get; set; } = 1;
+
         [CommandOption("-o|--out <FILE>")] [Description("write the report as JSON")]
         public string? Out { get; set; }
 
@@ -45,6 +55,9 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
             if (!b.Successful) return b;
             if (Samples < 0) return ValidationResult.Error($"--n must be >= 0, got {Samples}");
             if (BatchSize <= 0) return ValidationResult.Error($"--batch-size must be positive, got {BatchSize}");
+            if (Workers <= 0) return ValidationResult.Error($"--workers must be positive, got {Workers}");
+            if (Mode is not (AttackModes.EarlyStopName or AttackModes.MaximizeLossName))
+                return ValidationResult.Error($"--mode must be {AttackModes.EarlyStopName} or {AttackModes.MaximizeLossName}, got '{Mode}'");
             return ValidationResult.Success();
         }
     }
@@ -70,6 +83,9 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
             TargetClass = target,
             MinimalEpsilonAttack = s.MinEps is null ? null : new AttackSpec(s.MinEps, args.GetValueOrDefault(s.MinEps)),
             MinimalEpsilonMax = s.MinEpsMax,
+            Mode = AttackModes.Parse(s.Mode, "--mode"),
+            NestedEpsilons = !s.IndependentEps,
+            Workers = s.Workers,
         };
         try { options.Validate(); }
         catch (LabException e) { throw new UsageException(e.Message); }
@@ -81,7 +97,8 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
         var datasetName = s.Dataset ?? info.Dataset ?? FashionMnist.Name;
         using var data = DatasetRegistry.Load(datasetName, new DataOptions(s.DataDir, Seed: info.Seed), ctx.Device);
         AnsiConsole.MarkupLine($"[grey]robustness[/] of {Markup.Escape(s.Model!)} ({Markup.Escape(info.Architecture)}) on {Markup.Escape(datasetName)} test, " +
-                               $"{(s.Samples == 0 ? data.Test.Count : Math.Min(s.Samples, data.Test.Count)):N0} images, {Markup.Escape(options.Criterion.Describe())}, {ctx.Threads} threads");
+                               $"{(s.Samples == 0 ? data.Test.Count : Math.Min(s.Samples, data.Test.Count)):N0} images, {Markup.Escape(options.Criterion.Describe())}, {options.Mode.Name()}, " +
+                               (s.Workers > 1 ? $"{s.Workers} workers x {Math.Max(1, ctx.Threads / s.Workers)} threads" : $"{ctx.Threads} threads"));
         var report = ConsoleProgress.Run(s, "robustness", bar => RobustnessEvaluation.Run(model, data.Test, options,
             bar.For<RobustnessProgress>((b, p) => b.Set(p.Done, p.Total, p.Stage)), cancel, s.Model));
 
@@ -91,6 +108,8 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
             table.AddRow(r.Attack, r.Norm, F(r.Eps), F(r.RobustAccuracy), F(r.SuccessRateCorrect), F(r.SuccessRateAll), F(r.MeanAdvConfidence),
                 F(r.MaxLinf), F(r.MeanL2), $"{r.Seconds:F1}", r.GradientEvals is { } g ? $"{g:F1} grads" : r.Queries is { } q ? $"{q:F1} queries" : "");
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("[grey]mode: " + Markup.Escape(string.Join("; ", report.Attacks.GroupBy(r => r.Attack)
+            .Select(g => $"{g.Key} {g.First().Mode}" + (g.First().EpsilonGrid == "nested" ? " (nested eps)" : "")))) + "[/]");
         foreach (var w in report.WorstCase)
             AnsiConsole.MarkupLine($"worst case {w.Norm} eps {F(w.Eps)}: robust accuracy [bold]{w.RobustAccuracy:F4}[/] over {Markup.Escape(string.Join(", ", w.Attacks))}" +
                                    (w.Flips.Count > 0 ? $"; top flips: {Markup.Escape(string.Join(", ", w.Flips.Take(3).Select(f => $"{f.From} -> {f.To} ({f.Count})")))}" : ""));

@@ -24,6 +24,9 @@ public sealed class RunExperimentCommand : LabCommand<RunExperimentCommand.Setti
         [CommandOption("--shard <I/N>")] [Description("run only shard I of N of the sweep's points (0-based); merge with lab merge")]
         public string? Shard { get; set; }
 
+        [CommandOption("--workers <N>")] [Description("worker threads sharing the attack batches, threads split among them (results do not depend on it)")] [DefaultValue(1)]
+        public int Workers { get; set; } = 1;
+
         [CommandOption("--cache <DIR>")] [Description("model cache (default: .cache/models beside the run folder)")]
         public string? Cache { get; set; }
     }
@@ -32,6 +35,7 @@ public sealed class RunExperimentCommand : LabCommand<RunExperimentCommand.Setti
     {
         var shard = s.Shard is null ? ShardSpec.Whole : ShardSpec.Parse(s.Shard);
         if (s.Threads < 0) throw new UsageException($"--threads must be >= 0, got {s.Threads}");
+        if (s.Workers <= 0) throw new UsageException($"--workers must be positive, got {s.Workers}");
         var experiment = ExperimentLoader.Load(s.File, s.Set);
         var runner = new ExperimentRunner();
         runner.Preflight(experiment, shard);
@@ -49,6 +53,7 @@ public sealed class RunExperimentCommand : LabCommand<RunExperimentCommand.Setti
             DataDir = s.DataDir,
             Overrides = s.Set,
             Threads = s.Threads,
+            Workers = s.Workers,
             Cancel = cancel,
         };
         var results = ConsoleProgress.Run(s, $"run {experiment.Name}", bar => runner.Run(experiment, options with

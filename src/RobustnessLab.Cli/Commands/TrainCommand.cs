@@ -34,6 +34,8 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         [CommandOption("--seed <N>")] [DefaultValue(0)] public int Seed { get; set; }
         [CommandOption("--validation <N>")] [Description("training rows held out for validation")] [DefaultValue(5000)] public int Validation { get; set; } = 5000;
         [CommandOption("--train-limit <N>")] [Description("use at most N training rows (0: all)")] [DefaultValue(0)] public int TrainLimit { get; set; }
+        [CommandOption("--workers <N>")] [Description("worker threads that split each batch's adversarial attack (pgd objective), --threads shared among them")] [DefaultValue(1)]
+        public int Workers { get; set; } = 1;
         [CommandOption("--resume")] [Description("continue the run checkpointed in --out")] public bool Resume { get; set; }
 
         [CommandOption("--adv <OBJECTIVE>")] [Description("adversarial training objective (see lab train --help); default: standard")]
@@ -78,7 +80,8 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         var modelArgs = LabSettings.ParseNumericPairs(s.ModelArgs, "--arg");
         Core.AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.Out!))!);
 
-        var ctx = CreateContext(s, s.Seed);
+        if (s.Workers <= 0) throw new UsageException($"--workers must be positive, got {s.Workers}");
+        var ctx = CreateContext(s, s.Seed) with { Workers = s.Workers };
         using var data = DatasetRegistry.Load(s.Dataset, new DataOptions(s.DataDir, s.Validation, s.Seed, s.TrainLimit), ctx.Device);
         var (mean, std) = Trainer.ChannelStatistics(data.Train);
         var spec = ModelZoo.Spec(s.Model, [data.Channels, data.Height, data.Width], data.ClassNames, mean, std, modelArgs);

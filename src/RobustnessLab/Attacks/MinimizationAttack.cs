@@ -19,7 +19,8 @@ public abstract class MinimizationAttack : Attack
     /// </summary>
     protected internal abstract Tensor Minimize(AttackModel model, Tensor x, AttackGoal goal, Generator? generator);
 
-    protected internal override AttackResult RunCore(AttackModel model, Tensor x, AttackGoal goal, double[] epsilons, Generator? generator)
+    protected internal override AttackResult RunCore(AttackModel model, Tensor x, AttackGoal goal, double[] epsilons, Generator? generator,
+        bool nestedEpsilons)
     {
         int n = (int)x.shape[0];
         var sw = Stopwatch.StartNew();

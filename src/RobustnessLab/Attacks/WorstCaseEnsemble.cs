@@ -34,11 +34,22 @@ public sealed class WorstCaseEnsemble : FixedEpsilonAttack
         foreach (var a in Attacks) a.Validate();
     }
 
+    public override AttackMode ModeRun(AttackMode requested) => requested;
+
     protected internal override Tensor Perturb(AttackModel model, Tensor x, AttackGoal goal, Tensor eps, Generator? generator)
     {
         using var scope = NewDisposeScope();
+        return PerturbWithLogits(model, x, goal, eps, generator).Adversarial.MoveToOuterDisposeScope();
+    }
+
+    protected internal override (Tensor Adversarial, Tensor Logits) PerturbWithLogits(AttackModel model, Tensor x, AttackGoal goal, Tensor eps,
+        Generator? generator)
+    {
+        using var scope = NewDisposeScope();
         var best = x.clone();
-        var broken = zeros(new[] { x.shape[0] }, dtype: ScalarType.Bool, device: x.device);
+        var logits = zeros(new[] { x.shape[0], model.NumClasses }, dtype: x.dtype, device: x.device);
+        // Samples done before the ensemble starts (a nested epsilon grid) count as broken.
+        var broken = goal.EarlyStop && goal.Done is { } done ? done.clone() : zeros(new[] { x.shape[0] }, dtype: ScalarType.Bool, device: x.device);
         foreach (var attack in Attacks)
         {
             using var member = NewDisposeScope();
@@ -47,17 +58,23 @@ public sealed class WorstCaseEnsemble : FixedEpsilonAttack
             var xs = x.index_select(0, remaining);
             var gs = goal.Select(remaining);
             var es = eps.index_select(0, remaining);
-            var adv = attack switch
+            Tensor adv, z;
+            switch (attack)
             {
-                FixedEpsilonAttack f => f.Perturb(model, xs, gs, es, generator),
-                MinimizationAttack m => ProjectAndClip(xs, m.Minimize(model, xs, gs, generator), es),
-                _ => throw new LabException($"ensemble: cannot run '{attack.Name}'"),
-            };
-            Tensor success;
-            using (no_grad()) success = gs.IsAdversarial(model.Model.call(adv));
+                case FixedEpsilonAttack f:
+                    (adv, z) = f.PerturbWithLogits(model, xs, gs, es, generator);
+                    break;
+                case MinimizationAttack m:
+                    adv = ProjectAndClip(xs, m.Minimize(model, xs, gs, generator), es);
+                    using (no_grad()) z = model.Model.call(adv);
+                    break;
+                default:
+                    throw new LabException($"ensemble: cannot run '{attack.Name}'");
+            }
             best.index_copy_(0, remaining, adv);
-            broken.index_copy_(0, remaining, success);
+            logits.index_copy_(0, remaining, z);
+            broken.index_copy_(0, remaining, gs.IsAdversarial(z));
         }
-        return best.MoveToOuterDisposeScope();
+        return (best.MoveToOuterDisposeScope(), logits.MoveToOuterDisposeScope());
     }
 }

@@ -20,6 +20,13 @@ public static class RobustnessEvaluation
         CancellationToken cancel = default, string? modelName = null)
     {
         options.Validate();
+        // Eval mode once for the whole run: workers share the model and must not switch its mode under each other.
+        return model.InEvalMode(() => RunInEvalMode(model, data, options, progress, cancel, modelName));
+    }
+
+    private static RobustnessReport RunInEvalMode(Classifier model, Dataset data, RobustnessOptions options, IProgress<RobustnessProgress>? progress,
+        CancellationToken cancel, string? modelName)
+    {
         var spec = model.Spec;
         if (spec.Channels != data.Channels || spec.Height != data.Height || spec.Width != data.Width)
             throw new LabException($"model input shape {spec.Channels}x{spec.Height}x{spec.Width} does not match dataset '{data.Name}' ({data.Channels}x{data.Height}x{data.Width})");
@@ -39,6 +46,8 @@ public static class RobustnessEvaluation
         var minimal = options.MinimalEpsilonAttack is { } ms ? AttackRegistry.Create(ms.Name, ms.Args) : null;
         int units = batches * (1 + attacks.Count + (minimal is null ? 0 : 1));
         int done = 0;
+        var progressLock = new object();
+        int threads = torch.get_num_threads();
         void Report(string stage) => progress?.Report(new RobustnessProgress(done, units, stage));
 
         // Clean pass: labels, predictions, zero-gradient check.
@@ -81,6 +90,8 @@ public static class RobustnessEvaluation
             var eps = (attack.Distance == Distance.L2 ? options.L2Epsilons : options.Epsilons).ToArray();
             var acc = eps.Select(_ => new Accumulator()).ToArray();
             var minimalNorms = new List<double>();
+            string mode = attack is MinimizationAttack ? "minimisation" : attack.ModeRun(options.Mode).Name();
+            string grid = "independent";
             foreach (var e in eps)
             {
                 var key = (attack.Distance.Name, e);
@@ -92,50 +103,59 @@ public static class RobustnessEvaluation
                 }
                 contributors[key].Add(attack.Name);
             }
-            for (int b = 0; b < batches; b++)
+            // Batches are independent (each derives its generator from the seed, the attack and the batch index), so
+            // workers may take them in any order; results are folded in batch order.
+            int attackIndex = ai;
+            var outcomes = SampleWorkers.Run(batches, options.Workers, threads, b =>
             {
                 cancel.ThrowIfCancellationRequested();
-                Report($"{attack.Name} ({b + 1}/{batches})");
                 using var scope = NewDisposeScope();
                 int start = b * options.BatchSize;
                 var (x, y) = data.Batch(order, start, options.BatchSize, device);
-                using var generator = new Generator(LabContext.DeriveSeed(options.Seed, 1_000_003L * (ai + 1) + b), CPU);
-                using var result = attack.Run(model, x, y, eps, criterion, generator, cancel);
+                using var generator = new Generator(LabContext.DeriveSeed(options.Seed, 1_000_003L * (attackIndex + 1) + b), CPU);
+                using var result = attack.Run(model, x, y, eps, criterion, generator, cancel, options.Mode, options.NestedEpsilons);
+                var outcome = BatchOutcome.From(result, x, model);
+                lock (progressLock)
+                {
+                    done++;
+                    Report($"{attack.Name} ({b + 1}/{batches})");
+                }
+                return outcome;
+            }, cancel);
+            foreach (var (outcome, b) in outcomes.Select((o, b) => (o, b)))
+            {
+                int start = b * options.BatchSize;
                 for (int e = 0; e < eps.Length; e++)
                 {
-                    using var inner = NewDisposeScope();
-                    var adv = result.Adversarials[e];
-                    var probs = model.Predict(adv).softmax(1);
-                    var (conf, pred) = probs.max(1);
-                    var delta = adv - x;
-                    var linf = Distance.Linf.Measure(delta).cpu().data<float>().ToArray();
-                    var l2 = Distance.L2.Measure(delta).cpu().data<float>().ToArray();
-                    var l0 = Distance.L0.Measure(delta).cpu().data<float>().ToArray();
-                    var p = pred.cpu().data<long>().ToArray();
-                    var c = conf.cpu().data<float>().ToArray();
                     var key = (attack.Distance.Name, eps[e]);
+                    var p = outcome.Predictions[e];
                     for (int i = 0; i < p.Length; i++)
                     {
                         int gi = start + i;
                         bool correct = p[i] == labels[gi];
-                        acc[e].Add(cleanCorrect[gi], correct, result.Success[e][i], c[i], linf[i], l2[i], l0[i]);
+                        acc[e].Add(cleanCorrect[gi], correct, outcome.Success[e][i], outcome.Confidence[e][i], outcome.Linf[e][i], outcome.L2[e][i], outcome.L0[e][i]);
                         if (!correct && robust[key][gi])
                         {
                             robust[key][gi] = false;
                             brokenTo[key][gi] = p[i];
                         }
                     }
-                    acc[e].Seconds += result.Seconds[e];
-                    acc[e].Gradients += result.GradientEvaluations[e];
-                    acc[e].Queries += result.Queries[e];
+                    acc[e].Seconds += outcome.Seconds[e];
+                    acc[e].Gradients += outcome.GradientEvaluations[e];
+                    acc[e].Queries += outcome.Queries[e];
                 }
-                if (result.MinimalNorms is { } norms)
+                if (outcome.MinimalNorms is { } norms)
                     for (int i = 0; i < norms.Length; i++)
                         if (cleanCorrect[start + i]) minimalNorms.Add(norms[i]);
-                done++;
+                mode = outcome.Mode;
+                grid = outcome.NestedEpsilons ? "nested" : "independent";
             }
             for (int e = 0; e < eps.Length; e++)
-                records.Add(acc[e].ToRecord(attack, eps[e], criterion.IsTargeted, n, correctCount, minimalNorms));
+                records.Add(acc[e].ToRecord(attack, eps[e], criterion.IsTargeted, n, correctCount, minimalNorms) with
+                {
+                    Mode = attack is MinimizationAttack ? "minimisation" : mode,
+                    EpsilonGrid = attack is MinimizationAttack ? "single run" : grid,
+                });
         }
 
         var worst = robust.OrderBy(k => k.Key.Norm).ThenBy(k => k.Key.Eps).Select(kv =>
@@ -226,6 +246,38 @@ public static class RobustnessEvaluation
         int broken = brokenTo.Count(t => t >= 0);
         return labels.Zip(brokenTo).Where(p => p.Second >= 0).GroupBy(p => p).OrderByDescending(g => g.Count()).ThenBy(g => g.Key.First).ThenBy(g => g.Key.Second)
             .Take(top).Select(g => new ClassFlip(names[(int)g.Key.First], names[(int)g.Key.Second], g.Count(), g.Count() / (double)broken)).ToList();
+    }
+
+    /// <summary>What one attack run on one batch contributes, as plain arrays (per epsilon, per sample).</summary>
+    private sealed record BatchOutcome(long[][] Predictions, float[][] Confidence, float[][] Linf, float[][] L2, float[][] L0, bool[][] Success,
+        double[] Seconds, long[] GradientEvaluations, long[] Queries, double[]? MinimalNorms, string Mode, bool NestedEpsilons)
+    {
+        public static BatchOutcome From(AttackResult result, Tensor x, Classifier model)
+        {
+            int k = result.Epsilons.Length;
+            var predictions = new long[k][];
+            var confidence = new float[k][];
+            var linf = new float[k][];
+            var l2 = new float[k][];
+            var l0 = new float[k][];
+            for (int e = 0; e < k; e++)
+            {
+                using var scope = NewDisposeScope();
+                var adv = result.Adversarials[e];
+                // The attack computed these logits on the returned examples: no second forward pass.
+                var logits = result.Logits?[e] ?? model.Predict(adv);
+                var (conf, pred) = logits.softmax(1).max(1);
+                var delta = adv - x;
+                linf[e] = Distance.Linf.Measure(delta).cpu().data<float>().ToArray();
+                l2[e] = Distance.L2.Measure(delta).cpu().data<float>().ToArray();
+                l0[e] = Distance.L0.Measure(delta).cpu().data<float>().ToArray();
+                predictions[e] = pred.cpu().data<long>().ToArray();
+                confidence[e] = conf.cpu().data<float>().ToArray();
+            }
+            string mode = result.Mode.Name();
+            return new BatchOutcome(predictions, confidence, linf, l2, l0, result.Success, result.Seconds, result.GradientEvaluations, result.Queries,
+                result.MinimalNorms, mode, result.NestedEpsilons);
+        }
     }
 
     /// <summary>Running sums for one attack at one epsilon.</summary>

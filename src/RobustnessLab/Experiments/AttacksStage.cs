@@ -15,9 +15,9 @@ namespace RobustnessLab.Experiments;
 public sealed class AttacksStage : IExperimentStage
 {
     public string Name => "attacks";
-    public int Version => 2;
+    public int Version => 3;
 
-    private sealed record Group(string Norm, IReadOnlyList<double> Eps, int Samples, int BatchSize, bool Targeted, List<AttackSection> Sections);
+    private sealed record Group(string Norm, IReadOnlyList<double> Eps, int Samples, int BatchSize, bool Targeted, string Mode, List<AttackSection> Sections);
 
     public StageOutput Run(StageContext context)
     {
@@ -30,8 +30,8 @@ public sealed class AttacksStage : IExperimentStage
             foreach (var s in sections.Where(s => s.Models is null || s.Models.Contains(model.Id)))
             {
                 var g = groups.FirstOrDefault(g => g.Norm == s.EffectiveNorm && g.Eps.SequenceEqual(s.Eps) && g.Samples == s.Samples &&
-                                                   g.BatchSize == s.BatchSize && g.Targeted == s.Targeted);
-                if (g is null) groups.Add(g = new Group(s.EffectiveNorm, s.Eps, s.Samples, s.BatchSize, s.Targeted, []));
+                                                   g.BatchSize == s.BatchSize && g.Targeted == s.Targeted && g.Mode == s.Mode);
+                if (g is null) groups.Add(g = new Group(s.EffectiveNorm, s.Eps, s.Samples, s.BatchSize, s.Targeted, s.Mode, []));
                 g.Sections.Add(s);
             }
             jobs.AddRange(groups.Select(g => (model, g)));
@@ -55,6 +55,8 @@ public sealed class AttacksStage : IExperimentStage
                 BatchSize = g.BatchSize,
                 Seed = seed,
                 Target = g.Targeted ? TargetRule.Random : null,
+                Mode = AttackModes.Parse(g.Mode),
+                Workers = context.Lab.Workers,
             };
             int job = j;
             var progress = new Relay<RobustnessProgress>(p =>

@@ -38,7 +38,7 @@ public sealed class ExperimentRunner(StageRegistry registry)
         if (existing is not null && existing.Name != experiment.Name)
             throw new LabException($"'{outDir}' holds the results of run '{existing.Name}', not '{experiment.Name}'; choose another --out");
         int threads = options.Threads > 0 ? options.Threads : experiment.Config.Threads;
-        var lab = LabContext.Create(experiment.Config.Device, experiment.Config.Seed, threads);
+        var lab = LabContext.Create(experiment.Config.Device, experiment.Config.Seed, threads) with { Workers = Math.Max(1, options.Workers) };
 
         // Load the first point's data before creating anything: a missing dataset leaves no folder behind.
         DataSplits? data = null;

@@ -20,6 +20,9 @@ public sealed record RunOptions
     /// <summary>Threads from the command line; overrides the config's (0: use the config's).</summary>
     public int Threads { get; init; }
 
+    /// <summary>Worker threads sharing the attack batches (1: none); results do not depend on it.</summary>
+    public int Workers { get; init; } = 1;
+
     public bool WriteGallery { get; init; } = true;
 
     public IProgress<ExperimentProgress>? Progress { get; init; }

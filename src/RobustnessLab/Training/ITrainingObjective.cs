@@ -13,6 +13,9 @@ namespace RobustnessLab.Training;
 public sealed record TrainingStepInfo(int Epoch, int Step, int StepsPerEpoch, int Epochs, Generator Generator)
 {
     /// <summary>Fraction of training done, in [0, 1).</summary>
+    /// <summary>Worker threads an objective may split the batch's attack across (<see cref="Core.SampleWorkers"/>); 1: none.</summary>
+    public int Workers { get; init; } = 1;
+
     public double Progress => (Epoch * (double)StepsPerEpoch + Step) / Math.Max(1.0, Epochs * (double)StepsPerEpoch);
 }
 

@@ -41,6 +41,8 @@ public sealed record AttackSection : IConfigSection
     [JsonPropertyName("models"), Description("model ids to attack (default: all)")] public IReadOnlyList<string>? Models { get; init; }
     [JsonPropertyName("samples"), Description("first N test rows (1000)")] public int Samples { get; init; } = 1000;
     [JsonPropertyName("batch_size"), Description("attack batch size (250)")] public int BatchSize { get; init; } = 250;
+    [JsonPropertyName("mode"), Description("early-stop (each sample stops at its first adversarial iterate; robust accuracy as in max-loss) or max-loss (every sample runs every step)")]
+    public string Mode { get; init; } = Attacks.AttackModes.EarlyStopName;
     [JsonPropertyName("options"), Description("further attack-specific settings (numbers)")] public IReadOnlyDictionary<string, double>? Options { get; init; }
 
     public void Validate(ConfigValidator v)
@@ -49,6 +51,7 @@ public sealed record AttackSection : IConfigSection
         v.OneOf("norm", Norm, Norms);
         if (KnownAttacks.Contains(Attack) && (Norm is null || Norms.Contains(Norm)) && RegistryName is null)
             v.Error("norm", $"'{Attack}' has no {Norm} variant; its norms: {string.Join(", ", AttackRegistry.Names.Where(n => BaseName(n) == Attack).Select(n => AttackRegistry.Get(n).Norm))}");
+        v.OneOf("mode", Mode, [Attacks.AttackModes.EarlyStopName, Attacks.AttackModes.MaximizeLossName]);
         if (Eps.Count == 0) v.Error("eps", "needs at least one epsilon");
         for (int i = 0; i < Eps.Count; i++)
         {
