@@ -106,7 +106,12 @@ public static class RobustnessEvaluation
             // Batches are independent (each derives its generator from the seed, the attack and the batch index), so
             // workers may take them in any order; results are folded in batch order.
             int attackIndex = ai;
-            var outcomes = SampleWorkers.Run(batches, options.Workers, threads, b =>
+            var outcomes = attack is WorstCaseEnsemble ensemble && options.Mode == AttackMode.EarlyStop && !criterion.IsTargeted
+                ? Cascade(model, data, order, options, ensemble, ai, eps, criterion, threads, stage =>
+                {
+                    lock (progressLock) Report(stage);
+                }, cancel)
+                : SampleWorkers.Run(batches, options.Workers, threads, b =>
             {
                 cancel.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
@@ -122,6 +127,7 @@ public static class RobustnessEvaluation
                 }
                 return outcome;
             }, cancel);
+            if (attack is WorstCaseEnsemble && options.Mode == AttackMode.EarlyStop && !criterion.IsTargeted) done += batches;
             foreach (var (outcome, b) in outcomes.Select((o, b) => (o, b)))
             {
                 int start = b * options.BatchSize;
@@ -246,6 +252,103 @@ public static class RobustnessEvaluation
         int broken = brokenTo.Count(t => t >= 0);
         return labels.Zip(brokenTo).Where(p => p.Second >= 0).GroupBy(p => p).OrderByDescending(g => g.Count()).ThenBy(g => g.Key.First).ThenBy(g => g.Key.Second)
             .Take(top).Select(g => new ClassFlip(names[(int)g.Key.First], names[(int)g.Key.Second], g.Count(), g.Count() / (double)broken)).ToList();
+    }
+
+    /// <summary>
+    /// An ensemble evaluated as AutoAttack does (Croce and Hein 2020, arXiv:2003.01690): each member runs, with early
+    /// stopping, on every sample no earlier member broke, regrouped into full batches across the whole set (so the
+    /// last members, which see few samples, run a few large batches instead of many tiny ones). With a nested grid the
+    /// epsilons run in increasing order and samples broken at a smaller one keep that example. Each regrouped batch
+    /// derives its generator from the seed, the attack, the member, the epsilon and the batch index, so the result does
+    /// not depend on the worker count. Returns the outcome per original batch, as the per-batch path does; the cost
+    /// totals are carried by the first batch.
+    /// </summary>
+    private static BatchOutcome[] Cascade(Classifier model, Dataset data, long[] order, RobustnessOptions options, WorstCaseEnsemble ensemble, int attackIndex,
+        double[] eps, Criterion criterion, int threads, Action<string> report, CancellationToken cancel)
+    {
+        int n = order.Length, k = eps.Length, size = options.BatchSize;
+        var pred = new long[k][];
+        var conf = new float[k][];
+        var linf = new float[k][];
+        var l2 = new float[k][];
+        var l0 = new float[k][];
+        var success = new bool[k][];
+        var seconds = new double[k];
+        var grads = new long[k];
+        var queries = new long[k];
+        bool nested = options.NestedEpsilons;
+        var indices = Enumerable.Range(0, k).ToArray();
+        if (nested) indices = indices.OrderBy(e => eps[e]).ToArray();
+        var carried = new bool[n];
+        int previous = -1;
+        foreach (int e in indices)
+        {
+            pred[e] = new long[n];
+            conf[e] = new float[n];
+            linf[e] = new float[n];
+            l2[e] = new float[n];
+            l0[e] = new float[n];
+            success[e] = new bool[n];
+            var remaining = Enumerable.Range(0, n).Where(i => !carried[i]).ToList();
+            foreach (int i in Enumerable.Range(0, n).Where(i => carried[i]))
+            {
+                pred[e][i] = pred[previous][i];
+                conf[e][i] = conf[previous][i];
+                linf[e][i] = linf[previous][i];
+                l2[e][i] = l2[previous][i];
+                l0[e][i] = l0[previous][i];
+                success[e][i] = true;
+            }
+            IReadOnlyList<Attack> members = eps[e] == 0 ? [ensemble.Attacks[0]] : ensemble.Attacks;
+            for (int m = 0; m < members.Count && remaining.Count > 0; m++)
+            {
+                var member = members[m];
+                var rows = remaining.Select(i => order[i]).ToArray();
+                int groups = (rows.Length + size - 1) / size;
+                int memberIndex = m, epsIndex = e;
+                report($"{ensemble.Name}: {member.Name} at eps {eps[e]:0.####} on {rows.Length} samples");
+                var parts = SampleWorkers.Run(groups, options.Workers, threads, g =>
+                {
+                    using var scope = NewDisposeScope();
+                    var (x, y) = data.Batch(rows, g * size, size, model.Device);
+                    using var generator = new Generator(LabContext.DeriveSeed(options.Seed,
+                        1_000_003L * (attackIndex + 1) + 10_007L * (memberIndex + 1) + 101L * (epsIndex + 1) + g), CPU);
+                    using var result = member.Run(model, x, y, [eps[epsIndex]], criterion, generator, cancel, AttackMode.EarlyStop);
+                    return BatchOutcome.From(result, x, model);
+                }, cancel);
+                var stillRobust = new List<int>();
+                for (int g = 0; g < groups; g++)
+                {
+                    var part = parts[g];
+                    seconds[e] += part.Seconds[0];
+                    grads[e] += part.GradientEvaluations[0];
+                    queries[e] += part.Queries[0];
+                    for (int j = 0; j < part.Predictions[0].Length; j++)
+                    {
+                        int i = remaining[g * size + j];
+                        pred[e][i] = part.Predictions[0][j];
+                        conf[e][i] = part.Confidence[0][j];
+                        linf[e][i] = part.Linf[0][j];
+                        l2[e][i] = part.L2[0][j];
+                        l0[e][i] = part.L0[0][j];
+                        success[e][i] = part.Success[0][j];
+                        if (!success[e][i]) stillRobust.Add(i);
+                    }
+                }
+                remaining = stillRobust;
+            }
+            if (nested)
+                for (int i = 0; i < n; i++) carried[i] |= success[e][i];
+            previous = e;
+        }
+        int batches = (n + size - 1) / size;
+        return Enumerable.Range(0, batches).Select(b =>
+        {
+            int start = b * size, count = Math.Min(size, n - start);
+            T[][] Slice<T>(T[][] all) => all.Select(a => a.Skip(start).Take(count).ToArray()).ToArray();
+            return new BatchOutcome(Slice(pred), Slice(conf), Slice(linf), Slice(l2), Slice(l0), Slice(success),
+                b == 0 ? seconds : new double[k], b == 0 ? grads : new long[k], b == 0 ? queries : new long[k], null, AttackMode.EarlyStop.Name(), nested);
+        }).ToArray();
     }
 
     /// <summary>What one attack run on one batch contributes, as plain arrays (per epsilon, per sample).</summary>
