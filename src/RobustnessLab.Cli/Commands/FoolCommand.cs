@@ -28,8 +28,8 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
         [CommandOption("--generations <G>")] [Description("evolution generations (default 200 direct, 500 cppn)")]
         public int? Generations { get; set; }
 
-        [CommandOption("--population <P>")] [Description("children per generation, scored in one batch")] [DefaultValue(200)]
-        public int Population { get; set; } = 200;
+        [CommandOption("--population <P>")] [Description("children per generation, scored in one batch (default 200)")]
+        public int? Population { get; set; }
 
         [CommandOption("--steps <S>")] [Description("gradient-ascent steps (method gradient; default 300)")]
         public int? Steps { get; set; }
@@ -42,38 +42,41 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
         [CommandOption("--transfer-model <DIR>")] [Description("a second, independently trained checkpoint: its confidence in the same images")]
         public string? TransferModel { get; set; }
 
-        [CommandOption("--mutation-rate <P>")] [Description("direct: initial per-gene mutation probability")] [DefaultValue(0.1)]
-        public double MutationRate { get; set; } = 0.1;
+        [CommandOption("--mutation-rate <P>")] [Description("direct: initial per-gene mutation probability (default 0.1)")]
+        public double? MutationRate { get; set; }
 
-        [CommandOption("--halving <N>")] [Description("direct: the mutation rate halves every N generations")] [DefaultValue(1000)]
-        public int Halving { get; set; } = 1000;
+        [CommandOption("--halving <N>")] [Description("direct: the mutation rate halves every N generations (default 1000)")]
+        public int? Halving { get; set; }
 
-        [CommandOption("--cross-rate <P>")] [Description("direct: probability of SBX crossover with a second elite (paper's text: 0; its released code: 0.5)")] [DefaultValue(0.0)]
-        public double CrossRate { get; set; }
+        [CommandOption("--cross-rate <P>")] [Description("direct: probability of SBX crossover with a second elite (default 0, the paper's text; its released code: 0.5)")]
+        public double? CrossRate { get; set; }
 
-        [CommandOption("--start <KIND>")] [Description("gradient: noise or grey")] [DefaultValue("noise")]
-        public string Start { get; set; } = "noise";
+        [CommandOption("--start <KIND>")] [Description("gradient: noise (default) or grey")]
+        public string? Start { get; set; }
 
-        [CommandOption("--target <P>")] [Description("gradient: an image stops once its confidence reaches P")] [DefaultValue(0.9999)]
-        public double Target { get; set; } = 0.9999;
+        [CommandOption("--target <P>")] [Description("gradient: an image stops once its confidence reaches P (default 0.9999)")]
+        public double? Target { get; set; }
 
-        [CommandOption("--step-size <S>")] [Description("gradient: RMS pixel change per step")] [DefaultValue(0.01)]
-        public double StepSize { get; set; } = 0.01;
+        [CommandOption("--step-size <S>")] [Description("gradient: RMS pixel change per step (default 0.01)")]
+        public double? StepSize { get; set; }
 
-        [CommandOption("--l2-decay <D>")] [Description("gradient: fraction of the distance to the data mean removed per step")] [DefaultValue(0.001)]
-        public double L2Decay { get; set; } = 0.001;
+        [CommandOption("--l2-decay <D>")] [Description("gradient: fraction of the distance to the data mean removed per step (default 0.001)")]
+        public double? L2Decay { get; set; }
 
-        [CommandOption("--blur-every <K>")] [Description("gradient: Gaussian blur every K steps (0: never)")] [DefaultValue(0)]
-        public int BlurEvery { get; set; }
+        [CommandOption("--blur-every <K>")] [Description("gradient: Gaussian blur every K steps (default 0: never)")]
+        public int? BlurEvery { get; set; }
 
-        [CommandOption("--blur-sigma <S>")] [Description("gradient: blur standard deviation in pixels")] [DefaultValue(0.5)]
-        public double BlurSigma { get; set; } = 0.5;
+        [CommandOption("--blur-sigma <S>")] [Description("gradient: blur standard deviation in pixels (default 0.5)")]
+        public double? BlurSigma { get; set; }
 
-        [CommandOption("--jitter <PX>")] [Description("gradient: random shift of up to PX pixels before each gradient")] [DefaultValue(0)]
-        public int Jitter { get; set; }
+        [CommandOption("--jitter <PX>")] [Description("gradient: random shift of up to PX pixels before each gradient (default 0)")]
+        public int? Jitter { get; set; }
 
-        [CommandOption("--rubbish-samples <N>")] [Description("Gaussian-noise inputs for the rubbish-class rate (0: skip)")] [DefaultValue(1000)]
-        public int RubbishSamples { get; set; } = 1000;
+        [CommandOption("--rubbish-samples <N>")] [Description("Gaussian-noise inputs for the rubbish-class rate (default 1000; 0: skip)")]
+        public int? RubbishSamples { get; set; }
+
+        [CommandOption("--option <KEY=VALUE>")] [Description("any other setting by its fooling.json name, repeatable: mutation_eta, cross_eta, rubbish_threshold, cppn_add_node, ... (as a config's fooling.options)")]
+        public string[] Option { get; set; } = [];
 
         [CommandOption("--no-distances")] [Description("skip the nearest-training-image distances (no dataset needed)")]
         public bool NoDistances { get; set; }
@@ -143,41 +146,54 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
         return CliHost.Ok;
     }
 
-    private static FoolingOptions BuildOptions(Settings s)
+    /// <summary>
+    /// The library's options from the flags: <see cref="FoolingOptions"/>' defaults, overridden by each flag given, then
+    /// by each --option (what a config's <c>fooling:</c> section does for the same settings). Validated.
+    /// </summary>
+    public static FoolingOptions BuildOptions(Settings s)
     {
         FoolingMethod method;
         try { method = FoolingOptions.ParseMethod(s.Method); }
         catch (LabException e) { throw new UsageException(e.Message); }
         if (method == FoolingMethod.Gradient && s.Generations is not null) throw new UsageException("--generations applies to direct and cppn; gradient fooling takes --steps");
         if (method != FoolingMethod.Gradient && s.Steps is not null) throw new UsageException($"--steps applies to gradient fooling; {s.Method} takes --generations");
+        if (method != FoolingMethod.Gradient && s.Target is not null)
+            throw new UsageException($"--target applies to gradient fooling; {s.Method} records when each class crosses 0.99, 0.999 and 0.9999");
         if (s.Scale < 1 || s.Scale > 32) throw new UsageException($"--scale must be in 1..32, got {s.Scale}");
-        var start = s.Start.Trim().ToLowerInvariant() switch
+        var d = new FoolingOptions();
+        var start = s.Start?.Trim().ToLowerInvariant() switch
         {
+            null => d.GradientStart,
             "noise" => GradientStart.Noise,
             "grey" or "gray" => GradientStart.Grey,
             _ => throw new UsageException($"--start must be noise or grey, got '{s.Start}'"),
         };
-        var options = new FoolingOptions
+        var options = d with
         {
             Method = method,
             Generations = s.Generations,
-            Population = s.Population,
-            Steps = s.Steps ?? 300,
+            Population = s.Population ?? d.Population,
+            Steps = s.Steps ?? d.Steps,
             Seed = s.Seed,
             Classes = s.Classes?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            MutationRate = s.MutationRate,
-            MutationHalvingGenerations = s.Halving,
-            CrossRate = s.CrossRate,
+            MutationRate = s.MutationRate ?? d.MutationRate,
+            MutationHalvingGenerations = s.Halving ?? d.MutationHalvingGenerations,
+            CrossRate = s.CrossRate ?? d.CrossRate,
             GradientStart = start,
-            TargetConfidence = s.Target,
-            StepSize = s.StepSize,
-            L2Decay = s.L2Decay,
-            BlurEvery = s.BlurEvery,
-            BlurSigma = s.BlurSigma,
-            Jitter = s.Jitter,
-            RubbishSamples = s.RubbishSamples,
+            TargetConfidence = s.Target ?? d.TargetConfidence,
+            StepSize = s.StepSize ?? d.StepSize,
+            L2Decay = s.L2Decay ?? d.L2Decay,
+            BlurEvery = s.BlurEvery ?? d.BlurEvery,
+            BlurSigma = s.BlurSigma ?? d.BlurSigma,
+            Jitter = s.Jitter ?? d.Jitter,
+            RubbishSamples = s.RubbishSamples ?? d.RubbishSamples,
         };
-        try { options.Validate(); }
+        try
+        {
+            options = NumericSettings.Apply(options, LabSettings.ParseNumericPairs(s.Option, "--option"), "fooling",
+                ["seed", "generations", "population", "steps"]);
+            options.Validate();
+        }
         catch (LabException e) { throw new UsageException(OptionName(e.Message)); }
         return options;
     }

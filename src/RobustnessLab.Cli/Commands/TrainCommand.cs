@@ -15,7 +15,7 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         [CommandOption("--dataset <NAME>")] [Description("dataset name")] [DefaultValue("fashion-mnist")]
         public string Dataset { get; set; } = "fashion-mnist";
 
-        [CommandOption("--model <ARCH>")] [Description("softmax, mlp, maxout, cnn or resnet")] [DefaultValue("cnn")]
+        [CommandOption("--model <ARCH>")] [Description("softmax, mlp, maxout, cnn, lenet or resnet")] [DefaultValue("cnn")]
         public string Model { get; set; } = "cnn";
 
         [CommandOption("--arg <KEY=VALUE>")] [Description("model argument, repeatable (e.g. --arg width=64)")]

@@ -59,6 +59,9 @@ public sealed class AttackResult : IDisposable
     /// <summary>Whether larger epsilons reused the examples found at smaller ones.</summary>
     public bool NestedEpsilons { get; init; }
 
+    /// <summary>Ensembles: per epsilon, each member's turn in the order they ran (null for single attacks).</summary>
+    public IReadOnlyList<EnsembleStage>[]? Stages { get; init; }
+
     public int Count => Targets.Length;
 
     /// <summary>Success rate over all samples at epsilon index e.</summary>

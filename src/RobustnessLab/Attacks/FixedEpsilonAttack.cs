@@ -35,6 +35,16 @@ public abstract class FixedEpsilonAttack : Attack
     }
 
     /// <summary>
+    /// <see cref="PerturbWithLogits"/>, logging the turns of an ensemble's members into <paramref name="log"/> (other
+    /// attacks log nothing).
+    /// </summary>
+    protected internal virtual (Tensor Adversarial, Tensor Logits) PerturbLogged(AttackModel model, Tensor x, AttackGoal goal, Tensor eps,
+        Generator? generator, List<EnsembleStage> log) => PerturbWithLogits(model, x, goal, eps, generator);
+
+    /// <summary>Whether results carry <see cref="AttackResult.Stages"/> (ensembles).</summary>
+    protected internal virtual bool RecordsStages => false;
+
+    /// <summary>
     /// Runs every epsilon. With a nested grid (early stopping only) the epsilons run in increasing order and a sample
     /// adversarial at a smaller epsilon keeps that example (it lies inside every larger ball), so larger epsilons attack
     /// only the samples still robust.
@@ -49,6 +59,7 @@ public abstract class FixedEpsilonAttack : Attack
         var seconds = new double[epsilons.Length];
         var grads = new long[epsilons.Length];
         var queries = new long[epsilons.Length];
+        var stages = new IReadOnlyList<EnsembleStage>[epsilons.Length];
         bool nested = nestedEpsilons && goal.EarlyStop;
         var order = Enumerable.Range(0, epsilons.Length).ToArray();
         if (nested) order = order.OrderBy(e => epsilons[e]).ToArray();
@@ -61,6 +72,7 @@ public abstract class FixedEpsilonAttack : Attack
             using var scope = NewDisposeScope();
             long q0 = model.Queries, g0 = model.GradientEvaluations;
             var sw = Stopwatch.StartNew();
+            var log = new List<EnsembleStage>();
             Tensor adv, z;
             // eps = 0 leaves the inputs unchanged without spending a query.
             if (epsilons[e] == 0 || n == 0)
@@ -72,7 +84,7 @@ public abstract class FixedEpsilonAttack : Attack
             {
                 var g = nested && carried is not null ? goal with { Done = goal.Done is { } d ? d.logical_or(carried) : carried } : goal;
                 using var stream = generator is null ? null : new Generator(Core.LabContext.DeriveSeed((long)streams, e), CPU);
-                (adv, z) = PerturbWithLogits(model, x, g, EpsilonTensor(x, epsilons[e]), stream);
+                (adv, z) = PerturbLogged(model, x, g, EpsilonTensor(x, epsilons[e]), stream, log);
                 adv = adv.detach();
                 if (nested && carried is not null)
                 {
@@ -83,6 +95,7 @@ public abstract class FixedEpsilonAttack : Attack
             seconds[e] = sw.Elapsed.TotalSeconds;
             grads[e] = model.GradientEvaluations - g0;
             queries[e] = model.Queries - q0;
+            stages[e] = log;
             var flags = goal.IsAdversarial(z);
             success[e] = n == 0 ? [] : ToBools(flags);
             adversarials[e] = adv.MoveToOuterDisposeScope();
@@ -99,6 +112,7 @@ public abstract class FixedEpsilonAttack : Attack
         {
             Mode = ModeRun(goal.EarlyStop ? AttackMode.EarlyStop : AttackMode.MaximizeLoss),
             NestedEpsilons = nested,
+            Stages = RecordsStages ? stages : null,
         };
     }
 

@@ -19,6 +19,17 @@ public abstract class MinimizationAttack : Attack
     /// </summary>
     protected internal abstract Tensor Minimize(AttackModel model, Tensor x, AttackGoal goal, Generator? generator);
 
+    /// <summary>
+    /// The attack at a fixed budget eps [N,1,1,1]: adversarial inputs inside the ball (the minimal perturbation
+    /// projected onto it). Attacks that search several directions may override this to skip samples already broken
+    /// within the budget. Eval mode, inside the caller's dispose scope.
+    /// </summary>
+    protected internal virtual Tensor MinimizeWithin(AttackModel model, Tensor x, AttackGoal goal, Tensor eps, Generator? generator)
+    {
+        using var scope = NewDisposeScope();
+        return ProjectAndClip(x, Minimize(model, x, goal, generator), eps).MoveToOuterDisposeScope();
+    }
+
     protected internal override AttackResult RunCore(AttackModel model, Tensor x, AttackGoal goal, double[] epsilons, Generator? generator,
         bool nestedEpsilons)
     {

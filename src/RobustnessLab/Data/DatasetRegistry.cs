@@ -9,6 +9,7 @@ public static class DatasetRegistry
     private static readonly Dictionary<string, Func<DataOptions, Device, DataSplits>> Loaders = new(StringComparer.OrdinalIgnoreCase)
     {
         [FashionMnist.Name] = (o, d) => FashionMnist.Load(o, d),
+        [Mnist.Name] = (o, d) => Mnist.Load(o, d),
         [Gym.GymScenes.Name] = (o, d) => Gym.GymScenes.Load(o, d),
     };
 

@@ -40,4 +40,6 @@ public record AttackRecord
     public string EpsilonGrid { get; init; } = "independent";
     /// <summary>Minimisation attacks: median norm of the smallest successful perturbation over initially-correct samples.</summary>
     public double? MedianMinimalNorm { get; init; }
+    /// <summary>Ensembles (AutoAttack): each member's turn in order, on the samples still robust when it ran.</summary>
+    public IReadOnlyList<EnsembleStageRecord>? Stages { get; init; }
 }

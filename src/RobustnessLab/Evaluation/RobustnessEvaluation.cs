@@ -147,6 +147,7 @@ public static class RobustnessEvaluation
                         }
                     }
                     acc[e].Seconds += outcome.Seconds[e];
+                    if (outcome.Stages?[e] is { } stages) acc[e].AddStages(stages);
                     acc[e].Gradients += outcome.GradientEvaluations[e];
                     acc[e].Queries += outcome.Queries[e];
                 }
@@ -276,6 +277,7 @@ public static class RobustnessEvaluation
         var seconds = new double[k];
         var grads = new long[k];
         var queries = new long[k];
+        var stages = new IReadOnlyList<EnsembleStage>[k];
         bool nested = options.NestedEpsilons;
         var indices = Enumerable.Range(0, k).ToArray();
         if (nested) indices = indices.OrderBy(e => eps[e]).ToArray();
@@ -289,6 +291,8 @@ public static class RobustnessEvaluation
             l2[e] = new float[n];
             l0[e] = new float[n];
             success[e] = new bool[n];
+            var log = new List<EnsembleStage>();
+            stages[e] = log;
             var remaining = Enumerable.Range(0, n).Where(i => !carried[i]).ToList();
             foreach (int i in Enumerable.Range(0, n).Where(i => carried[i]))
             {
@@ -302,7 +306,9 @@ public static class RobustnessEvaluation
             IReadOnlyList<Attack> members = eps[e] == 0 ? [ensemble.Attacks[0]] : ensemble.Attacks;
             for (int m = 0; m < members.Count && remaining.Count > 0; m++)
             {
-                var member = members[m];
+                // A one-member ensemble runs the member exactly as the full ensemble would (minimisation members at
+                // the budget, samples the model already gets wrong left unattacked) and logs its turn.
+                var member = new WorstCaseEnsemble([members[m]], members[m].Name);
                 var rows = remaining.Select(i => order[i]).ToArray();
                 int groups = (rows.Length + size - 1) / size;
                 int memberIndex = m, epsIndex = e;
@@ -317,9 +323,15 @@ public static class RobustnessEvaluation
                     return BatchOutcome.From(result, x, model);
                 }, cancel);
                 var stillRobust = new List<int>();
+                var turn = new EnsembleStage(members[m].Name, 0, 0, 0, 0, 0);
                 for (int g = 0; g < groups; g++)
                 {
                     var part = parts[g];
+                    if (part.Stages?[0] is [var s]) turn = turn with
+                    {
+                        Attacked = turn.Attacked + s.Attacked, Broken = turn.Broken + s.Broken, Seconds = turn.Seconds + s.Seconds,
+                        GradientEvaluations = turn.GradientEvaluations + s.GradientEvaluations, Queries = turn.Queries + s.Queries,
+                    };
                     seconds[e] += part.Seconds[0];
                     grads[e] += part.GradientEvaluations[0];
                     queries[e] += part.Queries[0];
@@ -336,7 +348,11 @@ public static class RobustnessEvaluation
                     }
                 }
                 remaining = stillRobust;
+                if (eps[e] != 0) log.Add(turn);
             }
+            // Members that never got a turn (every sample broken earlier) are listed with nothing attacked.
+            if (eps[e] != 0)
+                foreach (var unused in ensemble.Attacks.Skip(log.Count)) log.Add(new EnsembleStage(unused.Name, 0, 0, 0, 0, 0));
             if (nested)
                 for (int i = 0; i < n; i++) carried[i] |= success[e][i];
             previous = e;
@@ -347,13 +363,15 @@ public static class RobustnessEvaluation
             int start = b * size, count = Math.Min(size, n - start);
             T[][] Slice<T>(T[][] all) => all.Select(a => a.Skip(start).Take(count).ToArray()).ToArray();
             return new BatchOutcome(Slice(pred), Slice(conf), Slice(linf), Slice(l2), Slice(l0), Slice(success),
-                b == 0 ? seconds : new double[k], b == 0 ? grads : new long[k], b == 0 ? queries : new long[k], null, AttackMode.EarlyStop.Name(), nested);
+                b == 0 ? seconds : new double[k], b == 0 ? grads : new long[k], b == 0 ? queries : new long[k], null, AttackMode.EarlyStop.Name(), nested,
+                b == 0 ? stages : null);
         }).ToArray();
     }
 
     /// <summary>What one attack run on one batch contributes, as plain arrays (per epsilon, per sample).</summary>
     private sealed record BatchOutcome(long[][] Predictions, float[][] Confidence, float[][] Linf, float[][] L2, float[][] L0, bool[][] Success,
-        double[] Seconds, long[] GradientEvaluations, long[] Queries, double[]? MinimalNorms, string Mode, bool NestedEpsilons)
+        double[] Seconds, long[] GradientEvaluations, long[] Queries, double[]? MinimalNorms, string Mode, bool NestedEpsilons,
+        IReadOnlyList<EnsembleStage>[]? Stages)
     {
         public static BatchOutcome From(AttackResult result, Tensor x, Classifier model)
         {
@@ -379,7 +397,7 @@ public static class RobustnessEvaluation
             }
             string mode = result.Mode.Name();
             return new BatchOutcome(predictions, confidence, linf, l2, l0, result.Success, result.Seconds, result.GradientEvaluations, result.Queries,
-                result.MinimalNorms, mode, result.NestedEpsilons);
+                result.MinimalNorms, mode, result.NestedEpsilons, result.Stages);
         }
     }
 
@@ -390,6 +408,22 @@ public static class RobustnessEvaluation
         private double confidenceSum, maxLinf, l2Sum, l0Sum;
         public double Seconds;
         public long Gradients, Queries;
+        private List<Attacks.EnsembleStage>? stages;
+
+        /// <summary>Sums an ensemble's per-member counts over batches (members keep their order).</summary>
+        public void AddStages(IReadOnlyList<Attacks.EnsembleStage> batch)
+        {
+            stages ??= batch.Select(s => s with { Attacked = 0, Broken = 0, Seconds = 0, GradientEvaluations = 0, Queries = 0 }).ToList();
+            for (int i = 0; i < batch.Count; i++)
+                stages[i] = stages[i] with
+                {
+                    Attacked = stages[i].Attacked + batch[i].Attacked,
+                    Broken = stages[i].Broken + batch[i].Broken,
+                    Seconds = stages[i].Seconds + batch[i].Seconds,
+                    GradientEvaluations = stages[i].GradientEvaluations + batch[i].GradientEvaluations,
+                    Queries = stages[i].Queries + batch[i].Queries,
+                };
+        }
 
         public void Add(bool cleanCorrect, bool advCorrect, bool success, double confidence, double linf, double l2, double l0)
         {
@@ -433,7 +467,25 @@ public static class RobustnessEvaluation
                 GradientEvals = attack.UsesGradients ? Gradients / (double)n : null,
                 Queries = attack.UsesGradients ? null : Queries / (double)n,
                 MedianMinimalNorm = median,
+                Stages = StageRecords(correct, n),
             };
+        }
+
+        private List<EnsembleStageRecord>? StageRecords(int correct, int n)
+        {
+            if (stages is null) return null;
+            int robust = correct;
+            var list = new List<EnsembleStageRecord>();
+            foreach (var s in stages)
+            {
+                robust -= s.Broken;
+                list.Add(new EnsembleStageRecord
+                {
+                    Attack = s.Attack, Attacked = s.Attacked, Broken = s.Broken, RobustAccuracyAfter = robust / (double)n,
+                    Seconds = s.Seconds, GradientEvals = s.GradientEvaluations, Queries = s.Queries,
+                });
+            }
+            return list;
         }
     }
 }

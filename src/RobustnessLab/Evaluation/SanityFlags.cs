@@ -10,10 +10,10 @@ public static class SanityFlags
     /// <summary>Attack strength order for "a weaker attack beat a stronger one" (same norm and epsilon).</summary>
     private static readonly Dictionary<string, int> Strength = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["fgsm"] = 1, ["bim"] = 2, ["mi-fgsm"] = 2, ["pgd"] = 3, ["pgd-l2"] = 3, ["apgd-ce"] = 4, ["apgd-t"] = 4, ["ensemble"] = 5,
+        ["fgsm"] = 1, ["bim"] = 2, ["mi-fgsm"] = 2, ["pgd"] = 3, ["pgd-l2"] = 3, ["apgd-ce"] = 4, ["apgd-t"] = 4, ["ensemble"] = 5, ["autoattack"] = 6,
     };
 
-    private static readonly HashSet<string> MultiStep = new(StringComparer.OrdinalIgnoreCase) { "bim", "mi-fgsm", "pgd", "apgd-ce", "apgd-t", "ensemble" };
+    private static readonly HashSet<string> MultiStep = new(StringComparer.OrdinalIgnoreCase) { "bim", "mi-fgsm", "pgd", "apgd-ce", "apgd-t", "ensemble", "autoattack" };
 
     /// <param name="clean">Clean accuracy.</param>
     /// <param name="records">Every attack x epsilon record.</param>
@@ -47,7 +47,7 @@ public static class SanityFlags
                         weak.RobustAccuracy < strong.RobustAccuracy - tol)
                         flags.Add($"weaker attack beats stronger at {atEps.Key.Norm} eps {atEps.Key.Eps:G4}: {weak.Attack} {weak.RobustAccuracy:F3} < {strong.Attack} {strong.RobustAccuracy:F3} (stronger attack under-tuned or gradients masked)");
             var square = list.FirstOrDefault(r => r.Attack == "square");
-            var whiteBox = list.Where(r => r.Attack != "square" && r.Attack != "ensemble").ToList();
+            var whiteBox = list.Where(r => r.Attack != "square" && r.Attack != "ensemble" && r.Attack != "autoattack").ToList();
             if (square is not null && whiteBox.Count > 0 && square.RobustAccuracy < whiteBox.Min(r => r.RobustAccuracy) - tol)
                 flags.Add($"black-box square beats every white-box attack at eps {atEps.Key.Eps:G4} ({square.RobustAccuracy:F3} < {whiteBox.Min(r => r.RobustAccuracy):F3}): gradient masking likely");
             var fgsm = list.FirstOrDefault(r => r.Attack == "fgsm");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using RobustnessLab.Attacks;
+using RobustnessLab.Core;
 using RobustnessLab.Evaluation;
 using RobustnessLab.Experiments.Config;
 using RobustnessLab.Reporting;
@@ -59,7 +60,7 @@ public sealed class AttacksStage : IExperimentStage
                 Workers = context.Lab.Workers,
             };
             int job = j;
-            var progress = new Relay<RobustnessProgress>(p =>
+            var progress = new SyncProgress<RobustnessProgress>(p =>
                 context.Report((job + (double)p.Done / Math.Max(1, p.Total)) / jobs.Count, $"{model.Id}: {p.Stage}"));
             var report = RobustnessEvaluation.Run(model.Model, test, options, progress, context.Cancel, model.Id);
             rows.AddRange(report.Attacks.Select(r => AttackRow.From(model.Id, report.Samples, r)));

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using RobustnessLab.Core;
 using RobustnessLab.Experiments.Config;
-using RobustnessLab.Experiments.Dumbbell;
+using RobustnessLab.Dumbbell;
 using RobustnessLab.Reporting;
 
 namespace RobustnessLab.Experiments;
@@ -22,17 +22,17 @@ public sealed class DumbbellStage : IExperimentStage
         var section = context.SectionAs<DumbbellSection>();
         // The experiment's own seed, not one derived for the stage: the run then matches `lab dumbbell --seed N`.
         var options = section.ToOptions(context.Config.Seed, context.StageDirectory);
-        var progress = new Relay<DumbbellProgress>(p => context.Report((p.Stage - 1 + p.Fraction) / p.Stages, p.Status));
+        var progress = new SyncProgress<DumbbellProgress>(p => context.Report((p.Stage - 1 + p.Fraction) / p.Stages, p.Status));
         var report = DumbbellExperiment.Run(options, context.Lab, progress, context.Cancel);
+        report = DumbbellFigures.Write(report, context.StageDirectory);
+        // The record's paths are relative to the stage folder (as in its dumbbell.json); results.json's are relative to the run folder.
+        string Relative(string path) => path.Length == 0 ? path : context.Relative(Path.Combine(context.StageDirectory, path));
         report = report with
         {
-            Options = report.Options with { OutputDir = "." },
-            Biased = report.Biased with { Checkpoint = context.Relative(report.Biased.Checkpoint) },
-            Debiased = report.Debiased with { Checkpoint = context.Relative(report.Debiased.Checkpoint) },
-            Files = report.Files.ToDictionary(f => f.Key, f => context.Relative(f.Value)),
+            Biased = report.Biased with { Checkpoint = Relative(report.Biased.Checkpoint) },
+            Debiased = report.Debiased with { Checkpoint = Relative(report.Debiased.Checkpoint) },
+            Files = report.Files.ToDictionary(f => f.Key, f => Relative(f.Value)),
         };
-        // The library wrote its own dumbbell.json with absolute paths; the copy in the stage folder says the same as results.json.
-        Json.WriteFile(Path.Combine(context.StageDirectory, DumbbellExperiment.ReportFile), report);
         context.Report(1, "done");
         return StageOutput.From(report, View(report));
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using RobustnessLab.Experiments.Config;
+using RobustnessLab.Core;
 
 namespace RobustnessLab.Experiments;
 

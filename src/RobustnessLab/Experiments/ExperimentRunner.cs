@@ -104,7 +104,7 @@ public sealed class ExperimentRunner(StageRegistry registry)
                             var fingerprint = Fingerprint(stage, section, point.Config, models);
                             var recordPath = Path.Combine(pointDir, "stages", name + ".json");
                             var saved = File.Exists(recordPath) ? Json.ReadFile<StageRecord>(recordPath) : null;
-                            bool reuse = saved is not null && saved.Fingerprint == fingerprint && saved.Version == stage.Version
+                            bool reuse = saved is not null && saved.Fingerprint == fingerprint && saved.Version == stage.Version && stage is not IReadsEarlierStages
                                          && saved.View.Images.All(i => File.Exists(Path.Combine(outDir, i.Path)));
                             StageRecord record;
                             if (reuse) record = saved!;
@@ -119,6 +119,7 @@ public sealed class ExperimentRunner(StageRegistry registry)
                                     Lab = pointLab,
                                     Data = data,
                                     Models = models,
+                                    Earlier = new Dictionary<string, System.Text.Json.Nodes.JsonNode?>(pr.Stages),
                                     RunDirectory = outDir,
                                     StageDirectory = Path.Combine(pointDir, "stages", name),
                                     Progress = StageReporter(options, where, name, unit, units),

@@ -22,7 +22,7 @@ public sealed class FoolingStage : IExperimentStage
     {
         var section = context.SectionAs<FoolingSection>();
         var models = context.ModelsFor(section.Models);
-        var options = Options(section, (int)(context.Seed & 0x7fffffff));
+        var options = section.ToOptions((int)(context.Seed & 0x7fffffff));
         var reports = new List<FoolingReport>();
         for (int m = 0; m < models.Count; m++)
         {
@@ -33,7 +33,7 @@ public sealed class FoolingStage : IExperimentStage
             var transfer = section.Transfer && others.Count > 0 ? others[0] : null;
             var inputs = new FoolingInputs(context.Data?.Train, context.Data?.Test, transfer?.Model, model.Id, transfer?.Id, context.Lab.Threads);
             int index = m;
-            var progress = new Relay<FoolingProgress>(p => context.Report(
+            var progress = new SyncProgress<FoolingProgress>(p => context.Report(
                 (index + (p.Total > 0 ? (double)p.Iteration / p.Total : 0)) / models.Count, $"{model.Id}: {p.Phase} {p.Iteration}/{p.Total}"));
             var report = FoolingRun.Run(model.Model, options, inputs, progress, context.Cancel);
             var folder = Path.Combine(context.StageDirectory, Slug(model.Id));
@@ -46,40 +46,6 @@ public sealed class FoolingStage : IExperimentStage
         }
         context.Report(1, "done");
         return StageOutput.From(reports, View(reports, context, section));
-    }
-
-    /// <summary>The library's options from the section: typed keys first, then <c>options</c> by their fooling.json names.</summary>
-    public static FoolingOptions Options(FoolingSection s, int seed)
-    {
-        var method = s.Method == "gradient" ? FoolingMethod.Gradient : s.Encoding == "cppn" ? FoolingMethod.Cppn : FoolingMethod.Direct;
-        var thresholds = new[] { 0.99, 0.999, 0.9999, s.TargetConfidence }.Distinct().Order().ToList();
-        var o = new FoolingOptions
-        {
-            Method = method,
-            Generations = method == FoolingMethod.Gradient ? null : s.Generations,
-            Population = s.Population,
-            Steps = s.Steps,
-            Seed = seed,
-            Classes = s.Classes,
-            Thresholds = thresholds,
-            TargetConfidence = method == FoolingMethod.Gradient ? Math.Max(s.TargetConfidence, 0.9999) : new FoolingOptions().TargetConfidence,
-        };
-        if (s.Options is { Count: > 0 } extra)
-        {
-            var node = JsonNode.Parse(Json.Serialize(o))!.AsObject();
-            foreach (var (k, v) in extra)
-            {
-                if (!node.ContainsKey(k) || node[k] is JsonObject || node[k] is JsonArray || k is "method" or "seed" or "classes" or "generations" or "population" or "steps")
-                {
-                    var valid = node.Where(p => p.Value is JsonValue && p.Key is not ("method" or "seed" or "generations" or "population" or "steps" or "classes")).Select(p => p.Key).ToList();
-                    throw new LabException($"fooling.options.{k}: not a fooling setting{Config.DidYouMean.Hint(k, valid)}; valid: {string.Join(", ", valid)}");
-                }
-                node[k] = v;
-            }
-            o = Json.Deserialize<FoolingOptions>(node.ToJsonString(), "fooling options");
-        }
-        o.Validate();
-        return o;
     }
 
     private static StageView View(List<FoolingReport> reports, StageContext context, FoolingSection section)

@@ -55,7 +55,7 @@ public sealed class ModelStage
                 else
                 {
                     int d = done;
-                    var trainProgress = new InlineProgress<TrainingProgress>(p => progress?.Report(new StageProgress(
+                    var trainProgress = new SyncProgress<TrainingProgress>(p => progress?.Report(new StageProgress(
                         (d + ((p.Epoch - 1) * (double)p.StepsPerEpoch + p.Step) / (p.Epochs * (double)p.StepsPerEpoch)) / count,
                         $"training {id}: epoch {p.Epoch}/{p.Epochs} {p.Phase}, loss {p.Loss:F3}, accuracy {p.Accuracy:P1}")));
                     progress?.Report(new StageProgress((double)done / count, $"model {id}"));
@@ -141,10 +141,5 @@ public sealed class ModelStage
             Tables = [new TableView("Models", ["model", "source", "architecture", "parameters", "objective", "epochs", "test accuracy", "val accuracy", "spec hash"], rows)],
             Curves = curves,
         };
-    }
-
-    private sealed class InlineProgress<T>(Action<T> action) : IProgress<T>
-    {
-        public void Report(T value) => action(value);
     }
 }

@@ -24,6 +24,9 @@ public sealed class StageContext
     /// <summary>This stage's own folder for files (inside the point's folder).</summary>
     public required string StageDirectory { get; init; }
 
+    /// <summary>Results of the stages that ran before this one in the same point (models, eval, attacks, ...).</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?> Earlier { get; init; } = new Dictionary<string, System.Text.Json.Nodes.JsonNode?>();
+
     public IProgress<StageProgress>? Progress { get; init; }
     public CancellationToken Cancel { get; init; }
 

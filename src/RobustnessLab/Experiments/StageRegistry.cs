@@ -26,6 +26,7 @@ public sealed class StageRegistry
         new("fooling", typeof(FoolingSection), "fooling images (evolutionary and gradient) with their confidences and transfer", () => new FoolingStage()),
         new("visualize", typeof(VisualizeSection), "feature-visualisation sheets of classes and channels", () => new VisualizeStage()),
         new("dumbbell", typeof(DumbbellSection), "the dumbbell-with-arm experiment: biased beside debiased visualisations", () => new DumbbellStage()),
+        new("paper", typeof(IReadOnlyList<PaperRow>), "published figures beside this run's values: a 'paper | lab | difference' table (runs last)", () => new PaperStage()),
     ]);
 
     public IReadOnlyList<StageDefinition> Stages => stages;

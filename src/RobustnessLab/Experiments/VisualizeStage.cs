@@ -68,7 +68,7 @@ public sealed class VisualizeStage : IExperimentStage
                 context.Cancel.ThrowIfCancellationRequested();
                 int done = m * objectives.Count + o, total = models.Count * objectives.Count;
                 var (objective, cls) = objectives[o];
-                var progress = new Relay<VisualizationProgress>(p =>
+                var progress = new SyncProgress<VisualizationProgress>(p =>
                     context.Report((done + (double)p.Step / p.Steps) / total, $"{model.Id}: {objective.Description} step {p.Step}/{p.Steps}"));
                 var r = FeatureVisualizer.Render(model.Model, objective, options, progress, context.Cancel);
                 results.Add((r, cls));

@@ -94,52 +94,6 @@ public sealed record FoolingOptions
         if (ReferencePerClass < 1) throw new LabException($"reference images per class must be >= 1, got {ReferencePerClass}");
     }
 
-    /// <summary>The numeric settings <see cref="WithSettings"/> accepts, by their JSON names.</summary>
-    public static readonly IReadOnlyList<string> NumericSettings =
-    [
-        "mutation_rate", "mutation_halving_generations", "mutation_eta", "cross_rate", "cross_eta", "step_size", "l2_decay",
-        "blur_every", "blur_sigma", "jitter", "target_confidence", "rubbish_samples", "rubbish_threshold", "reference_per_class",
-        "cppn_add_node", "cppn_add_connection", "cppn_change_activation", "cppn_weight_rate", "cppn_weight_sigma", "cppn_max_weight",
-    ];
-
-    /// <summary>
-    /// A copy with method-specific numbers set by name (a config file's free-form options, e.g. mutation_rate: 0.05);
-    /// an unknown name is an error listing the valid ones. Validate the result.
-    /// </summary>
-    public FoolingOptions WithSettings(IReadOnlyDictionary<string, double>? settings)
-    {
-        var o = this;
-        foreach (var (key, v) in settings ?? new Dictionary<string, double>())
-        {
-            int Whole() => v == Math.Floor(v) && Math.Abs(v) < int.MaxValue ? (int)v : throw new LabException($"fooling setting '{key}' must be a whole number, got {v}");
-            o = key switch
-            {
-                "mutation_rate" => o with { MutationRate = v },
-                "mutation_halving_generations" => o with { MutationHalvingGenerations = Whole() },
-                "mutation_eta" => o with { MutationEta = v },
-                "cross_rate" => o with { CrossRate = v },
-                "cross_eta" => o with { CrossEta = v },
-                "step_size" => o with { StepSize = v },
-                "l2_decay" => o with { L2Decay = v },
-                "blur_every" => o with { BlurEvery = Whole() },
-                "blur_sigma" => o with { BlurSigma = v },
-                "jitter" => o with { Jitter = Whole() },
-                "target_confidence" => o with { TargetConfidence = v },
-                "rubbish_samples" => o with { RubbishSamples = Whole() },
-                "rubbish_threshold" => o with { RubbishThreshold = v },
-                "reference_per_class" => o with { ReferencePerClass = Whole() },
-                "cppn_add_node" => o with { Cppn = o.Cppn with { AddNode = v } },
-                "cppn_add_connection" => o with { Cppn = o.Cppn with { AddConnection = v } },
-                "cppn_change_activation" => o with { Cppn = o.Cppn with { ChangeActivation = v } },
-                "cppn_weight_rate" => o with { Cppn = o.Cppn with { WeightRate = v } },
-                "cppn_weight_sigma" => o with { Cppn = o.Cppn with { WeightSigma = v } },
-                "cppn_max_weight" => o with { Cppn = o.Cppn with { MaxWeight = v } },
-                _ => throw new LabException($"unknown fooling setting '{key}'; valid: {string.Join(", ", NumericSettings)}"),
-            };
-        }
-        return o;
-    }
-
     /// <summary>
     /// The class indices to search, in the order given (all classes when none are listed). Each entry is a class
     /// name (case-insensitive) or an index; anything else is an error that lists the model's classes.

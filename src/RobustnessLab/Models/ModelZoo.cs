@@ -22,6 +22,8 @@ public static class ModelZoo
             new Dictionary<string, double> { ["units"] = 240, ["pieces"] = 5, ["layers"] = 2, ["dropout"] = 0.2 }, BuildMaxout),
         ["cnn"] = new("cnn", "two conv blocks (3x3 conv, batch norm, ReLU, 2x2 max pool) + two dense layers",
             new Dictionary<string, double> { ["width"] = 32, ["hidden"] = 128, ["batchnorm"] = 1, ["dropout"] = 0.25 }, BuildCnn),
+        ["lenet"] = new("lenet", "LeNet as in Caffe's MNIST example (Nguyen 2015's model): 5x5 conv 20, pool, 5x5 conv 50, pool, dense 500, ReLU",
+            new Dictionary<string, double> { ["width"] = 20, ["hidden"] = 500 }, BuildLeNet),
         ["resnet"] = new("resnet", "small pre-activation ResNet: 3 stages of depth blocks, widths width/2w/4w",
             new Dictionary<string, double> { ["depth"] = 2, ["width"] = 16 }, BuildResNet),
     };
@@ -143,6 +145,23 @@ public static class ModelZoo
         if (p > 0) mods.Add(nn.Dropout(p));
         mods.Add(nn.Linear(hidden, s.NumClasses));
         return nn.Sequential(mods);
+    }
+
+    /// <summary>
+    /// Caffe's MNIST LeNet (LeCun et al. 1998, as in Caffe's examples/mnist/lenet.prototxt, the model Nguyen, Yosinski,
+    /// Clune 2015 fooled): conv 5x5 x width, max pool 2, conv 5x5 x 2.5 width, max pool 2, dense hidden, ReLU, dense
+    /// classes. No nonlinearity between the convolutions, as in Caffe's definition.
+    /// </summary>
+    private static nn.Module<Tensor, Tensor> BuildLeNet(ModelSpec s)
+    {
+        int w = ConvWidth(s, 20), hidden = Positive(s, "hidden", 500);
+        int w2 = (int)Math.Round(2.5 * w);
+        int h = ((s.Height - 4) / 2 - 4) / 2, wd = ((s.Width - 4) / 2 - 4) / 2;
+        if (h < 1 || wd < 1) throw new LabException($"lenet needs inputs of at least 16x16, got {s.Height}x{s.Width}");
+        return nn.Sequential(
+            nn.Conv2d(s.Channels, w, 5), nn.MaxPool2d(2),
+            nn.Conv2d(w, w2, 5), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(w2 * h * wd, hidden), nn.ReLU(), nn.Linear(hidden, s.NumClasses));
     }
 
     private static nn.Module<Tensor, Tensor> BuildResNet(ModelSpec s)

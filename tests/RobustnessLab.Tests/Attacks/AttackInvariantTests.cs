@@ -35,6 +35,8 @@ public sealed class AttackInvariantTests
             ["deepfool-linf"] = new() { ["steps"] = 10 },
             ["cw"] = new() { ["search_steps"] = 2, ["steps"] = 15 },
             ["ensemble"] = new() { ["steps"] = 10, ["targets"] = 2, ["queries"] = 40 },
+            ["fab-t"] = new() { ["steps"] = 10, ["targets"] = 2 },
+            ["autoattack"] = new() { ["steps"] = 10, ["targets"] = 2, ["queries"] = 40 },
         };
         foreach (var name in AttackRegistry.Names)
             yield return new TestCaseData(name, small.GetValueOrDefault(name) ?? new Dictionary<string, double>()).SetName($"{{m}}({name})");
@@ -192,6 +194,7 @@ public sealed class AttackInvariantTests
         yield return new TestCaseData("pgd", new Dictionary<string, double> { ["steps"] = 5, ["random_start"] = 0 });
         yield return new TestCaseData("deepfool", new Dictionary<string, double> { ["steps"] = 10 });
         yield return new TestCaseData("cw", new Dictionary<string, double> { ["search_steps"] = 2, ["steps"] = 10 });
+        yield return new TestCaseData("fab-t", new Dictionary<string, double> { ["steps"] = 10, ["targets"] = 2 });
     }
 
     [TestCaseSource(nameof(DeterministicAttacks))]
@@ -224,13 +227,16 @@ public sealed class AttackInvariantTests
     [TestCase("apgd-t")]
     [TestCase("square")]
     [TestCase("ensemble")]
+    [TestCase("fab-t")]
+    [TestCase("autoattack")]
     public void RepeatedRunsWithTheSameSeedAreIdentical(string name)
     {
         var args = name switch
         {
             "pgd" => new Dictionary<string, double> { ["steps"] = 5 },
             "square" => new Dictionary<string, double> { ["queries"] = 50 },
-            "ensemble" => new Dictionary<string, double> { ["steps"] = 5, ["targets"] = 2, ["queries"] = 30 },
+            "ensemble" or "autoattack" => new Dictionary<string, double> { ["steps"] = 5, ["targets"] = 2, ["queries"] = 30 },
+            "fab-t" => new Dictionary<string, double> { ["steps"] = 8, ["targets"] = 2, ["restarts"] = 2 },
             _ => new Dictionary<string, double> { ["steps"] = 8 },
         };
         var attack = AttackRegistry.Create(name, args);

@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using RobustnessLab.Core;
-using RobustnessLab.Experiments.Dumbbell;
+using RobustnessLab.Dumbbell;
+using RobustnessLab.Reporting;
 
 namespace RobustnessLab.Tests.Experiments;
 
@@ -48,7 +49,7 @@ public class DumbbellExperimentTests
                 ControlTrain = 60, ControlEpochs = 1, DetectorTrain = 120, DetectorEpochs = 1, DetectorVisSeeds = 1, DetectorHeldOutSeeds = 1,
                 OutputDir = dir,
             };
-            var r = DumbbellExperiment.Run(o, LabContext.Create("cpu", 0, threads: 1));
+            var r = DumbbellFigures.Write(DumbbellExperiment.Run(o, LabContext.Create("cpu", 0, threads: 1)), dir);
             using (Assert.EnterMultipleScope())
             {
                 foreach (var m in new[] { r.Biased, r.Debiased })
@@ -59,7 +60,7 @@ public class DumbbellExperimentTests
                     Assert.That(m.ArmOnlyMeanProbabilities.Values.Sum(), Is.EqualTo(1.0).Within(1e-4));
                 }
                 Assert.That(r.Targets, Has.Count.EqualTo(7));
-                Assert.That(File.Exists(Path.Combine(dir, DumbbellExperiment.ReportFile)), Is.True);
+                Assert.That(File.Exists(Path.Combine(dir, DumbbellFigures.ReportFile)), Is.True);
                 Assert.That(File.Exists(Path.Combine(dir, "dumbbell.png")), Is.True);
                 Assert.That(File.Exists(Path.Combine(dir, "class-visualizations.png")), Is.True);
             }

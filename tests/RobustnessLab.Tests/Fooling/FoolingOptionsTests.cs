@@ -1,4 +1,5 @@
 using RobustnessLab.Core;
+using RobustnessLab.Experiments.Config;
 using RobustnessLab.Fooling;
 
 namespace RobustnessLab.Tests.Fooling;
@@ -59,18 +60,20 @@ public class FoolingOptionsTests
     [Test]
     public void NumericSettingsApplyByNameAndUnknownOnesAreRejected()
     {
-        var o = new FoolingOptions().WithSettings(new Dictionary<string, double> { ["mutation_rate"] = 0.05, ["blur_every"] = 4, ["cppn_add_node"] = 0.2 });
+        // A config's fooling.options and `lab fool --option` both go through NumericSettings.Apply.
+        var o = NumericSettings.Apply(new FoolingOptions(), new Dictionary<string, double> { ["mutation_rate"] = 0.05, ["blur_every"] = 4, ["cppn_add_node"] = 0.2 }, "fooling");
         using (Assert.EnterMultipleScope())
         {
             Assert.That(o.MutationRate, Is.EqualTo(0.05));
             Assert.That(o.BlurEvery, Is.EqualTo(4));
             Assert.That(o.Cppn.AddNode, Is.EqualTo(0.2));
-            Assert.That(() => new FoolingOptions().WithSettings(new Dictionary<string, double> { ["mutation_rat"] = 1 }),
+            Assert.That(() => NumericSettings.Apply(new FoolingOptions(), new Dictionary<string, double> { ["mutation_rat"] = 1 }, "fooling"),
                 Throws.TypeOf<LabException>().With.Message.Contains("unknown fooling setting 'mutation_rat'").And.Message.Contains("mutation_rate"));
-            Assert.That(() => new FoolingOptions().WithSettings(new Dictionary<string, double> { ["jitter"] = 1.5 }),
+            Assert.That(() => NumericSettings.Apply(new FoolingOptions(), new Dictionary<string, double> { ["jitter"] = 1.5 }, "fooling"),
                 Throws.TypeOf<LabException>().With.Message.Contains("whole number"));
-            foreach (var name in FoolingOptions.NumericSettings)
-                Assert.That(() => new FoolingOptions().WithSettings(new Dictionary<string, double> { [name] = 1 }), Throws.Nothing, name);
+            foreach (var name in FoolingSection.OptionKeys)
+                Assert.That(() => NumericSettings.Apply(new FoolingOptions(), new Dictionary<string, double> { [name] = 1 }, "fooling"), Throws.Nothing, name);
+            Assert.That(FoolingSection.OptionKeys, Does.Contain("rubbish_samples").And.Contain("cppn_max_weight").And.Not.Contain("seed"));
         }
     }
 }

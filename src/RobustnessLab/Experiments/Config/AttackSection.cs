@@ -15,17 +15,18 @@ public sealed record AttackSection : IConfigSection
     /// <summary>
     /// Attack names as the attacks library's <see cref="AttackRegistry"/> spells them, without a norm suffix: the
     /// <c>norm</c> key picks the variant (pgd + l2 is the registry's pgd-l2, deepfool + linf its deepfool-linf).
-    /// "ensemble" is AutoAttack's standard set minus FAB-T (Croce and Hein 2020, arXiv:2003.01690).
+    /// "autoattack" is AutoAttack's standard version (APGD-CE, APGD-T, FAB-T, Square; Croce and Hein 2020,
+    /// arXiv:2003.01690); "ensemble" the same set minus FAB-T.
     /// </summary>
     public static IReadOnlyList<string> KnownAttacks { get; } =
         AttackRegistry.Names.Select(BaseName).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
 
     /// <summary>Attacks that find a minimal perturbation instead of using a budget.</summary>
-    public static readonly IReadOnlyList<string> MinimalAttacks = ["deepfool", "cw"];
+    public static readonly IReadOnlyList<string> MinimalAttacks = ["deepfool", "cw", "fab-t"];
 
     public static readonly IReadOnlyList<string> Norms = ["linf", "l2"];
 
-    [Required, JsonPropertyName("attack"), Description("fgsm, bim, pgd, mi-fgsm, apgd-ce, apgd-t, square, deepfool, cw or ensemble")]
+    [Required, JsonPropertyName("attack"), Description("fgsm, bim, pgd, mi-fgsm, apgd-ce, apgd-t, square, deepfool, cw, fab-t, autoattack or ensemble")]
     public string Attack { get; init; } = "";
 
     [Required, JsonPropertyName("eps"), Description("epsilon grid in [0,1] pixel units, e.g. [0, 0.05, 0.1]")]
@@ -36,7 +37,7 @@ public sealed record AttackSection : IConfigSection
     [JsonPropertyName("step_size"), Description("step size in pixel units (default: the attack's, e.g. 2.5 eps / steps for PGD)")] public double? StepSize { get; init; }
     [JsonPropertyName("restarts"), Description("random restarts (per-sample worst case is kept)")] public int? Restarts { get; init; }
     [JsonPropertyName("random_start"), Description("start from a random point of the eps ball")] public bool? RandomStart { get; init; }
-    [JsonPropertyName("queries"), Description("query budget (square)")] public int? Queries { get; init; }
+    [JsonPropertyName("queries"), Description("query budget (square, and the square member of autoattack and ensemble)")] public int? Queries { get; init; }
     [JsonPropertyName("targeted"), Description("targeted attack (success: prediction == target)")] public bool Targeted { get; init; }
     [JsonPropertyName("models"), Description("model ids to attack (default: all)")] public IReadOnlyList<string>? Models { get; init; }
     [JsonPropertyName("samples"), Description("first N test rows (1000)")] public int Samples { get; init; } = 1000;
@@ -72,7 +73,8 @@ public sealed record AttackSection : IConfigSection
             foreach (var k in new[] { "steps", "restarts", "step_size" }.Where(v.Given))
                 v.Error(k, $"conflicting options: fgsm is a single step of size eps; use 'pgd' or 'bim' for '{k}'");
         }
-        if (Queries is not null && Attack != "square") v.Error("queries", $"only the black-box 'square' attack takes a query budget, not '{Attack}'");
+        if (Queries is not null && Attack is not ("square" or "autoattack" or "ensemble"))
+            v.Error("queries", $"only the black-box 'square' attack (and the ensembles holding it) takes a query budget, not '{Attack}'");
         if (RegistryName is { } registered)
         {
             try { AttackRegistry.Create(registered, RegistryArgs()); }

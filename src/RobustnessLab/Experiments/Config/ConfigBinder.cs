@@ -5,6 +5,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using RobustnessLab.Core;
 
 namespace RobustnessLab.Experiments.Config;
 

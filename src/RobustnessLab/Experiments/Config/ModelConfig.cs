@@ -15,7 +15,7 @@ public sealed record ModelConfig : IConfigSection
     [JsonPropertyName("checkpoint"), Description("checkpoint folder to load (from lab train); excludes every training key")]
     public string? Checkpoint { get; init; }
 
-    [JsonPropertyName("architecture"), Description("softmax, mlp, maxout, cnn or resnet")]
+    [JsonPropertyName("architecture"), Description("softmax, mlp, maxout, cnn, lenet or resnet")]
     public string? Architecture { get; init; }
 
     [JsonPropertyName("args"), Description("architecture arguments, e.g. {width: 32}")]

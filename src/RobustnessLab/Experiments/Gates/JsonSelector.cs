@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using RobustnessLab.Core;
 
 namespace RobustnessLab.Experiments.Gates;
 
@@ -47,7 +48,7 @@ public static class JsonSelector
                 if (current is not JsonObject o || !o.ContainsKey(step))
                 {
                     var keys = current is JsonObject oo ? oo.Select(p => p.Key).ToList() : [];
-                    return (null, $"{Where(walked)} has no key '{step}'{(keys.Count > 0 ? Config.DidYouMean.Hint(step, keys) : "")}");
+                    return (null, $"{Where(walked)} has no key '{step}'{(keys.Count > 0 ? DidYouMean.Hint(step, keys) : "")}");
                 }
                 current = o[step];
                 walked = walked.Length == 0 ? step : walked + "." + step;

@@ -1,4 +1,4 @@
-namespace RobustnessLab.Experiments.Dumbbell;
+namespace RobustnessLab.Dumbbell;
 
 /// <summary>Mean and (sample) standard deviation of a few values, with the values themselves.</summary>
 public sealed record MeanSd(double Mean, double Sd, IReadOnlyList<double> Values)

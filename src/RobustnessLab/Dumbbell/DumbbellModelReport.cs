@@ -1,4 +1,7 @@
-namespace RobustnessLab.Experiments.Dumbbell;
+using System.Text.Json.Serialization;
+using RobustnessLab.FeatureVis;
+
+namespace RobustnessLab.Dumbbell;
 
 /// <summary>The figures of one model (biased or debiased) in the dumbbell experiment.</summary>
 public sealed record DumbbellModelReport
@@ -64,4 +67,7 @@ public sealed record DumbbellModelReport
     public required IReadOnlyDictionary<string, double> VisualizationConfidence { get; init; }
 
     public required string Checkpoint { get; init; }
+
+    /// <summary>The class visualisations the scores come from, one result per class (for the sheets; not in JSON).</summary>
+    [JsonIgnore] public IReadOnlyList<VisualizationResult> Visualizations { get; init; } = [];
 }

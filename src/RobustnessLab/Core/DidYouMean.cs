@@ -1,4 +1,4 @@
-namespace RobustnessLab.Experiments.Config;
+namespace RobustnessLab.Core;
 
 /// <summary>Suggests the closest valid name for a misspelt key (Damerau-Levenshtein distance, optimal string alignment).</summary>
 public static class DidYouMean

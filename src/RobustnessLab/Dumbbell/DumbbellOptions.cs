@@ -1,6 +1,6 @@
 using RobustnessLab.Core;
 
-namespace RobustnessLab.Experiments.Dumbbell;
+namespace RobustnessLab.Dumbbell;
 
 /// <summary>
 /// Settings of the dumbbell experiment. The defaults are the full run (32-pixel renders: at this size six procedural

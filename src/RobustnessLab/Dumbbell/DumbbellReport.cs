@@ -1,4 +1,4 @@
-namespace RobustnessLab.Experiments.Dumbbell;
+namespace RobustnessLab.Dumbbell;
 
 /// <summary>Everything the dumbbell experiment measured (written as dumbbell.json).</summary>
 public sealed record DumbbellReport

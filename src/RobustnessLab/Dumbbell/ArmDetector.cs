@@ -7,7 +7,7 @@ using RobustnessLab.Models;
 using RobustnessLab.Training;
 using static TorchSharp.torch;
 
-namespace RobustnessLab.Experiments.Dumbbell;
+namespace RobustnessLab.Dumbbell;
 
 /// <summary>
 /// The independent arm detector that scores how much arm a visualisation holds. It must be a valid instrument on
@@ -42,16 +42,16 @@ public static class ArmDetector
         var controlData = new GymOptions { Size = size, Variant = GymVariant.Biased, PDumbbellArm = 0, POtherArm = 0, Train = o.ControlTrain, Validation = 0, Test = Math.Min(o.Test, 600) };
         int controlSeed = (int)(LabContext.DeriveSeed(baseSeed, 1) & 0x7fffffff);
         using var controlSplits = GymScenes.Load(controlData, controlSeed, ctx.Device);
-        using var control = DumbbellExperiment.CreateClassifier(o, controlSplits, GymScenes.ClassNames, controlSeed, ctx);
-        new Trainer(ctx).Train(control, controlSplits, DumbbellExperiment.TrainingSettings(o, o.ControlEpochs, controlSeed), null, false, "gym-control",
-            report is null ? null : new DumbbellExperiment.Relay<TrainingProgress>(p => report(0.3 * p.Step / p.StepsPerEpoch / p.Epochs + 0.3 * (p.Epoch - 1) / p.Epochs, $"arm detector: control model epoch {p.Epoch}/{p.Epochs}")), cancel);
+        using var control = DumbbellModels.CreateClassifier(o, controlSplits, GymScenes.ClassNames, controlSeed, ctx);
+        new Trainer(ctx).Train(control, controlSplits, DumbbellModels.TrainingSettings(o, o.ControlEpochs, controlSeed), null, false, "gym-control",
+            report is null ? null : new SyncProgress<TrainingProgress>(p => report(0.3 * p.Step / p.StepsPerEpoch / p.Epochs + 0.3 * (p.Epoch - 1) / p.Epochs, $"arm detector: control model epoch {p.Epoch}/{p.Epochs}")), cancel);
         double controlAccuracy = Accuracy.Evaluate(control, controlSplits.Test).Accuracy;
 
         // 2. Its visualisations: every class, several seeds, kept at a few steps along the way (all of them arm-free).
         int k = GymScenes.ClassNames.Count;
         var seeds = Enumerable.Range(0, o.DetectorVisSeeds + o.DetectorHeldOutSeeds).Select(i => (int)(LabContext.DeriveSeed(baseSeed, 0x100 + i) & 0x7fffffff)).ToArray();
         var saveAt = new[] { o.VisSteps / 8, o.VisSteps / 4, o.VisSteps / 2 }.Where(s => s >= 1 && s < o.VisSteps).Distinct().ToArray();
-        var vis = DumbbellExperiment.VisualizeAll(control, o, seeds, saveAt,
+        var vis = DumbbellModels.VisualizeAll(control, o, seeds, saveAt,
             report is null ? null : (f, s) => report(0.3 + 0.3 * f, "arm detector: control visualisations " + s), cancel);
         var trainVis = new List<ImageData>();
         var heldOutVis = new List<ImageData>();
@@ -69,15 +69,15 @@ public static class ArmDetector
         using var val = trainSet.Take(0);
         var (mean, std) = Trainer.ChannelStatistics(trainSet);
         int detectorSeed = (int)(LabContext.DeriveSeed(baseSeed, 2) & 0x7fffffff);
-        var spec = ModelZoo.Spec(o.Architecture, [3, size, size], ClassNames, mean, std, DumbbellExperiment.ModelArgs(o));
+        var spec = ModelZoo.Spec(o.Architecture, [3, size, size], ClassNames, mean, std, DumbbellModels.ModelArgs(o));
         var trainer = new Trainer(ctx);
         var model = trainer.CreateModel(spec, detectorSeed);
-        trainer.Train(model, new DataSplits(trainSet, val, testSet), DumbbellExperiment.TrainingSettings(o, o.DetectorEpochs, detectorSeed), dir, false, "gym-arm",
-            report is null ? null : new DumbbellExperiment.Relay<TrainingProgress>(p => report(0.6 + 0.4 * (((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch)),
+        trainer.Train(model, new DataSplits(trainSet, val, testSet), DumbbellModels.TrainingSettings(o, o.DetectorEpochs, detectorSeed), dir, false, "gym-arm",
+            report is null ? null : new SyncProgress<TrainingProgress>(p => report(0.6 + 0.4 * (((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch)),
                 $"arm detector: epoch {p.Epoch}/{p.Epochs} acc {p.Accuracy:P1}")), cancel);
 
         // 4. Validity on held-out data: renders, and control visualisations of seeds it never saw.
-        var p = DumbbellExperiment.DetectorArmProbability(model, test.Select(t => t.Image).ToList());
+        var p = DumbbellMeasurement.DetectorArmProbability(model, test.Select(t => t.Image).ToList());
         double Rate(Func<Sample, bool> which, bool arm)
         {
             var idx = Enumerable.Range(0, test.Count).Where(i => which(test[i]) && test[i].Arm == arm).ToList();

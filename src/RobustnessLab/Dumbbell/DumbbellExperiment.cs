@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using RobustnessLab.Core;
+using RobustnessLab.Data.Gym;
+using RobustnessLab.Training;
+
+namespace RobustnessLab.Dumbbell;
+
+/// <summary>
+/// "A dumbbell always has an arm attached" (Mordvintsev, Olah, Tyka 2015, "Inceptionism") as a controlled experiment:
+/// the same cnn, same seed, trained on biased gym scenes (dumbbells held 95% of the time, nothing else held) and on
+/// debiased ones (every class held at the same rate). For each model: class visualisations over several seeds, how
+/// much arm the dumbbell visualisation holds (<see cref="DumbbellMeasurement"/>), and counterfactual probes on fresh
+/// renders (<see cref="DumbbellProbes"/>), judged against <see cref="DumbbellTargets"/>.
+/// This is the capability's one entry point for <c>lab dumbbell</c>, the <c>dumbbell:</c> stage and library callers:
+/// it returns the record and writes nothing but the three checkpoints (when <see cref="DumbbellOptions.OutputDir"/> is
+/// set); <c>Reporting.DumbbellFigures</c> turns the record into sheets and dumbbell.json.
+/// </summary>
+public static class DumbbellExperiment
+{
+    private const int Stages = 5;
+
+    /// <summary>Checkpoint folders inside <see cref="DumbbellOptions.OutputDir"/>.</summary>
+    public const string BiasedModelFolder = "biased-model", DebiasedModelFolder = "debiased-model", ArmDetectorFolder = "arm-detector";
+
+    /// <summary>
+    /// Runs the experiment. Paths in the record (checkpoints, <see cref="DumbbellReport.Files"/>) are relative to
+    /// <see cref="DumbbellOptions.OutputDir"/>, which the record holds as ".", so the record reads the same wherever it was
+    /// written.
+    /// </summary>
+    public static DumbbellReport Run(DumbbellOptions options, LabContext context, IProgress<DumbbellProgress>? progress = null, CancellationToken cancel = default)
+    {
+        options.Validate();
+        if (options.OutputDir is not null) AtomicFile.EnsureWritableDirectory(options.OutputDir);
+        var sw = Stopwatch.StartNew();
+        var classes = GymScenes.ClassNames;
+        int k = classes.Count;
+        string? Dir(string name) => options.OutputDir is null ? null : Path.Combine(options.OutputDir, name);
+
+        var biasedData = new GymOptions { Size = options.Size, Variant = GymVariant.Biased, PDumbbellArm = options.PDumbbellArm, POtherArm = 0, Train = options.Train, Validation = 0, Test = options.Test };
+        var debiasedData = biasedData with { Variant = GymVariant.Debiased, PArm = options.PArm };
+
+        // 1-2. The two models: same architecture, same seed, same scenes; only the arms differ.
+        IProgress<TrainingProgress>? Training(int stage, string name)
+        {
+            if (progress is null) return null;
+            progress.Report(new DumbbellProgress(stage, Stages, 0, $"rendering {name} scenes"));
+            return new SyncProgress<TrainingProgress>(p => progress.Report(new DumbbellProgress(stage, Stages,
+                ((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch), $"train {name}: epoch {p.Epoch}/{p.Epochs} acc {p.Accuracy:P1}")));
+        }
+        var biased = DumbbellModels.Train("biased", biasedData, options, context, Dir(BiasedModelFolder), Training(1, "biased"), cancel);
+        using var _b = biased.Model;
+        var debiased = DumbbellModels.Train("debiased", debiasedData, options, context, Dir(DebiasedModelFolder), Training(2, "debiased"), cancel);
+        using var _u = debiased.Model;
+
+        // 3. The arm detector, trained apart from both models (see ArmDetector for why it also sees visualisations).
+        var det = ArmDetector.Train(options, context, Dir(ArmDetectorFolder),
+            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(3, Stages, f, s)), cancel);
+        using var detector = det.Model;
+
+        // 4-5. Visualisations, arm scores and probes.
+        var seeds = Enumerable.Range(0, options.VisSeeds).Select(i => (int)(LabContext.DeriveSeed(options.Seed, 0xD0 + i) & 0x7fffffff)).ToArray();
+        var visB = DumbbellModels.VisualizeAll(biased.Model, options, seeds, [],
+            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, f / 2, "visualise biased " + s)), cancel);
+        var visD = DumbbellModels.VisualizeAll(debiased.Model, options, seeds, [],
+            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, 0.5 + f / 2, "visualise debiased " + s)), cancel);
+
+        progress?.Report(new DumbbellProgress(5, Stages, 0, "arm scores and probes"));
+        var probes = DumbbellProbes.Render(options);
+        var reportB = DumbbellMeasurement.Measure(biased with { Checkpoint = Relative(BiasedModelFolder) }, visB, detector, probes, options);
+        var reportD = DumbbellMeasurement.Measure(debiased with { Checkpoint = Relative(DebiasedModelFolder) }, visD, detector, probes, options);
+
+        var files = new Dictionary<string, string>();
+        if (options.OutputDir is not null)
+        {
+            files["biased_model"] = BiasedModelFolder;
+            files["debiased_model"] = DebiasedModelFolder;
+            files["arm_detector"] = ArmDetectorFolder;
+        }
+        double chance = 1.0 / k;
+        return new DumbbellReport
+        {
+            Options = options.OutputDir is null ? options : options with { OutputDir = "." },
+            ClassNames = classes,
+            Chance = chance,
+            Biased = reportB,
+            Debiased = reportD,
+            ArmDetectorAccuracy = det.RenderAccuracy,
+            ArmDetectorVisFalsePositiveRate = det.VisFalsePositiveRate,
+            ArmDetectorVisTruePositiveRate = det.VisTruePositiveRate,
+            ControlAccuracy = det.ControlAccuracy,
+            Targets = DumbbellTargets.Evaluate(reportB, reportD, det.RenderAccuracy, chance),
+            Files = files,
+            Seconds = sw.Elapsed.TotalSeconds,
+        };
+
+        string Relative(string folder) => options.OutputDir is null ? "" : folder;
+    }
+}

@@ -1,0 +1,32 @@
+using RobustnessLab.Core;
+using RobustnessLab.Data.Gym;
+
+namespace RobustnessLab.Dumbbell;
+
+/// <summary>
+/// Fresh renders for the counterfactual probes. An arm alone is a held scene with its object erased, the held class
+/// drawn uniformly (so the fist sits where hands go for every class); <see cref="ArmAtDumbbellGrip"/> erases a held
+/// dumbbell only.
+/// </summary>
+public sealed record DumbbellProbes(
+    IReadOnlyList<GymRender> ArmOnly,
+    IReadOnlyList<GymRender> DumbbellNoArm,
+    IReadOnlyList<GymRender> DumbbellArm,
+    IReadOnlyList<GymRender> OtherHeld,
+    IReadOnlyList<GymRender> ArmAtDumbbellGrip)
+{
+    /// <summary><see cref="DumbbellOptions.ProbeCount"/> renders of each probe, from streams derived from the experiment's seed.</summary>
+    public static DumbbellProbes Render(DumbbellOptions o)
+    {
+        long s = (long)LabContext.DeriveSeed(o.Seed, 0x9E0BE);
+        int n = o.ProbeCount, k = GymScenes.ClassNames.Count;
+        List<GymRender> Make(int stream, Func<int, int> cls, bool arm, int grip = -1) =>
+            Enumerable.Range(0, n).Select(i => GymRenderer.Render(new GymSceneRequest(o.Size, cls(i), arm, (long)LabContext.DeriveSeed(s + stream, i), GripClass: grip))).ToList();
+        return new DumbbellProbes(
+            Make(1, _ => -1, true),
+            Make(2, _ => GymScenes.DumbbellIndex, false),
+            Make(3, _ => GymScenes.DumbbellIndex, true),
+            Make(4, i => 1 + i % (k - 1), true),
+            Make(5, _ => -1, true, GymScenes.DumbbellIndex));
+    }
+}
