@@ -39,12 +39,14 @@ public sealed class EvalCommand : LabCommand<EvalCommand.Settings>
         using var data = DatasetRegistry.Load(name, new DataOptions(s.DataDir, Seed: info.Seed), ctx.Device);
         if (data.Channels != info.InputShape[0] || data.Height != info.InputShape[1] || data.Width != info.InputShape[2])
             throw new LabException($"model input shape {string.Join("x", info.InputShape)} does not match dataset '{name}' ({data.Channels}x{data.Height}x{data.Width})");
+        if (s.N > data.Test.Count) Warn($"--n {s.N} is more than the {data.Test.Count} test images of '{name}'; evaluating all {data.Test.Count}");
         var report = Accuracy.Evaluate(model, data.Test, limit: s.N);
         var t = new Table().Border(TableBorder.Simple).AddColumns("class", "accuracy", "count");
         for (int c = 0; c < report.ClassNames.Count; c++)
             t.AddRow(Markup.Escape(report.ClassNames[c]), $"{report.PerClassAccuracy[c]:F4}", $"{report.Confusion[c].Sum()}");
         AnsiConsole.Write(t);
         AnsiConsole.MarkupLine($"{Markup.Escape(info.Architecture)} on {Markup.Escape(name)} test ({report.Count:N0} images): accuracy [bold]{report.Accuracy:F4}[/], mean loss {report.MeanLoss:F4}");
+        if (SanityFlags.ChanceLevel(report.Accuracy, report.ClassNames.Count) is { } atChance) Warn(atChance);
         if (s.JsonOut is not null) Json.WriteFile(s.JsonOut, report);
         return CliHost.Ok;
     }

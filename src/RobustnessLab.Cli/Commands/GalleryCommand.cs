@@ -25,7 +25,7 @@ public sealed class GalleryCommand : LabCommand<GalleryCommand.Settings>
             AnsiConsole.MarkupLine($"gallery: [link]{Markup.Escape(Path.GetFullPath(page))}[/]");
             return CliHost.Ok;
         }
-        int n = 0;
+        int n = 0, unreadable = 0;
         foreach (var dir in Directory.GetDirectories(s.Dir).Where(d => !Path.GetFileName(d).StartsWith('.') && File.Exists(RunResults.PathIn(d))).Order(StringComparer.Ordinal))
         {
             try
@@ -36,10 +36,11 @@ public sealed class GalleryCommand : LabCommand<GalleryCommand.Settings>
             catch (LabException e)
             {
                 CliHost.Error($"{dir}: {e.Message} (listed as unreadable)");
+                unreadable++;
             }
         }
         var index = Gallery.WriteIndex(s.Dir);
         AnsiConsole.MarkupLine($"{n} run page(s) rebuilt; index: [link]{Markup.Escape(Path.GetFullPath(index))}[/]");
-        return CliHost.Ok;
+        return unreadable == 0 ? CliHost.Ok : CliHost.RuntimeError;
     }
 }

@@ -89,7 +89,7 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
         };
         try { options.Validate(); }
         catch (LabException e) { throw new UsageException(e.Message); }
-        if (s.Out is not null) AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.Out))!);
+        if (s.Out is not null) AtomicFile.RequireFileOutput(s.Out, "--out");
 
         var ctx = CreateContext(s, s.Seed);
         var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);
@@ -99,6 +99,7 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
         AnsiConsole.MarkupLine($"[grey]robustness[/] of {Markup.Escape(s.Model!)} ({Markup.Escape(info.Architecture)}) on {Markup.Escape(datasetName)} test, " +
                                $"{(s.Samples == 0 ? data.Test.Count : Math.Min(s.Samples, data.Test.Count)):N0} images, {Markup.Escape(options.Criterion.Describe())}, {options.Mode.Name()}, " +
                                (s.Workers > 1 ? $"{s.Workers} workers x {Math.Max(1, ctx.Threads / s.Workers)} threads" : $"{ctx.Threads} threads"));
+        if (s.Samples > data.Test.Count) Warn($"--n {s.Samples} is more than the {data.Test.Count} test images of '{datasetName}'; using all {data.Test.Count}");
         var report = ConsoleProgress.Run(s, "robustness", bar => RobustnessEvaluation.Run(model, data.Test, options,
             bar.For<RobustnessProgress>((b, p) => b.Set(p.Done, p.Total, p.Stage)), cancel, s.Model));
 

@@ -34,9 +34,10 @@ public sealed class RunExperimentCommand : LabCommand<RunExperimentCommand.Setti
     protected override int Run(Settings s, CancellationToken cancel)
     {
         var shard = s.Shard is null ? ShardSpec.Whole : ShardSpec.Parse(s.Shard);
-        if (s.Threads < 0) throw new UsageException($"--threads must be >= 0, got {s.Threads}");
+        int threads = Core.ResourceLimits.Threads(s.Threads, "--threads", Warn);
         if (s.Workers <= 0) throw new UsageException($"--workers must be positive, got {s.Workers}");
         var experiment = ExperimentLoader.Load(s.File, s.Set);
+        if (threads == 0) Core.ResourceLimits.Threads(experiment.Config.Threads, $"{s.File}: threads:", Warn);
         var runner = new ExperimentRunner();
         runner.Preflight(experiment, shard);
         // Shards default to results/NAME/shards/I, which `lab merge` then merges into results/NAME.
@@ -52,7 +53,7 @@ public sealed class RunExperimentCommand : LabCommand<RunExperimentCommand.Setti
             Shard = shard,
             DataDir = s.DataDir,
             Overrides = s.Set,
-            Threads = s.Threads,
+            Threads = threads,
             Workers = s.Workers,
             Cancel = cancel,
         };

@@ -37,6 +37,7 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         [CommandOption("--workers <N>")] [Description("worker threads that split each batch's adversarial attack (pgd objective), --threads shared among them")] [DefaultValue(1)]
         public int Workers { get; set; } = 1;
         [CommandOption("--resume")] [Description("continue the run checkpointed in --out")] public bool Resume { get; set; }
+        [CommandOption("--force")] [Description("replace a checkpoint already in --out")] public bool Force { get; set; }
 
         [CommandOption("--adv <OBJECTIVE>")] [Description("adversarial training objective (see lab train --help); default: standard")]
         public string? Adv { get; set; }
@@ -79,6 +80,7 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         UsageException.Wrap(() => DatasetRegistry.Validate(s.Dataset));
         var modelArgs = LabSettings.ParseNumericPairs(s.ModelArgs, "--arg");
         Core.AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.Out!))!);
+        Checkpoint.CheckOutput(s.Out!, s.Resume, s.Force);
 
         if (s.Workers <= 0) throw new UsageException($"--workers must be positive, got {s.Workers}");
         var ctx = CreateContext(s, s.Seed) with { Workers = s.Workers };
@@ -87,8 +89,9 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         var spec = ModelZoo.Spec(s.Model, [data.Channels, data.Height, data.Width], data.ClassNames, mean, std, modelArgs);
         if (s.Resume && Checkpoint.Exists(s.Out!))
         {
+            // Normalisation comes from the run being resumed; architecture and arguments must match it (the trainer names every difference).
             var saved = Checkpoint.ReadInfo(s.Out!).ToSpec();
-            spec = saved; // normalisation and arguments come from the run being resumed
+            spec = spec with { Mean = saved.Mean, Std = saved.Std };
         }
         var trainer = new Trainer(ctx);
         using var model = trainer.CreateModel(spec, s.Seed);
@@ -107,6 +110,7 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         AnsiConsole.MarkupLine($"test accuracy [bold]{result.Metrics["test_accuracy"]:F4}[/] after {result.History.Count} epochs " +
                                $"({result.Metrics["train_seconds"]:F1} s training){(result.Resumed ? " (resumed)" : "")}");
         AnsiConsole.MarkupLine($"checkpoint: {Markup.Escape(Path.GetFullPath(s.Out!))}");
+        foreach (var w in result.Warnings) Warn(w);
         return CliHost.Ok;
     }
 }

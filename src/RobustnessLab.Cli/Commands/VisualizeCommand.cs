@@ -44,6 +44,7 @@ public sealed class VisualizeCommand : LabCommand<VisualizeCommand.Settings>
 
     protected override int Run(Settings s, CancellationToken cancel)
     {
+        AtomicFile.RequireFileOutput(s.Out, "--out", ".png");
         var ctx = CreateContext(s, s.Seed);
         var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);
         using var _ = model;
@@ -68,7 +69,7 @@ public sealed class VisualizeCommand : LabCommand<VisualizeCommand.Settings>
             SaveAt = saveAt,
             ImageSize = s.Size,
         };
-        options.Validate(model.Spec.Height, model.Spec.Width);
+        UsageException.Wrap(() => options.Validate(model.Spec.Height, model.Spec.Width));
         var objectives = s.Objective is not null
             ? [(s.Objective, ObjectiveSpec.Parse(s.Objective, model.ClassNames), -1)]
             : (s.All ? Enumerable.Range(0, model.NumClasses) : s.Classes.Select(c => ObjectiveSpec.Class(c, model.ClassNames)))

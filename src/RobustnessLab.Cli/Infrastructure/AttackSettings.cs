@@ -34,7 +34,12 @@ public class AttackSettings : LabSettings
         if (t is "least-likely" or "ll") return (Attacks.TargetRule.LeastLikely, null);
         if (t == "random") return (Attacks.TargetRule.Random, null);
         if (int.TryParse(t, out var c)) return (Attacks.TargetRule.Given, c);
-        throw new UsageException($"--target expects least-likely, random or a class index, got '{Target}'");
+        // A class name: look it up in the checkpoint's model.json (the weights are not needed for that).
+        var names = Models.Checkpoint.Exists(Model!) ? Models.Checkpoint.ReadInfo(Model!).ClassNames : [];
+        int byName = names.ToList().FindIndex(n => string.Equals(n, Target.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (byName >= 0) return (Attacks.TargetRule.Given, byName);
+        throw new UsageException($"--target expects least-likely, random, a class index or a class name, got '{Target}'" +
+                                 (names.Count > 0 ? $"; classes: {string.Join(", ", names)}" : ""));
     }
 
     /// <summary>

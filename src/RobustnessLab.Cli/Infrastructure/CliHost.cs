@@ -37,6 +37,12 @@ public static class CliHost
             Error($"usage: {e.Message} (see lab {FirstCommand(args)} --help)");
             return UsageError;
         }
+        catch (LabUsageException e)
+        {
+            Error($"usage: {e.Message} (see lab {FirstCommand(args)} --help)");
+            if (verbose) AnsiConsole.WriteException(e);
+            return UsageError;
+        }
         catch (OperationCanceledException)
         {
             Error("interrupted");

@@ -1,11 +1,13 @@
+using System.Runtime.InteropServices;
 using RobustnessLab.Core;
 using Spectre.Console.Cli;
 
 namespace RobustnessLab.Cli.Infrastructure;
 
 /// <summary>
-/// Base of every command: builds the <see cref="LabContext"/>, turns Ctrl-C into cancellation, and leaves error
-/// handling to <see cref="CliHost"/>.
+/// Base of every command: builds the <see cref="LabContext"/>, turns Ctrl-C (SIGINT) and SIGTERM (what Slurm,
+/// Kubernetes and `kill` send) into cancellation, and leaves error handling to <see cref="CliHost"/>: an interrupted
+/// run is recorded as "interrupted" and exits 130, whichever signal stopped it.
 /// </summary>
 public abstract class LabCommand<TSettings> : Command<TSettings> where TSettings : LabSettings
 {
@@ -19,6 +21,13 @@ public abstract class LabCommand<TSettings> : Command<TSettings> where TSettings
             cts.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        // Without this registration SIGTERM ends the process at once (exit 143) and a run stays "running".
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+        {
+            if (cts.IsCancellationRequested) return; // second SIGTERM: default handling ends the process
+            c.Cancel = true;
+            cts.Cancel();
+        });
         try
         {
             return Run(settings, cts.Token);
@@ -33,7 +42,9 @@ public abstract class LabCommand<TSettings> : Command<TSettings> where TSettings
 
     protected static LabContext CreateContext(LabSettings s, int seed = 0)
     {
-        if (s.Threads < 0) throw new UsageException($"--threads must be >= 0, got {s.Threads}");
-        return LabContext.Create(s.Device, seed, s.Threads);
+        return LabContext.Create(s.Device, seed, ResourceLimits.Threads(s.Threads, "--threads", Warn));
     }
+
+    /// <summary>A warning line on the error stream (the result on stdout stays clean).</summary>
+    protected static void Warn(string message) => Console.Error.WriteLine("lab: warning: " + message);
 }

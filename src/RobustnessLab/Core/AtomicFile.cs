@@ -54,6 +54,21 @@ public static class AtomicFile
     }
 
     /// <summary>Creates the folder if needed and proves it is writable, with an error that names it.</summary>
+    /// <summary>
+    /// Refuses, before any work, an output path that names a folder or whose extension says another format than the
+    /// one written (a .jpg name on PNG data), then makes sure its folder can be written.
+    /// </summary>
+    /// <param name="option">The option or key that gave the path, for the message.</param>
+    /// <param name="extension">The extension the data needs, e.g. ".png"; null accepts any.</param>
+    public static void RequireFileOutput(string path, string option, string? extension = null)
+    {
+        if (Directory.Exists(path)) throw new LabUsageException($"{option} '{path}' is a folder; give a file name{(extension is null ? "" : $" ending in {extension}")}");
+        var ext = Path.GetExtension(path);
+        if (extension is not null && !string.Equals(ext, extension, StringComparison.OrdinalIgnoreCase))
+            throw new LabUsageException($"{option} '{path}': this writes {extension.TrimStart('.').ToUpperInvariant()} data, so the name must end in {extension}{(ext.Length == 0 ? "" : $", not {ext}")}");
+        EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
     public static void EnsureWritableDirectory(string dir)
     {
         try

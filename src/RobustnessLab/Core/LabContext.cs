@@ -15,12 +15,12 @@ public sealed record LabContext(Device Device, int Seed, int Threads)
     /// <summary>Creates a context and applies the thread count to libtorch's intra-op pool.</summary>
     /// <param name="device">"cpu", "cuda", "cuda:1", ...</param>
     /// <param name="seed">Master seed; every generator in the run is derived from it.</param>
-    /// <param name="threads">Intra-op threads; 0 means one per core.</param>
+    /// <param name="threads">Intra-op threads; 0 means one per core; more than <see cref="ResourceLimits.MaxThreadsPerCore"/> per core are capped.</param>
     public static LabContext Create(string device = "cpu", int seed = 0, int threads = 0)
     {
         NativeRuntime.EnsureLoaded();
         var dev = ParseDevice(device);
-        int t = threads > 0 ? threads : Environment.ProcessorCount;
+        int t = threads > 0 ? ResourceLimits.Threads(threads, "threads", null) : Environment.ProcessorCount;
         torch.set_num_threads(t);
         return new LabContext(dev, seed, t);
     }

@@ -25,6 +25,12 @@ public static class DatasetRegistry
         return load(options, device);
     }
 
+    /// <summary>The class names of a registered dataset, known without loading it (null for an unknown name).</summary>
+    public static IReadOnlyList<string>? ClassNames(string name) =>
+        string.Equals(name, FashionMnist.Name, StringComparison.OrdinalIgnoreCase) ? FashionMnist.ClassNames
+        : string.Equals(name, Gym.GymScenes.Name, StringComparison.OrdinalIgnoreCase) ? Gym.GymScenes.ClassNames
+        : null;
+
     public static void Validate(string name)
     {
         if (!Loaders.ContainsKey(name)) throw new LabException($"unknown dataset '{name}'; valid: {string.Join(", ", Names)}");

@@ -70,6 +70,12 @@ public sealed record RobustnessOptions
             if (double.IsNaN(e) || e < 0 || e > 1) throw new LabException($"linf epsilon {e} must be in [0, 1] (pixel units; 8/255 = {8 / 255.0:F4})");
         foreach (var e in L2Epsilons)
             if (double.IsNaN(e) || e < 0) throw new LabException($"l2 epsilon {e} must be >= 0");
+        // A repeated epsilon repeats rows, and a repeated attack makes "worst case over fgsm, fgsm": both are typos.
+        if (Epsilons.GroupBy(e => e).FirstOrDefault(g => g.Count() > 1) is { } de) throw new LabException($"linf epsilon {de.Key} is listed twice");
+        if (L2Epsilons.GroupBy(e => e).FirstOrDefault(g => g.Count() > 1) is { } dl) throw new LabException($"l2 epsilon {dl.Key} is listed twice");
+        if (Attacks.GroupBy(a => a.Name.ToLowerInvariant() + string.Concat((a.Args ?? new Dictionary<string, double>()).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $" {p.Key}={p.Value:R}")))
+                .FirstOrDefault(g => g.Count() > 1) is { } da)
+            throw new LabException($"attack '{da.First().Name}' is listed twice with the same settings");
         if (Samples < 0) throw new LabException($"samples must be >= 0, got {Samples}");
         if (BatchSize <= 0) throw new LabException($"batch size must be positive, got {BatchSize}");
         if (Target == TargetRule.Given && TargetClass is null) throw new LabException("the 'given' target rule needs a target class");

@@ -7,6 +7,22 @@ namespace RobustnessLab.Evaluation;
 /// </summary>
 public static class SanityFlags
 {
+    /// <summary>How close to chance (1 / classes), in accuracy points, counts as "at chance".</summary>
+    public const double ChanceMargin = 0.05;
+
+    /// <summary>
+    /// A line saying an accuracy is within <see cref="ChanceMargin"/> of chance, or null. Attacks, fooling images and
+    /// visualisations of such a model measure nothing, so every place that shows its numbers shows this first.
+    /// </summary>
+    public static string? ChanceLevel(double accuracy, int numClasses, string what = "clean accuracy")
+    {
+        if (numClasses < 2 || double.IsNaN(accuracy)) return null;
+        double chance = 1.0 / numClasses;
+        return accuracy <= chance + ChanceMargin
+            ? $"{what} {accuracy.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)} is at chance level (1/{numClasses} = {chance.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)}): the model has learnt nothing, so its robustness, fooling and visualisation results mean nothing"
+            : null;
+    }
+
     /// <summary>Attack strength order for "a weaker attack beat a stronger one" (same norm and epsilon).</summary>
     private static readonly Dictionary<string, int> Strength = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -26,6 +42,7 @@ public static class SanityFlags
         double zeroGradientFraction, int samples, int numClasses, double majorityRate)
     {
         var flags = new List<string>();
+        if (ChanceLevel(clean, numClasses) is { } atChance) flags.Add(atChance);
         double one = 1.0 / Math.Max(1, samples);
         // Differences between attacks on the same samples of less than a point are within what seeds move.
         double tol = Math.Max(0.01, 2 * one);

@@ -24,6 +24,15 @@ public static partial class ExperimentLoader
         if (tree is not ConfigMapping map)
             throw new ConfigException([new ConfigError(tree.Position, "", $"a config is a mapping of settings (name:, dataset:, models:, stages...), got {tree.Describe()}")]);
         var errors = new List<ConfigError>();
+        // Counts a researcher writes by hand stay in the tens; far beyond that is a generated or hostile file, and
+        // binding and validating it would take minutes.
+        foreach (var (key, value) in map.Entries)
+        {
+            int count = value is ConfigMapping m && key.Value == "models" ? m.Entries.Count : value is ConfigSequence seq ? seq.Items.Count : 0;
+            if (count > Core.ResourceLimits.MaxConfigEntries)
+                errors.Add(new ConfigError(value.Position, key.Value, $"{count:N0} entries; the limit is {Core.ResourceLimits.MaxConfigEntries:N0} (RL_MAX_CONFIG_ENTRIES raises it)"));
+        }
+        if (errors.Count > 0) throw new ConfigException(errors);
         foreach (var text in overrides ?? [])
         {
             try { ConfigOverride.Parse(text).ApplyTo(map); }
@@ -127,7 +136,12 @@ public static partial class ExperimentLoader
             Sweep = sweep?.ToDictionary(p => p.Key, p => p.Value?.DeepClone(), StringComparer.Ordinal),
         };
 
-        var v = new ConfigValidator(binder.Positions, map.Position, config.Models.Keys.ToList());
+        var v = new ConfigValidator(binder.Positions, map.Position, config.Models.Keys.ToList())
+        {
+            ClassNames = config.Dataset?.Name == DatasetConfig.Auto
+                ? Data.DatasetRegistry.Names.SelectMany(n => Data.DatasetRegistry.ClassNames(n) ?? []).Distinct().ToList()
+                : config.Dataset is null ? null : Data.DatasetRegistry.ClassNames(config.Dataset.Name),
+        };
         if (map.Get("name") is not null && !NamePattern().IsMatch(config.Name))
             v.Error("name", $"'{config.Name}' cannot name a folder: use letters, digits, '.', '-' and '_' (starting with a letter or digit)");
         if (!DevicePattern().IsMatch(config.Device)) v.Error("device", $"unknown device '{config.Device}': use cpu, cuda or cuda:N");
@@ -156,7 +170,9 @@ public static partial class ExperimentLoader
         // Semantic checks still run after type errors (so one pass reports everything), but not below a key whose
         // value could not be bound: its default would only produce a confusing second error.
         var broken = binder.Errors.Select(e => e.Path).ToList();
-        errors.AddRange(v.Errors.Where(e => !broken.Any(b => b != "(root)" && (e.Path == b || e.Path.StartsWith(b + ".", StringComparison.Ordinal) || e.Path.StartsWith(b + "[", StringComparison.Ordinal)))));
+        // Nor on a list whose item could not be bound ("eps: [.nan]" is one error, not also "needs at least one epsilon").
+        static bool Below(string path, string parent) => path == parent || path.StartsWith(parent + ".", StringComparison.Ordinal) || path.StartsWith(parent + "[", StringComparison.Ordinal);
+        errors.AddRange(v.Errors.Where(e => !broken.Any(b => b != "(root)" && (Below(e.Path, b) || (b.StartsWith(e.Path + "[", StringComparison.Ordinal) && e.Path.Length > 0)))));
         errors.Sort((x, y) => x.Position.Line != y.Position.Line ? x.Position.Line.CompareTo(y.Position.Line) : x.Position.Column.CompareTo(y.Position.Column));
         return config;
     }

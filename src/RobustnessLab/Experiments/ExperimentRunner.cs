@@ -47,6 +47,8 @@ public sealed class ExperimentRunner(StageRegistry registry)
         try
         {
             AtomicFile.EnsureWritableDirectory(outDir);
+            // One run per folder at a time; a lock left by a killed run is released by the kernel and taken over.
+            using var folderLock = RunLock.Acquire(outDir);
             var clock = Stopwatch.StartNew();
             var results = new RunResults
             {
@@ -126,6 +128,9 @@ public sealed class ExperimentRunner(StageRegistry registry)
                                     Cancel = cancel,
                                 };
                                 var output = stage.Run(context);
+                                // A stage may stop early on cancellation and return what it has (a fooling search returns
+                                // the champions found so far): that result is not the stage's result and is never stored.
+                                cancel.ThrowIfCancellationRequested();
                                 record = new StageRecord
                                 {
                                     Stage = name,

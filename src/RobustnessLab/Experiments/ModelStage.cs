@@ -77,7 +77,8 @@ public sealed class ModelStage
             throw;
         }
         var records = models.ToDictionary(p => p.Key, p => p.Value.Record, StringComparer.Ordinal);
-        return (models, StageOutput.From(records, View(records)), runtime);
+        var classes = models.ToDictionary(p => p.Key, p => p.Value.Model.NumClasses, StringComparer.Ordinal);
+        return (models, StageOutput.From(records, View(records, classes)), runtime);
     }
 
     private static (Classifier, ModelRecord) LoadCheckpoint(string id, string dir, DatasetConfig dataset, DataSplits data, LabContext lab)
@@ -115,8 +116,14 @@ public sealed class ModelStage
         }
     }
 
-    private static StageView View(IReadOnlyDictionary<string, ModelRecord> records)
+    private static StageView View(IReadOnlyDictionary<string, ModelRecord> records, IReadOnlyDictionary<string, int> classes)
     {
+        // A model left at chance by training makes every later stage meaningless: say so in red at the top.
+        var flags = records.Values
+            .Select(r => (r.Id, Line: r.Metrics.TryGetValue("test_accuracy", out var acc) ? Evaluation.SanityFlags.ChanceLevel(acc, classes[r.Id], "test accuracy") : null))
+            .Where(f => f.Line is not null)
+            .Select(f => new SanityFlag("error", f.Line!, f.Id))
+            .ToList();
         var rows = records.Values.Select(r => (IReadOnlyList<JsonNode?>)
         [
             r.Id, r.Source, r.Architecture, r.Parameters, r.Objective, r.Epochs,
@@ -140,6 +147,7 @@ public sealed class ModelStage
             Summary = "Each model is trained from its spec (cached by a hash of the spec and data) or loaded from a checkpoint.",
             Tables = [new TableView("Models", ["model", "source", "architecture", "parameters", "objective", "epochs", "test accuracy", "val accuracy", "spec hash"], rows)],
             Curves = curves,
+            Flags = flags,
         };
     }
 }

@@ -63,5 +63,11 @@ public sealed record VisualizationOptions
         int size = ImageSize == 0 ? Math.Max(modelHeight, modelWidth) : ImageSize;
         if (ImageSize < 0 || size < Math.Max(modelHeight, modelWidth))
             throw new LabException($"image size {ImageSize} is too small for the model's {modelHeight}x{modelWidth} input (use 0 for the model's size, or larger)");
+        // The batch of Seeds images lives as its parametrisation, Adam's two moments, gradients, transformed copies and the
+        // model's activations: about 32 copies of the images in float32, checked before any of it is allocated.
+        ResourceLimits.RequireMemory(EstimatedBytes(size), $"{Seeds.Count} seed(s) at {size}x{size} px", "lower --seeds or --size (visualize.seeds, visualize.size)");
     }
+
+    /// <summary>Rough peak memory of one objective's batch: 32 float32 copies of Seeds x 3 x size x size.</summary>
+    public double EstimatedBytes(int size) => 32.0 * 4 * 3 * Seeds.Count * (double)size * size * (1 + SaveAt.Count / 32.0);
 }

@@ -28,6 +28,11 @@ public static class FoolingRun
     {
         options.Validate();
         int[] shape = model.Spec.InputShape;
+        if (options.Method != FoolingMethod.Gradient)
+            // One generation scores Population children in one batch: images, mutation draws and the model's activations
+            // (a convolution's first layer alone is width x the image), about 64 float32 copies of the children.
+            ResourceLimits.RequireMemory(64.0 * 4 * options.Population * shape[0] * (double)shape[1] * shape[2],
+                $"population {options.Population} of {string.Join("x", shape)} images", "lower --population (fooling.population)");
         int parentSeed = (int)(LabContext.DeriveSeed(options.Seed, 0x9A7E) & 0x7fffffff);
         switch (options.Method)
         {

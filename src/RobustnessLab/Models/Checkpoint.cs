@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using RobustnessLab.Core;
 using TorchSharp;
 using TorchSharp.PyBridge;
@@ -17,7 +18,9 @@ public static class Checkpoint
     public const string InfoFile = "model.json";
 
     /// <summary>Writes a checkpoint folder atomically. <paramref name="extra"/> may add files to the staging folder.</summary>
-    public static void Save(string dir, Classifier model, CheckpointInfo info, Action<string>? extra = null)
+    /// <param name="keepOtherFiles">Carry over files of the folder's previous content that other writers own (figures);
+    /// false for the first save of a new model, so no metadata of the model it replaces stays beside the new weights.</param>
+    public static void Save(string dir, Classifier model, CheckpointInfo info, Action<string>? extra = null, bool keepOtherFiles = true)
     {
         var full = Path.GetFullPath(dir.TrimEnd('/', '\\'));
         var parent = Path.GetDirectoryName(full)!;
@@ -29,11 +32,11 @@ public static class Checkpoint
         try
         {
             // Keep files that other writers own (e.g. figures written into the folder), then overwrite ours.
-            if (Directory.Exists(full))
+            if (keepOtherFiles && Directory.Exists(full))
                 foreach (var f in Directory.GetFiles(full))
                     File.Copy(f, Path.Combine(staging, Path.GetFileName(f)), true);
             model.save_safetensors(Path.Combine(staging, WeightsFile));
-            info = info with { NumClasses = info.ClassNames.Count, Parameters = model.ParameterCount() };
+            info = info with { NumClasses = info.ClassNames.Count, Parameters = model.ParameterCount(), WeightsSha256 = Sha256(Path.Combine(staging, WeightsFile)) };
             File.WriteAllText(Path.Combine(staging, InfoFile), Json.Serialize(info) + "\n");
             extra?.Invoke(staging);
             if (Directory.Exists(full)) Directory.Move(full, old);
@@ -48,22 +51,45 @@ public static class Checkpoint
         }
     }
 
+    /// <summary>
+    /// Refuses, before any work, an output folder a training run must not write: a file, or a finished checkpoint that
+    /// would be replaced without <paramref name="force"/> (resuming it is what <paramref name="resume"/> is for).
+    /// </summary>
+    public static void CheckOutput(string dir, bool resume, bool force)
+    {
+        if (File.Exists(dir)) throw new LabUsageException($"--out '{dir}' is a file; a checkpoint is a folder");
+        if (resume || force || !Exists(dir)) return;
+        var info = ReadInfo(dir);
+        var accuracy = info.Metrics.TryGetValue("test_accuracy", out var a) ? $", test accuracy {a.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)}" : "";
+        throw new LabUsageException($"--out '{dir}' already holds a checkpoint ({info.Architecture}, epoch {info.Epoch}{accuracy}); pass --resume to continue it or --force to replace it");
+    }
+
     /// <summary>Whether a folder holds a checkpoint (after recovering from an interrupted swap).</summary>
     public static bool Exists(string dir)
     {
+        dir = Folder(dir);
         Recover(dir);
         return File.Exists(Path.Combine(dir, InfoFile)) && File.Exists(Path.Combine(dir, WeightsFile));
     }
 
     public static CheckpointInfo ReadInfo(string dir)
     {
+        dir = Folder(dir);
         Recover(dir);
         var path = Path.Combine(dir, InfoFile);
         if (!Directory.Exists(dir)) throw new LabException($"checkpoint folder '{dir}' not found (train one with: lab train --out {dir})");
         if (!File.Exists(path)) throw new LabException($"'{dir}' is not a checkpoint: {InfoFile} missing");
         var info = Json.ReadFile<CheckpointInfo>(path);
         if (info.Format != CheckpointInfo.CurrentFormat) throw new LabException($"{path}: unknown checkpoint format '{info.Format}'");
-        if (info.InputShape is null || info.InputShape.Length != 3) throw new LabException($"{path}: input_shape must have 3 entries (C, H, W)");
+        if (info.InputShape is null || info.InputShape.Length != 3 || info.InputShape.Any(d => d <= 0 || d > 100_000))
+            throw new LabException($"{path}: input_shape must be 3 positive sizes (C, H, W)");
+        if (info.ClassNames is null || info.ClassNames.Count < 2) throw new LabException($"{path}: class_names must list at least 2 classes");
+        var norm = info.Normalization;
+        if (norm?.Mean is null || norm.Std is null || norm.Mean.Length != info.InputShape[0] || norm.Std.Length != info.InputShape[0])
+            throw new LabException($"{path}: normalization needs one mean and one std per input channel ({info.InputShape[0]})");
+        if (norm.Mean.Any(v => !float.IsFinite(v))) throw new LabException($"{path}: normalization.mean must be finite numbers, got [{string.Join(", ", norm.Mean)}]");
+        if (norm.Std.Any(v => !(v > 0) || !float.IsFinite(v)))
+            throw new LabException($"{path}: normalization.std must be positive finite numbers (inputs are divided by it), got [{string.Join(", ", norm.Std)}]");
         return info;
     }
 
@@ -71,11 +97,17 @@ public static class Checkpoint
     public static (Classifier Model, CheckpointInfo Info) Load(string dir, Device? device = null)
     {
         NativeRuntime.EnsureLoaded();
+        dir = Folder(dir);
         var info = ReadInfo(dir);
         var weights = Path.Combine(dir, WeightsFile);
         if (!File.Exists(weights)) throw new LabException($"'{dir}': {WeightsFile} missing");
+        if (info.WeightsSha256 is { } expectedHash && Sha256(weights) is var actualHash && actualHash != expectedHash)
+            throw new LabException($"{weights}: SHA-256 {actualHash[..16]}... does not match weights_sha256 {expectedHash[..Math.Min(16, expectedHash.Length)]}... in {InfoFile}: " +
+                                   "the weights changed after they were saved (corrupt copy or disk); restore the folder or train again");
         var stored = SafetensorsHeader.Read(weights).ToDictionary(e => e.Name);
-        var model = ModelZoo.Create(info.ToSpec());
+        Classifier model;
+        try { model = ModelZoo.Create(info.ToSpec()); }
+        catch (LabException e) { throw new LabException($"{Path.Combine(dir, InfoFile)}: {e.Message}", e); }
         try
         {
             var expected = model.state_dict();
@@ -85,6 +117,8 @@ public static class Checkpoint
                 if (!stored.TryGetValue(name, out var e)) { problems.Add($"missing tensor '{name}'"); continue; }
                 if (!e.Shape.SequenceEqual(t.shape))
                     problems.Add($"'{name}' has shape [{string.Join(", ", e.Shape)}] in the file but [{string.Join(", ", t.shape)}] in the {info.Architecture} described by {InfoFile}");
+                else if (e.DType != DTypeName(t.dtype))
+                    problems.Add($"'{name}' is {e.DType} in the file but {DTypeName(t.dtype)} in the model");
             }
             foreach (var name in stored.Keys.Where(n => !expected.ContainsKey(n))) problems.Add($"unexpected tensor '{name}'");
             if (problems.Count > 0)
@@ -100,6 +134,32 @@ public static class Checkpoint
             throw;
         }
     }
+
+    /// <summary>The checkpoint folder of a path that names the folder or one of its two files (model.json, model.safetensors).</summary>
+    public static string Folder(string path) =>
+        File.Exists(path) && Path.GetFileName(path) is InfoFile or WeightsFile ? Path.GetDirectoryName(Path.GetFullPath(path))! : path;
+
+    /// <summary>Lower-case hex SHA-256 of a file.</summary>
+    public static string Sha256(string path)
+    {
+        using var fs = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(fs));
+    }
+
+    private static string DTypeName(ScalarType t) => t switch
+    {
+        ScalarType.Float32 => "F32",
+        ScalarType.Float64 => "F64",
+        ScalarType.Float16 => "F16",
+        ScalarType.BFloat16 => "BF16",
+        ScalarType.Int64 => "I64",
+        ScalarType.Int32 => "I32",
+        ScalarType.Int16 => "I16",
+        ScalarType.Int8 => "I8",
+        ScalarType.Byte => "U8",
+        ScalarType.Bool => "BOOL",
+        _ => t.ToString(),
+    };
 
     private static void Recover(string dir)
     {

@@ -23,6 +23,8 @@ public sealed record CheckpointInfo
     [JsonPropertyName("metrics")] public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
     [JsonPropertyName("parameters")] public long Parameters { get; init; }
     [JsonPropertyName("provenance")] public Provenance? Provenance { get; init; }
+    /// <summary>SHA-256 of model.safetensors as written; loading refuses weights that no longer match it.</summary>
+    [JsonPropertyName("weights_sha256")] public string? WeightsSha256 { get; init; }
 
     public ModelSpec ToSpec() => new()
     {

@@ -52,10 +52,10 @@ public sealed class Trainer
         if (resume && checkpointDir is not null && Checkpoint.Exists(checkpointDir) && File.Exists(Path.Combine(checkpointDir, StateFile)))
         {
             var state = Json.ReadFile<TrainerState>(Path.Combine(checkpointDir, StateFile));
-            var savedOptions = Json.Deserialize<TrainingOptions>(state.Options.ToJsonString(), Path.Combine(checkpointDir, StateFile));
-            if (savedOptions with { Epochs = options.Epochs } != options with { ObjectiveArgs = savedOptions.ObjectiveArgs } ||
-                !savedOptions.ObjectiveArgs.OrderBy(p => p.Key).SequenceEqual(options.ObjectiveArgs.OrderBy(p => p.Key)))
-                throw new LabException($"cannot resume from '{checkpointDir}': it was trained with different settings ({state.Options.ToJsonString()})");
+            var differences = SpecDifferences(Checkpoint.ReadInfo(checkpointDir), state, model.Spec, options, DataShape(data, datasetName));
+            if (differences.Count > 0)
+                throw new LabException($"cannot resume from '{checkpointDir}': it was trained with a different spec: {string.Join("; ", differences)} " +
+                                       "(resume with the same settings, or choose another --out, or pass --force to replace it)");
             var (saved, _) = Checkpoint.Load(checkpointDir, context.Device);
             using (saved)
             using (no_grad())
@@ -63,11 +63,16 @@ public sealed class Trainer
                 var src = saved.state_dict();
                 foreach (var (name, t) in model.state_dict()) t.copy_(src[name]);
             }
-            optimizer.load_state_dict(Path.Combine(checkpointDir, OptimizerFile));
+            var optimizerPath = Path.Combine(checkpointDir, OptimizerFile);
+            try { optimizer.load_state_dict(optimizerPath); }
+            catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidOperationException or FormatException)
+            {
+                throw new LabException($"{optimizerPath}: truncated or corrupt optimizer state ({e.GetType().Name}); cannot resume: pass --force to train from scratch", e);
+            }
             startEpoch = state.EpochsDone;
             history.AddRange(state.History);
             if (startEpoch >= options.Epochs)
-                return new TrainingResult(history, FinalMetrics(history), total.Elapsed.TotalSeconds, true);
+                return new TrainingResult(history, FinalMetrics(history), total.Elapsed.TotalSeconds, true) { Warnings = ChanceWarnings(history, data) };
         }
 
         int steps = (data.Train.Count + options.BatchSize - 1) / options.BatchSize;
@@ -130,16 +135,83 @@ public sealed class Trainer
             };
             history.Add(record);
             if (checkpointDir is not null)
-                SaveCheckpoint(checkpointDir, model, optimizer, options, history, datasetName ?? data.Name);
+                // The first epoch of a new run replaces the folder whole: nothing of an earlier model stays beside these weights.
+                SaveCheckpoint(checkpointDir, model, optimizer, options, history, DataShape(data, datasetName), keepOtherFiles: startEpoch > 0 || epoch > startEpoch);
         }
         model.eval();
         // Leave no parameter gradients behind: whatever runs next (attacks, tests of "no backward") starts clean.
         model.zero_grad(set_to_none: true);
-        return new TrainingResult(history, FinalMetrics(history), total.Elapsed.TotalSeconds, startEpoch > 0);
+        return new TrainingResult(history, FinalMetrics(history), total.Elapsed.TotalSeconds, startEpoch > 0) { Warnings = ChanceWarnings(history, data) };
     }
 
-    private void SaveCheckpoint(string dir, Classifier model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingOptions options, List<EpochRecord> history, string dataset)
+    /// <summary>Lines saying that training left the model at chance (train or test accuracy), empty when it learnt.</summary>
+    public static IReadOnlyList<string> ChanceWarnings(IReadOnlyList<EpochRecord> history, DataSplits data)
     {
+        if (history.Count == 0) return [];
+        var last = history[^1];
+        var warnings = new List<string>();
+        if (SanityFlags.ChanceLevel(last.TrainAccuracy, data.ClassNames.Count, "train accuracy") is { } train)
+            warnings.Add($"{train} after {last.Epoch} epoch(s): training stalled; try a lower --lr or a smaller adversarial eps");
+        if (SanityFlags.ChanceLevel(last.TestAccuracy, data.ClassNames.Count, "test accuracy") is { } test)
+            warnings.Add(test);
+        return warnings;
+    }
+
+    /// <summary>
+    /// Every way the checkpoint's training spec differs from this run's: model (architecture, arguments, input shape,
+    /// classes), data (dataset, train and validation rows) and trainer settings other than the epoch count.
+    /// </summary>
+    private static List<string> SpecDifferences(CheckpointInfo saved, TrainerState state, ModelSpec spec, TrainingOptions options, TrainingData data)
+    {
+        var d = new List<string>();
+        void Compare(string what, string? was, string? now)
+        {
+            if (!string.Equals(was, now, StringComparison.Ordinal)) d.Add($"{what}: {was ?? "(unset)"} in the checkpoint, {now ?? "(unset)"} now");
+        }
+        static string N(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        Compare("architecture", saved.Architecture, spec.Architecture);
+        foreach (var key in saved.Args.Keys.Union(spec.Args.Keys).Order(StringComparer.Ordinal))
+            Compare($"model argument {key}", saved.Args.TryGetValue(key, out var a) ? N(a) : null, spec.Args.TryGetValue(key, out var b) ? N(b) : null);
+        Compare("input shape", string.Join("x", saved.InputShape), string.Join("x", spec.InputShape));
+        Compare("classes", string.Join(",", saved.ClassNames), string.Join(",", spec.ClassNames));
+        if (state.Data is { } was)
+        {
+            Compare("dataset", was.Dataset, data.Dataset);
+            Compare("train rows", was.TrainRows.ToString(System.Globalization.CultureInfo.InvariantCulture), data.TrainRows.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Compare("validation rows", was.ValidationRows.ToString(System.Globalization.CultureInfo.InvariantCulture), data.ValidationRows.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        else Compare("dataset", saved.Dataset, data.Dataset);
+        // Through the options record, so settings added since the checkpoint was written compare as their defaults.
+        var before = JsonNode.Parse(Json.Serialize(Json.Deserialize<TrainingOptions>(state.Options.ToJsonString(), StateFile)))!.AsObject();
+        var after = JsonNode.Parse(Json.Serialize(options))!.AsObject();
+        before.Remove("epochs");
+        after.Remove("epochs");
+        foreach (var key in before.Select(p => p.Key).Union(after.Select(p => p.Key)).Order(StringComparer.Ordinal))
+        {
+            var x = before[key]?.ToJsonString();
+            var y = after[key]?.ToJsonString();
+            if (key == "objective_args")
+            {
+                // Compare as sorted maps: the order the arguments were given in does not matter.
+                x = Canonical(before[key]);
+                y = Canonical(after[key]);
+            }
+            Compare(key, x, y);
+        }
+        return d;
+    }
+
+    private static string? Canonical(JsonNode? node) => node is JsonObject o
+        ? "{" + string.Join(",", o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}:{p.Value?.ToJsonString()}")) + "}"
+        : node?.ToJsonString();
+
+    private static TrainingData DataShape(DataSplits data, string? datasetName) =>
+        new(datasetName ?? data.Name, data.Train.Count, data.Validation.Count);
+
+    private void SaveCheckpoint(string dir, Classifier model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingOptions options, List<EpochRecord> history,
+        TrainingData data, bool keepOtherFiles)
+    {
+        string dataset = data.Dataset;
         var optionsJson = JsonNode.Parse(Json.Serialize(options))!.AsObject();
         var info = CheckpointInfo.FromSpec(model.Spec) with
         {
@@ -153,12 +225,12 @@ public sealed class Trainer
         Checkpoint.Save(dir, model, info, staging =>
         {
             optimizer.save_state_dict(Path.Combine(staging, OptimizerFile));
-            var state = new TrainerState { EpochsDone = history[^1].Epoch, Options = JsonNode.Parse(Json.Serialize(options))!.AsObject(), History = history };
+            var state = new TrainerState { EpochsDone = history[^1].Epoch, Options = JsonNode.Parse(Json.Serialize(options))!.AsObject(), History = history, Data = data };
             File.WriteAllText(Path.Combine(staging, StateFile), Json.Serialize(state) + "\n");
             var csv = new StringBuilder(EpochRecord.CsvHeader).Append('\n');
             foreach (var r in history) csv.Append(r.ToCsv()).Append('\n');
             File.WriteAllText(Path.Combine(staging, LogFile), csv.ToString());
-        });
+        }, keepOtherFiles);
     }
 
     private static Dictionary<string, double> FinalMetrics(List<EpochRecord> history)
@@ -213,5 +285,9 @@ public sealed class Trainer
         public int EpochsDone { get; init; }
         public JsonObject Options { get; init; } = new();
         public List<EpochRecord> History { get; init; } = [];
+        /// <summary>What the model was trained on (absent in checkpoints written before it was recorded).</summary>
+        public TrainingData? Data { get; init; }
     }
+
+    private sealed record TrainingData(string Dataset, int TrainRows, int ValidationRows);
 }

@@ -17,6 +17,9 @@ public sealed class DemoStage : IExperimentStage
 {
     public static int Runs;
 
+    /// <summary>Set when a stop_early stage starts waiting for cancellation.</summary>
+    public static readonly ManualResetEventSlim StopEarlyEntered = new();
+
     public static StageRegistry Registry { get; } =
         StageRegistry.Default.With(new StageDefinition("demo", typeof(DemoSection), "test stage", () => new DemoStage()));
 
@@ -28,6 +31,14 @@ public sealed class DemoStage : IExperimentStage
         Interlocked.Increment(ref Runs);
         var s = context.SectionAs<DemoSection>();
         if (s.Fail) throw new InvalidOperationException("demo stage failed on purpose");
+        if (s.StopEarly)
+        {
+            // Like MapElites on Ctrl-C: leave the loop and return a truncated result marked as such, never throwing.
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            StopEarlyEntered.Set();
+            while (!context.Cancel.IsCancellationRequested && sw.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(10);
+            return new StageOutput(new JsonObject { ["cancelled"] = context.Cancel.IsCancellationRequested, ["generations"] = 5 }, new StageView { Title = "stopped early" });
+        }
         var images = new List<FigureImage>();
         for (int i = 0; i < s.Images; i++)
         {

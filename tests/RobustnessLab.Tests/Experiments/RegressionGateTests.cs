@@ -67,7 +67,7 @@ public class RegressionGateTests
     [TestCase("eval.standard.accuracy within -1 of baseline")]
     [TestCase("eval.standard.accuracy")]
     public void MalformedRulesAreRejected(string rule) =>
-        Assert.Throws<LabException>(() => GateRule.Parse(rule, "baseline.yaml:3:5"));
+        Assert.Throws<LabUsageException>(() => GateRule.Parse(rule, "baseline.yaml:3:5"));
 
     [Test]
     public void WithinBaselineComparesWithFrozenResults()
@@ -86,9 +86,9 @@ public class RegressionGateTests
     public void RulesFileErrorsHavePositions()
     {
         var dir = ExperimentFixtures.TempDir("gate");
-        var ex = Assert.Throws<LabException>(() => RegressionGate.Load(RulesFile(dir, "rules:\n  - eval.standard.accuracy >= 0.9\n  - eval.standard.accuracy >> 0.9\n")));
+        var ex = Assert.Throws<LabUsageException>(() => RegressionGate.Load(RulesFile(dir, "rules:\n  - eval.standard.accuracy >= 0.9\n  - eval.standard.accuracy >> 0.9\n")));
         Assert.That(ex!.Message, Does.StartWith(Path.Combine(dir, "baseline.yaml") + ":3:5: cannot read rule"));
-        ex = Assert.Throws<LabException>(() => RegressionGate.Load(RulesFile(dir, "rule:\n  - a >= 1\n")));
+        ex = Assert.Throws<LabUsageException>(() => RegressionGate.Load(RulesFile(dir, "rule:\n  - a >= 1\n")));
         Assert.That(ex!.Message, Does.Contain(":1:1: unknown key 'rule'; did you mean 'rules'?"));
     }
 

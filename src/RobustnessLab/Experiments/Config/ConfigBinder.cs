@@ -44,7 +44,9 @@ public sealed class ConfigBinder
         if (type == typeof(long))
             return node is ConfigScalar l && l.TryGetLong(out var lv) ? lv : Fail(node, path, $"must be an integer, got {node.Describe()}");
         if (type == typeof(double))
-            return node is ConfigScalar d && d.TryGetDouble(out var dv) ? dv : Fail(node, path, $"must be a number, got {node.Describe()}");
+            return node is ConfigScalar d && d.TryGetDouble(out var dv) ? dv
+                : Fail(node, path, node is ConfigScalar { Quoted: false } nf && nf.Value.ToLowerInvariant() is ".nan" or "nan" or ".inf" or "-.inf" or "+.inf" or "inf" or "-inf" or "infinity" or "-infinity"
+                    ? $"must be a finite number, got {node.Describe()}" : $"must be a number, got {node.Describe()}");
         if (DictionaryValueType(type) is { } valueType) return BindDictionary(node, valueType, path);
         if (ListElementType(type) is { } elementType) return BindList(node, type, elementType, path);
         if (type.IsClass && type.GetConstructor(Type.EmptyTypes) is not null) return BindObject(node, type, path);
@@ -83,7 +85,11 @@ public sealed class ConfigBinder
         if (node is ConfigScalar { IsEmpty: true }) return dict;
         if (node is not ConfigMapping map) return Fail(node, path, $"must be a mapping, got {node.Describe()}");
         foreach (var (key, value) in map.Entries)
-            dict[key.Value] = Bind(value, valueType, ConfigPath.Child(path, key.Value));
+        {
+            // A value that failed to bind is already an error; a null cannot go into a dictionary of numbers.
+            var bound = Bind(value, valueType, ConfigPath.Child(path, key.Value));
+            if (bound is not null || !valueType.IsValueType || Nullable.GetUnderlyingType(valueType) is not null) dict[key.Value] = bound;
+        }
         return dict;
     }
 
@@ -92,12 +98,18 @@ public sealed class ConfigBinder
         var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(elementType))!;
         if (node is ConfigSequence seq)
         {
-            for (int i = 0; i < seq.Items.Count; i++) list.Add(Bind(seq.Items[i], elementType, ConfigPath.Item(path, i)));
+            for (int i = 0; i < seq.Items.Count; i++)
+            {
+                // A value that failed to bind (".nan" where a number goes) is already an error; a list of numbers takes no null.
+                var bound = Bind(seq.Items[i], elementType, ConfigPath.Item(path, i));
+                if (bound is not null || !elementType.IsValueType || Nullable.GetUnderlyingType(elementType) is not null) list.Add(bound);
+            }
         }
         else if (node is ConfigScalar { IsEmpty: false } && ListElementType(elementType) is null && elementType.GetConstructor(Type.EmptyTypes) is null)
         {
             // A single value where a list is expected ("eps: 0.1", "models: standard") means a list of one.
-            list.Add(Bind(node, elementType, ConfigPath.Item(path, 0)));
+            var bound = Bind(node, elementType, ConfigPath.Item(path, 0));
+            if (bound is not null || !elementType.IsValueType) list.Add(bound);
             Positions[path] = node.Position;
         }
         else if (node is ConfigScalar { IsEmpty: true }) { }

@@ -22,6 +22,16 @@ public sealed class ConfigValidator
 
     public List<ConfigError> Errors { get; } = [];
 
+    /// <summary>Class names the run's dataset may have (both datasets' for 'auto'); null when unknown.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>A class given by name, checked against the dataset's classes before anything trains.</summary>
+    public void ClassName(string key, string? name)
+    {
+        if (name is null || ClassNames is null || ClassNames.Contains(name, StringComparer.Ordinal)) return;
+        Error(key, $"no class '{name}' in the dataset{DidYouMean.Hint(name, ClassNames.ToList())}");
+    }
+
     /// <summary>Ids of the models the config defines (stages refer to them).</summary>
     public IReadOnlyList<string> ModelIds { get; }
 

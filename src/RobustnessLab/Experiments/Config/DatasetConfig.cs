@@ -36,8 +36,13 @@ public sealed record DatasetConfig : IConfigSection
     {
         if (Name == Auto)
         {
-            foreach (var key in Options.Keys.Where(k => !CommonOptions.Contains(k)))
-                v.Within("options", () => v.Error(key, $"with name 'auto' only the common options apply ({string.Join(", ", CommonOptions)})"));
+            // 'auto' picks its dataset when the run starts, but the common options mean the same on either: check them now.
+            v.Within("options", () =>
+            {
+                foreach (var (key, value) in Options)
+                    if (CommonOptions.Contains(key)) CheckCommon(v, key, value);
+                    else v.Error(key, $"with name 'auto' only the common options apply ({string.Join(", ", CommonOptions)}){DidYouMean.Hint(key, CommonOptions.ToList())}");
+            });
             return;
         }
         if (!DatasetRegistry.Names.Contains(Name, StringComparer.OrdinalIgnoreCase))
@@ -52,8 +57,7 @@ public sealed record DatasetConfig : IConfigSection
             {
                 if (CommonOptions.Contains(key))
                 {
-                    if (value is not JsonValue jv || !jv.TryGetValue<long>(out var n) || n < 0 || n > int.MaxValue)
-                        v.Error(key, $"must be a non-negative integer, got {value?.ToJsonString() ?? "null"}");
+                    CheckCommon(v, key, value);
                     continue;
                 }
                 if (specific is not null && !specific.Contains(key))
@@ -62,6 +66,12 @@ public sealed record DatasetConfig : IConfigSection
                     v.Error(key, "dataset options must be single values");
             }
         });
+    }
+
+    private static void CheckCommon(ConfigValidator v, string key, JsonNode? value)
+    {
+        if (value is not JsonValue jv || !jv.TryGetValue<long>(out var n) || n < 0 || n > int.MaxValue)
+            v.Error(key, $"must be a non-negative integer, got {value?.ToJsonString() ?? "null"}");
     }
 
     /// <summary>This config with 'auto' replaced by the dataset it stands for on this machine.</summary>

@@ -31,6 +31,7 @@ public sealed record FigureSection : IConfigSection
             v.Error("attack", $"'{Attack}' finds a minimal perturbation; a panel needs a fixed-budget attack such as fgsm or pgd");
         v.Range("eps", Eps, 0, 1);
         v.Positive("samples", Samples);
+        v.ClassName("class", Class);
         if (Indices is not null)
         {
             if (v.Given("samples")) v.Error("indices", "conflicting options: give 'indices' or 'samples', not both");

@@ -20,7 +20,7 @@ public sealed partial record GateRule(string Text, string Path, string Operator,
         if (m.Success)
         {
             var tol = Num(m.Groups["tol"].Value, t, where);
-            if (tol < 0) throw new LabException($"{where}: rule '{t}': the tolerance must be >= 0");
+            if (tol < 0) throw new LabUsageException($"{where}: rule '{t}': the tolerance must be >= 0");
             var of = m.Groups["of"].Value;
             bool baseline = of.Length == 0 || of.Equals("baseline", StringComparison.OrdinalIgnoreCase) || of.Equals("the baseline", StringComparison.OrdinalIgnoreCase);
             return new GateRule(t, CheckPath(m.Groups["path"].Value, t, where), "within", baseline ? null : Num(of, t, where), tol, baseline, where);
@@ -28,7 +28,7 @@ public sealed partial record GateRule(string Text, string Path, string Operator,
         m = ComparePattern().Match(t);
         if (m.Success)
             return new GateRule(t, CheckPath(m.Groups["path"].Value, t, where), m.Groups["op"].Value, Num(m.Groups["value"].Value, t, where), null, false, where);
-        throw new LabException($"{where}: cannot read rule '{t}'; write 'PATH >= 0.85' (or <=, >, <, ==, !=) or 'PATH within 0.03 of baseline' (or 'of 0.91')");
+        throw new LabUsageException($"{where}: cannot read rule '{t}'; write 'PATH >= 0.85' (or <=, >, <, ==, !=) or 'PATH within 0.03 of baseline' (or 'of 0.91')");
     }
 
     /// <summary>Checks the rule on one point's stage results (and the matching baseline point, for "within ... of baseline").</summary>
@@ -68,13 +68,13 @@ public sealed partial record GateRule(string Text, string Path, string Operator,
     private static string CheckPath(string path, string rule, string where)
     {
         try { JsonSelector.Steps(path); }
-        catch (FormatException e) { throw new LabException($"{where}: rule '{rule}': {e.Message}"); }
+        catch (FormatException e) { throw new LabUsageException($"{where}: rule '{rule}': {e.Message}"); }
         return path;
     }
 
     private static double Num(string s, string rule, string where) =>
         double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
-            ? v : throw new LabException($"{where}: rule '{rule}': '{s}' is not a number");
+            ? v : throw new LabUsageException($"{where}: rule '{rule}': '{s}' is not a number");
 
     private static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
 

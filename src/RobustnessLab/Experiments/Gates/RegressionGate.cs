@@ -31,17 +31,17 @@ public sealed record RegressionGate(IReadOnlyList<GateRule> Rules, RunResults? B
         var tree = YamlConfigReader.Parse(text, file);
         if (tree is not ConfigMapping map) throw new LabException($"{tree.Position}: a baseline file is a mapping with 'rules:' (and optionally 'results:')");
         foreach (var key in map.Entries.Where(e => e.Key.Value is not ("rules" or "results" or "description")))
-            throw new LabException($"{key.Key.Position}: unknown key '{key.Key.Value}'{DidYouMean.Hint(key.Key.Value, ["rules", "results", "description"])}");
+            throw new LabUsageException($"{key.Key.Position}: unknown key '{key.Key.Value}'{DidYouMean.Hint(key.Key.Value, ["rules", "results", "description"])}");
         var rules = new List<GateRule>();
         if (map.Get("rules") is ConfigSequence seq)
             foreach (var item in seq.Items)
             {
-                if (item is not ConfigScalar s) throw new LabException($"{item.Position}: a rule is one line of text, e.g. 'eval.standard.accuracy >= 0.85'");
+                if (item is not ConfigScalar s) throw new LabUsageException($"{item.Position}: a rule is one line of text, e.g. 'eval.standard.accuracy >= 0.85'");
                 rules.Add(GateRule.Parse(s.Value, s.Position.ToString()));
             }
-        else if (map.Get("rules") is { } other) throw new LabException($"{other.Position}: 'rules' must be a list");
+        else if (map.Get("rules") is { } other) throw new LabUsageException($"{other.Position}: 'rules' must be a list");
         rules.AddRange(extra);
-        if (rules.Count == 0) throw new LabException($"{file}: no rules");
+        if (rules.Count == 0) throw new LabUsageException($"{file}: no rules");
         RunResults? baseline = null;
         if (map.Get("results") is ConfigScalar r && !r.IsNull)
         {
@@ -55,8 +55,19 @@ public sealed record RegressionGate(IReadOnlyList<GateRule> Rules, RunResults? B
     /// <summary>Every rule on every point of the results.</summary>
     public IReadOnlyList<GateOutcome> Check(RunResults results)
     {
-        if (results.Points.Count == 0) throw new LabException("the results hold no finished sweep point");
         var outcomes = new List<GateOutcome>();
+        // Numbers of a run that did not finish are not results: an interrupted or failed run never passes a gate.
+        if (results.Status != "complete")
+        {
+            var rule = new GateRule("run finished", "status", "==", null, null, false, "results");
+            outcomes.Add(new GateOutcome(rule, "", null, "complete", false,
+                $"the run is '{results.Status}'{(results.Error is { } err ? $" ({err})" : "")}, not complete: rerun it (lab run resumes where it stopped) before checking"));
+        }
+        if (results.Points.Count == 0)
+        {
+            if (outcomes.Count > 0) return outcomes;
+            throw new LabException("the results hold no finished sweep point");
+        }
         foreach (var rule in Rules)
             foreach (var point in results.Points)
             {

@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+using RobustnessLab.Core;
+using RobustnessLab.Models;
+using RobustnessLab.Reporting;
+using RobustnessLab.Tests.Cli;
+
+namespace RobustnessLab.Tests.Reliability;
+
+/// <summary>
+/// The table of bad inputs, from the command line: each case exits 1 (runtime) or 2 (usage) with one line naming the
+/// option or file, before any work.
+/// </summary>
+[NonParallelizable]
+public class BadInputCliTests
+{
+    private static string checkpoint = "";
+
+    [OneTimeSetUp]
+    public void SaveACheckpoint()
+    {
+        NativeRuntime.EnsureLoaded();
+        checkpoint = Path.Combine(TestSupport.TempDir("cli-bad"), "model");
+        var classes = new[] { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot" };
+        var spec = ModelZoo.Spec("softmax", [1, 28, 28], classes, [0.5f], [0.25f]);
+        using var model = ModelZoo.Create(spec);
+        Checkpoint.Save(checkpoint, model, CheckpointInfo.FromSpec(spec) with { Dataset = "fashion-mnist", Epoch = 5, Metrics = new Dictionary<string, double> { ["test_accuracy"] = 0.911 } });
+    }
+
+    private static void ExpectOneLine(string[] args, int code, string line)
+    {
+        var (actual, _, error) = InProcessCli.Run(args);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(actual, Is.EqualTo(code), error);
+            Assert.That(error.Trim(), Is.EqualTo(line));
+        }
+    }
+
+    [Test]
+    public void TrainRefusesToReplaceAFinishedCheckpointWithoutForce() =>
+        ExpectOneLine(["train", "--out", checkpoint], 2,
+            $"lab: error: usage: --out '{checkpoint}' already holds a checkpoint (softmax, epoch 5, test accuracy 0.911); pass --resume to continue it or --force to replace it (see lab train --help)");
+
+    [Test]
+    public void TrainRefusesAnOutputThatIsAFile()
+    {
+        var file = Path.Combine(checkpoint, Checkpoint.InfoFile);
+        ExpectOneLine(["train", "--out", file], 2, $"lab: error: usage: --out '{file}' is a file; a checkpoint is a folder (see lab train --help)");
+    }
+
+    [Test]
+    public void VisualizeRefusesAJpgNameForPngData() =>
+        ExpectOneLine(["visualize", "--model", checkpoint, "--all", "--out", "/tmp/robustnesslab-tests/x.jpg"], 2,
+            "lab: error: usage: --out '/tmp/robustnesslab-tests/x.jpg': this writes PNG data, so the name must end in .png, not .jpg (see lab visualize --help)");
+
+    [Test]
+    public void VisualizeRefusesSeedsThatCannotFit()
+    {
+        var (code, _, error) = InProcessCli.Run("visualize", "--model", checkpoint, "--all", "--seeds", "10000000", "--out", "/tmp/robustnesslab-tests/v.png");
+        Assert.That(code, Is.EqualTo(2), error);
+        Assert.That(error.Trim(), Does.StartWith("lab: error: usage: 10000000 seed(s) at 28x28 px needs about").And.EndWith("(see lab visualize --help)"));
+        Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public void RobustnessRefusesAFolderAsItsReportFile()
+    {
+        var dir = TestSupport.TempDir("out-dir");
+        ExpectOneLine(["robustness", "--model", checkpoint, "--out", dir], 2, $"lab: error: usage: --out '{dir}' is a folder; give a file name (see lab robustness --help)");
+    }
+
+    [Test]
+    public void BenchRefusesAnUnknownWorkload() =>
+        ExpectOneLine(["bench", "--only", "nonsense"], 2,
+            "lab: error: usage: --only: unknown workload 'nonsense'; valid: train, fgsm, pgd, memory, data, fooling, visualize (see lab bench --help)");
+
+    [Test]
+    public void TargetByClassNameIsAccepted()
+    {
+        var s = new RobustnessLab.Cli.Commands.RobustnessCommand.Settings { Model = checkpoint, Target = "Sneaker" };
+        Assert.That(s.TargetRule(), Is.EqualTo((RobustnessLab.Attacks.TargetRule.Given, (int?)7)));
+        var bad = new RobustnessLab.Cli.Commands.RobustnessCommand.Settings { Model = checkpoint, Target = "Hat" };
+        Assert.That(() => bad.TargetRule(), Throws.InstanceOf<RobustnessLab.Cli.Infrastructure.UsageException>().With.Message.EqualTo(
+            "--target expects least-likely, random, a class index or a class name, got 'Hat'; classes: T-shirt/top, Trouser, Pullover, Dress, Coat, Sandal, Shirt, Sneaker, Bag, Ankle boot"));
+    }
+
+    private static string Results(string status)
+    {
+        var dir = Path.Combine(TestSupport.TempDir("check"), "run");
+        Directory.CreateDirectory(dir);
+        new RunResults
+        {
+            Name = "r",
+            Status = status,
+            Points = [new PointResult { Stages = { ["eval"] = new JsonObject { ["m"] = new JsonObject { ["accuracy"] = 0.9 } } } }],
+        }.Write(dir);
+        return dir;
+    }
+
+    [TestCase("interrupted")]
+    [TestCase("failed")]
+    public void CheckFailsOnARunThatDidNotFinish(string status)
+    {
+        var dir = Results(status);
+        var baseline = Path.Combine(dir, "..", "rules.yaml");
+        File.WriteAllText(baseline, "rules:\n  - eval.m.accuracy >= 0.5\n");
+        var (code, _, error) = InProcessCli.Run("check", dir, "--baseline", baseline);
+        Assert.That(code, Is.EqualTo(1), error);
+        // The rule itself passes (0.9 >= 0.5): the one failed check is the run's status (its table row goes to the terminal).
+        Assert.That(error.Trim(), Is.EqualTo($"lab: error: 1 of 2 checks failed (r against {baseline})"));
+    }
+
+    [Test]
+    public void MalformedGateRuleExitsTwoNotOne()
+    {
+        var dir = Results("complete");
+        var baseline = Path.Combine(dir, "..", "rules.yaml");
+        File.WriteAllText(baseline, "rules:\n  - eval.m.accuracy >== 0.5\n");
+        ExpectOneLine(["check", dir, "--baseline", baseline], 2,
+            $"lab: error: usage: {baseline}:2:5: cannot read rule 'eval.m.accuracy >== 0.5'; write 'PATH >= 0.85' (or <=, >, <, ==, !=) or 'PATH within 0.03 of baseline' (or 'of 0.91') (see lab check --help)");
+    }
+
+    [Test]
+    public void GalleryOverACorruptRunExitsOne()
+    {
+        var root = TestSupport.TempDir("gallery");
+        Directory.CreateDirectory(Path.Combine(root, "bad"));
+        File.WriteAllText(Path.Combine(root, "bad", RunResults.FileName), "{ not json");
+        var (code, _, error) = InProcessCli.Run("gallery", root);
+        Assert.That(code, Is.EqualTo(1), error);
+        Assert.That(error, Does.Contain("(listed as unreadable)"));
+    }
+}
