@@ -1,3 +1,4 @@
+using System.Reflection;
 using RobustnessLab.Cli.Commands;
 using Spectre.Console.Cli;
 
@@ -12,6 +13,8 @@ public static class LabApp
         app.Configure(config =>
         {
             config.SetApplicationName("lab");
+            // `lab --version`: the package version and the commit it was built from, e.g. 0.1.0+736aeb2c1f0a
+            config.SetApplicationVersion(typeof(LabApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
             config.PropagateExceptions();
             // A mistyped option (--p-dumbbell-arm for --option p_dumbbell_arm=...) must fail, not be silently ignored.
             config.UseStrictParsing();

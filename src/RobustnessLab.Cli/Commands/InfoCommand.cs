@@ -22,12 +22,14 @@ public sealed class InfoCommand : LabCommand<InfoCommand.Settings>
         Row("TorchSharp", NativeRuntime.TorchSharpVersion);
         bool loaded = NativeRuntime.IsLoaded;
         Row("libtorch loaded", loaded ? $"yes (libtorch {NativeRuntime.LibTorchVersion})" : "NO: " + NativeRuntime.Error);
+        if (NativeRuntime.NativeSource is { Directory: { } from } source)
+            Row("libtorch natives", source.FromNuGetCache ? $"{from} (NuGet cache: the .NET tool does not carry them)" : from);
         bool needs = NativeRuntime.SystemNeedsCompatStep();
         var applied = NativeRuntime.CompatStepApplied();
         Row("system libstdc++ has GLIBCXX_3.4.32", needs ? "no (Debian 12 / GCC 12)" : "yes");
         Row("compat step (weak GLIBCXX_3.4.32)", applied switch
         {
-            true => "applied to the output copy of libLibTorchSharp.so",
+            true => "applied to the output (or tool package) copy of libLibTorchSharp.so",
             false => needs ? "NOT applied (rebuild with dotnet build)" : "not needed",
             null => "not applicable (library has no such requirement or was not found)",
         });

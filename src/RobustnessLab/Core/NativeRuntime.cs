@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.InteropServices;
 using TorchSharp;
 
@@ -23,6 +24,8 @@ public static class NativeRuntime
         // Before libtorch's first allocation, and here rather than in LabContext so that every path into libtorch
         // (lab info, models built without a context, tests) gets the same allocator settings.
         NativeAllocator.EnsureTuned();
+        UseNuGetCacheWhenNotAppLocal();
+        if (LibTorchLocation.Value is { Error: { } missing }) return missing;
         try
         {
             using var t = torch.zeros(1);
@@ -91,6 +94,76 @@ public static class NativeRuntime
         {
             return false;
         }
+    }
+
+    /// <summary>The libtorch-cpu-linux-x64 package TorchSharp 0.107 was built against (a test checks it against torch.__version__).</summary>
+    public const string LibTorchPackageVersion = "2.10.0";
+
+    /// <summary>Where libtorch's natives came from: next to the application, or the NuGet cache (the .NET tool's layout), or not found.</summary>
+    public sealed record LibTorchSource(string? Directory, bool FromNuGetCache, string? Error);
+
+    public static LibTorchSource NativeSource => LibTorchLocation.Value;
+
+    private static readonly Lazy<LibTorchSource> LibTorchLocation = new(LocateAndPreload);
+    private static int resolverRegistered;
+
+    /// <summary>
+    /// The RobustnessLab.Cli tool package leaves libtorch's natives out (about 600 MB); they live in the NuGet cache,
+    /// where any project referencing TorchSharp-cpu restores them. Before TorchSharp first asks for its natives, this
+    /// registers a resolver that, only when libtorch is not next to the application, loads libtorch_cpu.so (its
+    /// $ORIGIN run path brings libc10 and libgomp) and libtorch.so from the cache; TorchSharp's own
+    /// libLibTorchSharp.so, which is in the tool, then binds to them by their sonames. Cheap: nothing is loaded here.
+    /// </summary>
+    public static void UseNuGetCacheWhenNotAppLocal()
+    {
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || Interlocked.Exchange(ref resolverRegistered, 1) == 1) return;
+        try
+        {
+            NativeLibrary.SetDllImportResolver(typeof(torch).Assembly, ResolveTorchNative);
+        }
+        catch (InvalidOperationException)
+        {
+            // A resolver is already registered for TorchSharp by the host application: leave its choice alone.
+        }
+    }
+
+    private static IntPtr ResolveTorchNative(string name, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        if (name is not ("LibTorchSharp" or "torch_cpu")) return IntPtr.Zero;
+        var source = LibTorchLocation.Value;
+        if (name == "torch_cpu" && source.FromNuGetCache && NativeLibrary.TryLoad(Path.Combine(source.Directory!, "libtorch_cpu.so"), out var handle))
+            return handle;
+        return IntPtr.Zero; // the runtime's normal probing
+    }
+
+    private static LibTorchSource LocateAndPreload()
+    {
+        var app = AppContext.BaseDirectory;
+        foreach (var local in new[] { Path.Combine(app, "runtimes", "linux-x64", "native"), app })
+            if (File.Exists(Path.Combine(local, "libtorch_cpu.so"))) return new LibTorchSource(local, false, null);
+        // Not an application that copied libtorch (a normal build or publish does): only the tool layout gets here.
+        var roots = new List<string>();
+        if (Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } env) roots.Add(env);
+        roots.Add(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"));
+        foreach (var root in roots)
+        {
+            var dir = Path.Combine(root, "libtorch-cpu-linux-x64", LibTorchPackageVersion, "runtimes", "linux-x64", "native");
+            if (!File.Exists(Path.Combine(dir, "libtorch_cpu.so"))) continue;
+            try
+            {
+                NativeLibrary.Load(Path.Combine(dir, "libtorch_cpu.so"));
+                NativeLibrary.Load(Path.Combine(dir, "libtorch.so"));
+            }
+            catch (DllNotFoundException e)
+            {
+                return new LibTorchSource(dir, true, $"libtorch in the NuGet cache ({dir}) did not load: {e.Message}");
+            }
+            return new LibTorchSource(dir, true, null);
+        }
+        var restore = Path.Combine(app, "libtorch-restore.proj");
+        return new LibTorchSource(null, false,
+            $"libtorch {LibTorchPackageVersion} is neither next to {Path.Combine(app, "lab.dll")} nor in the NuGet cache ({string.Join(" or ", roots.Select(r => Path.Combine(r, "libtorch-cpu-linux-x64", LibTorchPackageVersion)))}); "
+            + (File.Exists(restore) ? $"fetch it once with: dotnet restore {restore}" : "reference the TorchSharp-cpu package (it brings libtorch-cpu-linux-x64)"));
     }
 
     public static string TorchSharpVersion => typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown";

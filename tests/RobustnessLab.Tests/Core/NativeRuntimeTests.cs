@@ -34,6 +34,15 @@ public class NativeRuntimeTests
     }
 
     [Test]
+    public void TheLibTorchVersionTheToolLooksForInTheNuGetCacheIsTheOneTorchSharpWasBuiltAgainst()
+    {
+        NativeRuntime.EnsureLoaded();
+        Assert.That(NativeRuntime.LibTorchVersion, Does.StartWith(NativeRuntime.LibTorchPackageVersion));
+        Assert.That(NativeRuntime.NativeSource, Has.Property("FromNuGetCache").False.And.Property("Error").Null,
+            "the test host has libtorch next to it: the NuGet cache is only the tool's fallback");
+    }
+
+    [Test]
     public void DerivedSeedsAreStableAndDistinct()
     {
         ulong first = LabContext.DeriveSeed(1, 2), again = LabContext.DeriveSeed(1, 2);

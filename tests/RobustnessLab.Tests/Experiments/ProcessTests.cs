@@ -129,7 +129,7 @@ public class ProcessTests
         Assert.Throws<LabException>(() => JobScripts.Slurm(e, o with { Shards = 4 }), "more shards than points");
     }
 
-    private static string WithoutProvenance(JsonObject results)
+    internal static string WithoutProvenance(JsonObject results)
     {
         var copy = results.DeepClone().AsObject();
         copy.Remove("provenance");

@@ -23,6 +23,9 @@ public class BadInputCliTests
         var classes = new[] { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot" };
         var spec = ModelZoo.Spec("softmax", [1, 28, 28], classes, [0.5f], [0.25f]);
         using var model = ModelZoo.Create(spec);
+        // All-zero weights: every image gets class 0, exactly chance (0.100) on Fashion-MNIST's balanced test set.
+        using (TorchSharp.torch.no_grad())
+            foreach (var p in model.parameters()) p.zero_();
         Checkpoint.Save(checkpoint, model, CheckpointInfo.FromSpec(spec) with { Dataset = "fashion-mnist", Epoch = 5, Metrics = new Dictionary<string, double> { ["test_accuracy"] = 0.911 } });
     }
 
@@ -34,6 +37,21 @@ public class BadInputCliTests
             Assert.That(actual, Is.EqualTo(code), error);
             Assert.That(error.Trim(), Is.EqualTo(line));
         }
+    }
+
+    [Test]
+    public void EvalWarnsAboutThreadsTheSampleCapAndAModelAtChance()
+    {
+        RobustnessLab.Tests.Experiments.ExperimentFixtures.RequireData();
+        var (code, _, error) = InProcessCli.Run("eval", "--model", Path.Combine(checkpoint, Checkpoint.InfoFile), "--n", "20000", "--threads", "10000");
+        Assert.That(code, Is.EqualTo(0), error);
+        int cores = Environment.ProcessorCount;
+        Assert.That(error.Trim().Split('\n'), Is.EqualTo(new[]
+        {
+            $"lab: warning: --threads 10000 is more than the {cores} cores here; using {cores} (more threads than cores only slow libtorch down; RL_MAX_THREADS_PER_CORE raises the cap)",
+            "lab: warning: --n 20000 is more than the 10000 test images of 'fashion-mnist'; evaluating all 10000",
+            "lab: warning: clean accuracy 0.100 is at chance level (1/10 = 0.100): the model has learnt nothing, so its robustness, fooling and visualisation results mean nothing",
+        }));
     }
 
     [Test]
