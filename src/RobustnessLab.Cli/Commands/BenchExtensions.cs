@@ -70,6 +70,10 @@ internal static class BenchExtensions
             AnsiConsole.MarkupLine("[grey]visualize: 512 steps of one class at 64x64...[/]");
             var t = FeatureVisBench.TimeClassVisualization(ctx, 512, 64, cancel);
             report.Workloads["visualize_512_steps_64px"] = new() { ["seconds"] = t.Seconds, ["steps_per_s"] = t.StepsPerSecond };
+            // The dumbbell experiment's visualisation of a robust (L2 PGD-AT) model at 64x64, with its own settings.
+            AnsiConsole.MarkupLine("[grey]visualize: 512 steps of a robust 64x64 gym model, the dumbbell experiment's settings...[/]");
+            var r = RobustnessLab.Dumbbell.DumbbellBench.TimeRobustVisualization(ctx, 512, 64, cancel);
+            report.Workloads["visualize_robust_512_steps_64px"] = new() { ["seconds"] = r.Seconds, ["steps_per_s"] = r.StepsPerSecond };
         }
     }
 

@@ -32,7 +32,15 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         [CommandOption("--p-dumbbell-arm <P>")] [Description("biased: probability a dumbbell is held")] public double? PDumbbellArm { get; set; }
         [CommandOption("--p-arm <P>")] [Description("debiased: rate every class is held at")] public double? PArm { get; set; }
         [CommandOption("--architecture <NAME>")] [Description("cnn or resnet (the library's: cnn)")] public string? Architecture { get; set; }
-        [CommandOption("--option <KEY=VALUE>")] [Description("further setting by its dumbbell.json name, repeatable: width, hidden, learning_rate, batch_size, control_train, ... (as a config's dumbbell.options)")]
+        [CommandOption("--objective <NAME>")] [Description("training objective of both models: pgd-l2, pgd or standard (the scale's)")] public string? Objective { get; set; }
+        [CommandOption("--eps <EPS>")] [Description("adversarial training budget of both models (L2 radius for pgd-l2)")] public double? Eps { get; set; }
+        [CommandOption("--param <KIND>")] [Description("visualisation parametrisation: fourier or pixels")] public string? Param { get; set; }
+        [CommandOption("--transforms <SET>")] [Description("visualisation transforms: standard, lucid or none")] public string? Transforms { get; set; }
+        [CommandOption("--diversity <W>")] [Description("weight of Lucid's diversity objective among a class's seeds (0: off)")] public double? Diversity { get; set; }
+        [CommandOption("--judge")] [Description("train the judge and show its targets (default at the default scale)")] public bool Judge { get; set; }
+        [CommandOption("--no-judge")] [Description("skip the judge and its targets")] public bool NoJudge { get; set; }
+        [CommandOption("--no-detector")] [Description("skip the arm detector of earlier versions")] public bool NoDetector { get; set; }
+        [CommandOption("--option <KEY=VALUE>")] [Description("further setting by its dumbbell.json name, repeatable: width, hidden, judge_train, vis_init_sd, vis_final_blur, vis_image_size, ... (as a config's dumbbell.options)")]
         public string[] Option { get; set; } = [];
 
         public override ValidationResult Validate() =>
@@ -51,9 +59,19 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         void Row(string name, Func<DumbbellModelReport, string> f) => table.AddRow(name, f(report.Biased), f(report.Debiased));
         Row("clean accuracy (test)", r => $"{r.CleanAccuracy:F3}");
         Row("accuracy on training images", r => $"{r.TrainAccuracy:F3}");
-        Row("arm score, detector (mean ± sd)", r => $"{r.ArmScoreDetector.Mean:F3} ± {r.ArmScoreDetector.Sd:F3}");
-        Row("visualisations of all classes called 'arm'", r => $"{r.ArmCalledShareAllClasses:F3}");
-        Row("visualisations of other classes called 'arm'", r => $"{r.ArmCalledShareOtherClasses:F3}");
+        if (report.JudgeObjectAccuracy is not null)
+        {
+            Row("dumbbell pictures, judge P(arm) (mean ± sd)", r => $"{r.JudgeArmScore!.Mean:F3} ± {r.JudgeArmScore.Sd:F3}");
+            Row("classes the judge reads in their pictures", r => $"{r.JudgeLegibleClasses} of {report.ClassNames.Count}");
+        }
+        Row("arm effect, paired scenes (mean ± sd)", r => $"{r.ArmEffect.Mean:F3} ± {r.ArmEffect.Sd:F3}");
+        if (report.ArmDetectorAccuracy is not null)
+        {
+            Row("arm score, detector (mean ± sd)", r => $"{r.ArmScoreDetector!.Mean:F3} ± {r.ArmScoreDetector.Sd:F3}");
+            Row("visualisations of all classes called 'arm'", r => $"{r.ArmCalledShareAllClasses:F3}");
+            Row("visualisations of other classes called 'arm'", r => $"{r.ArmCalledShareOtherClasses:F3}");
+        }
+        Row("seed spread of its dumbbell pictures (RMS)", r => $"{r.SeedSpread:F3}");
         Row("arm score, skin attribution share", r => $"{r.ArmScoreSkin.Mean:F3} ± {r.ArmScoreSkin.Sd:F3}");
         Row("P(dumbbell) of its dumbbell vis", r => $"{r.VisualizationPDumbbell.Mean:F3}");
         Row("P(dumbbell | arm alone)", r => $"{r.PDumbbellArmOnly:F3}");
@@ -62,9 +80,13 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         Row("accuracy, dumbbell with arm", r => $"{r.AccuracyDumbbellWithArm:F3}");
         Row("other held object -> 'dumbbell'", r => $"{r.OtherHeldPredictedDumbbell:F3}");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"arm detector: accuracy on held-out renders {report.ArmDetectorAccuracy:F3}; on held-out arm-free visualisations " +
-            $"false positives {report.ArmDetectorVisFalsePositiveRate:F3}, with an arm pasted in true positives {report.ArmDetectorVisTruePositiveRate:F3} " +
-            $"(control model accuracy {report.ControlAccuracy:F3})");
+        if (report.JudgeObjectAccuracy is not null)
+            AnsiConsole.MarkupLine($"judge: on held-out renders object accuracy {report.JudgeObjectAccuracy:F3}, arm accuracy {report.JudgeArmAccuracy:F3}, " +
+                $"object accuracy under L2 PGD-20 at its training eps {report.JudgeRobustObjectAccuracy:F3}");
+        if (report.ArmDetectorAccuracy is not null)
+            AnsiConsole.MarkupLine($"arm detector: accuracy on held-out renders {report.ArmDetectorAccuracy:F3}; on held-out arm-free visualisations " +
+                $"false positives {report.ArmDetectorVisFalsePositiveRate:F3}, with an arm pasted in true positives {report.ArmDetectorVisTruePositiveRate:F3} " +
+                $"(control model accuracy {report.ControlAccuracy:F3})");
         AnsiConsole.MarkupLine($"chance {report.Chance:F3}; {report.Seconds:F0} s");
         foreach (var t in report.Targets)
             AnsiConsole.MarkupLine($"{(t.Met ? "[green]met[/]   " : "[red]missed[/]")} {Markup.Escape(t.Name)}: {t.Value:F3} (target {Markup.Escape(t.Bound)})");
@@ -95,6 +117,13 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
             Size = s.Size ?? o.Size,
             Test = s.Test ?? o.Test,
             ProbeCount = s.Probes ?? o.ProbeCount,
+            Objective = s.Objective ?? o.Objective,
+            Epsilon = s.Eps ?? o.Epsilon,
+            VisParameterization = s.Param ?? o.VisParameterization,
+            VisTransforms = s.Transforms ?? o.VisTransforms,
+            VisDiversity = s.Diversity ?? o.VisDiversity,
+            Judge = !s.NoJudge && (s.Judge || o.Judge),
+            Detector = o.Detector && !s.NoDetector,
         };
         var extra = LabSettings.ParseNumericPairs(s.Option, "--option");
         foreach (var key in extra.Keys.Where(k => !DumbbellSection.OptionKeys.Contains(k)))

@@ -30,6 +30,9 @@ public sealed class VisualizeCommand : LabCommand<VisualizeCommand.Settings>
         [CommandOption("--tv <W>")] [DefaultValue(0.0)] public double Tv { get; set; }
         [CommandOption("--blur-every <K>")] [DefaultValue(0)] public int BlurEvery { get; set; }
         [CommandOption("--size <PX>")] [Description("optimised image size (0: the model's)")] [DefaultValue(0)] public int Size { get; set; }
+        [CommandOption("--init-sd <SD>")] [Description("random start of each seed in parameter space (Lucid: 0.01; larger makes seeds differ)")] [DefaultValue(0.01)] public double InitSd { get; set; } = 0.01;
+        [CommandOption("--diversity <W>")] [Description("weight of Lucid's diversity objective among the seeds of an objective (0: off)")] [DefaultValue(0.0)] public double Diversity { get; set; }
+        [CommandOption("--diversity-layer <PATH>")] [Description("layer whose Gram matrices the diversity objective compares")] [DefaultValue("net.6")] public string DiversityLayer { get; set; } = "net.6";
         [CommandOption("--save-at <STEPS>")] [Description("also show the images after these steps, e.g. 32,128")] public string? SaveAt { get; set; }
 
         public override ValidationResult Validate()
@@ -68,12 +71,17 @@ public sealed class VisualizeCommand : LabCommand<VisualizeCommand.Settings>
             BlurEvery = s.BlurEvery,
             SaveAt = saveAt,
             ImageSize = s.Size,
+            InitSd = s.InitSd,
         };
+        if (s.Diversity < 0) throw new UsageException($"--diversity must be >= 0, got {s.Diversity}");
         UsageException.Wrap(() => options.Validate(model.Spec.Height, model.Spec.Width));
         var objectives = s.Objective is not null
             ? [(s.Objective, ObjectiveSpec.Parse(s.Objective, model.ClassNames), -1)]
             : (s.All ? Enumerable.Range(0, model.NumClasses) : s.Classes.Select(c => ObjectiveSpec.Class(c, model.ClassNames)))
                 .Select(c => (model.ClassNames[c], Objectives.ClassLogit(c, model.ClassNames[c]), c)).ToList();
+        // Diversity (Olah et al. 2017) couples the seeds of each objective: they are pushed toward different pictures.
+        if (s.Diversity > 0 && options.Seeds.Count > 1)
+            objectives = objectives.Select(o => (o.Item1, o.Item2 + s.Diversity * Objectives.Diversity(s.DiversityLayer), o.Item3)).ToList();
         AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.Out))!);
         var images = new List<ImageData>();
         var captions = new List<string>();

@@ -101,8 +101,10 @@ public sealed class FabT : MinimizationAttack
             for (int r = 0; r < Restarts; r++)
             {
                 using var run = NewDisposeScope();
-                var open = bestNorm.isinf();
-                if (budget is not null) open = bestNorm.gt(budget).logical_and(cleanAdversarial.logical_not());
+                // Minimising: every target runs on every point (the closest crossing over all targets wins). At a
+                // budget: only on the points not yet broken within it.
+                var open = cleanAdversarial.logical_not();
+                if (budget is not null) open = open.logical_and(bestNorm.gt(budget));
                 var active = open.nonzero().flatten();
                 if (active.numel() == 0) break;
                 var xs = x.index_select(0, active);

@@ -8,9 +8,10 @@ namespace RobustnessLab.Dumbbell;
 /// <summary>
 /// "A dumbbell always has an arm attached" (Mordvintsev, Olah, Tyka 2015, "Inceptionism") as a controlled experiment:
 /// the same cnn, same seed, trained on biased gym scenes (dumbbells held 95% of the time, nothing else held) and on
-/// debiased ones (every class held at the same rate). For each model: class visualisations over several seeds, how
-/// much arm the dumbbell visualisation holds (<see cref="DumbbellMeasurement"/>), and counterfactual probes on fresh
-/// renders (<see cref="DumbbellProbes"/>), judged against <see cref="DumbbellTargets"/>.
+/// debiased ones (every class held at the same rate). For each model: class visualisations over several seeds, what an
+/// independent judge (<see cref="DumbbellJudge"/>) reads in them and how much arm it sees in the dumbbell pictures
+/// (<see cref="DumbbellMeasurement"/>), and counterfactual probes on fresh renders, paired with and without the arm
+/// (<see cref="DumbbellProbes"/>), judged against <see cref="DumbbellTargets"/>.
 /// This is the capability's one entry point for <c>lab dumbbell</c>, the <c>dumbbell:</c> stage and library callers:
 /// it returns the record and writes nothing but the three checkpoints (when <see cref="DumbbellOptions.OutputDir"/> is
 /// set); <c>Reporting.DumbbellFigures</c> turns the record into sheets and dumbbell.json.
@@ -20,7 +21,7 @@ public static class DumbbellExperiment
     private const int Stages = 5;
 
     /// <summary>Checkpoint folders inside <see cref="DumbbellOptions.OutputDir"/>.</summary>
-    public const string BiasedModelFolder = "biased-model", DebiasedModelFolder = "debiased-model", ArmDetectorFolder = "arm-detector";
+    public const string BiasedModelFolder = "biased-model", DebiasedModelFolder = "debiased-model", ArmDetectorFolder = "arm-detector", JudgeFolder = "judge";
 
     /// <summary>
     /// Runs the experiment. Paths in the record (checkpoints, <see cref="DumbbellReport.Files"/>) are relative to
@@ -52,10 +53,18 @@ public static class DumbbellExperiment
         var debiased = DumbbellModels.Train("debiased", debiasedData, options, context, Dir(DebiasedModelFolder), Training(2, "debiased"), cancel);
         using var _u = debiased.Model;
 
-        // 3. The arm detector, trained apart from both models (see ArmDetector for why it also sees visualisations).
-        var det = ArmDetector.Train(options, context, Dir(ArmDetectorFolder),
-            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(3, Stages, f, s)), cancel);
-        using var detector = det.Model;
+        // 3. The judge, trained apart from both models on renders alone (object and arm independent), adversarially;
+        // and the arm detector of earlier versions, reported beside it (see ArmDetector for why it also sees visualisations).
+        var judge = options.Judge
+            ? DumbbellJudge.Train(options, context, Dir(JudgeFolder),
+                progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(3, Stages, options.Detector ? f / 2 : f, s)), cancel)
+            : null;
+        using var _j = judge?.Model;
+        var det = options.Detector
+            ? ArmDetector.Train(options, context, Dir(ArmDetectorFolder),
+                progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(3, Stages, options.Judge ? 0.5 + f / 2 : f, s)), cancel)
+            : null;
+        using var detector = det?.Model;
 
         // 4-5. Visualisations, arm scores and probes.
         var seeds = Enumerable.Range(0, options.VisSeeds).Select(i => (int)(LabContext.DeriveSeed(options.Seed, 0xD0 + i) & 0x7fffffff)).ToArray();
@@ -66,15 +75,16 @@ public static class DumbbellExperiment
 
         progress?.Report(new DumbbellProgress(5, Stages, 0, "arm scores and probes"));
         var probes = DumbbellProbes.Render(options);
-        var reportB = DumbbellMeasurement.Measure(biased with { Checkpoint = Relative(BiasedModelFolder) }, visB, detector, probes, options);
-        var reportD = DumbbellMeasurement.Measure(debiased with { Checkpoint = Relative(DebiasedModelFolder) }, visD, detector, probes, options);
+        var reportB = DumbbellMeasurement.Measure(biased with { Checkpoint = Relative(BiasedModelFolder) }, visB, judge?.Model, detector, probes, options);
+        var reportD = DumbbellMeasurement.Measure(debiased with { Checkpoint = Relative(DebiasedModelFolder) }, visD, judge?.Model, detector, probes, options);
 
         var files = new Dictionary<string, string>();
         if (options.OutputDir is not null)
         {
             files["biased_model"] = BiasedModelFolder;
             files["debiased_model"] = DebiasedModelFolder;
-            files["arm_detector"] = ArmDetectorFolder;
+            if (judge is not null) files["judge"] = JudgeFolder;
+            if (det is not null) files["arm_detector"] = ArmDetectorFolder;
         }
         double chance = 1.0 / k;
         return new DumbbellReport
@@ -84,11 +94,14 @@ public static class DumbbellExperiment
             Chance = chance,
             Biased = reportB,
             Debiased = reportD,
-            ArmDetectorAccuracy = det.RenderAccuracy,
-            ArmDetectorVisFalsePositiveRate = det.VisFalsePositiveRate,
-            ArmDetectorVisTruePositiveRate = det.VisTruePositiveRate,
-            ControlAccuracy = det.ControlAccuracy,
-            Targets = DumbbellTargets.Evaluate(reportB, reportD, det.RenderAccuracy, chance),
+            JudgeObjectAccuracy = judge?.ObjectAccuracy,
+            JudgeArmAccuracy = judge?.ArmAccuracy,
+            JudgeRobustObjectAccuracy = judge?.RobustObjectAccuracy,
+            ArmDetectorAccuracy = det?.RenderAccuracy,
+            ArmDetectorVisFalsePositiveRate = det?.VisFalsePositiveRate,
+            ArmDetectorVisTruePositiveRate = det?.VisTruePositiveRate,
+            ControlAccuracy = det?.ControlAccuracy,
+            Targets = DumbbellTargets.Evaluate(reportB, reportD, judge),
             Files = files,
             Seconds = sw.Elapsed.TotalSeconds,
         };

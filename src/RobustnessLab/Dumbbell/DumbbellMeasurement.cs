@@ -1,5 +1,6 @@
 using RobustnessLab.Core;
 using RobustnessLab.Data.Gym;
+using RobustnessLab.Evaluation;
 using RobustnessLab.FeatureVis;
 using RobustnessLab.Models;
 using static TorchSharp.torch;
@@ -7,15 +8,15 @@ using static TorchSharp.torch;
 namespace RobustnessLab.Dumbbell;
 
 /// <summary>
-/// What the dumbbell experiment measures on one trained model: the arm scores of its dumbbell visualisations (the
-/// independent arm detector's P(arm) and the share of Integrated Gradients attribution on skin-hued pixels) and its
-/// answers to the counterfactual probes.
+/// The measurements of the dumbbell experiment, for one model at a time: what the judge reads in its class
+/// visualisations, the paired causal arm effect, the arm-alone and held-object probes, and (when trained) the arm
+/// detector's scores.
 /// </summary>
 public static class DumbbellMeasurement
 {
     /// <summary>Measures one model from its class visualisations (one result per class) and the probe renders.</summary>
-    public static DumbbellModelReport Measure(DumbbellModels.Trained m, IReadOnlyList<VisualizationResult> vis, Classifier detector, DumbbellProbes probes,
-        DumbbellOptions o)
+    public static DumbbellModelReport Measure(DumbbellModels.Trained m, IReadOnlyList<VisualizationResult> vis, Classifier? judge, Classifier? detector,
+        DumbbellProbes probes, DumbbellOptions o)
     {
         int d = GymScenes.DumbbellIndex, size = o.Size;
         var classes = GymScenes.ClassNames;
@@ -26,10 +27,31 @@ public static class DumbbellMeasurement
         var noArm = Probabilities(m.Model, probes.DumbbellNoArm, size);
         var withArm = Probabilities(m.Model, probes.DumbbellArm, size);
         var other = Probabilities(m.Model, probes.OtherHeld, size);
+        var pairedWith = Probabilities(m.Model, probes.OtherWithArm, size);
+        var pairedWithout = Probabilities(m.Model, probes.OtherWithoutArm, size);
+        var effect = Effect.Of(pairedWith.Select((p, i) => (double)p[d] - pairedWithout[i][d]).ToList());
 
-        // Arm scores of the dumbbell visualisations.
-        var dumbbellVis = vis[d].Images;
-        var detectorP = DetectorArmProbability(detector, dumbbellVis);
+        // The judge's reading of every class's visualisations.
+        var judgeArm = new Dictionary<string, double>();
+        var reading = new Dictionary<string, string>();
+        MeanSd judgeDumbbell = MeanSd.Of([]);
+        int legible = 0;
+        if (judge is not null)
+            for (int c = 0; c < classes.Count; c++)
+            {
+                var verdicts = DumbbellJudge.Assess(judge, vis[c].Images);
+                judgeArm[classes[c]] = verdicts.Average(v => v.PArm);
+                if (c == d) judgeDumbbell = MeanSd.Of(verdicts.Select(v => v.PArm).ToList());
+                var mode = verdicts.GroupBy(v => v.Object).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First();
+                // Legible: the judge reads the class in a strict majority of the seeds.
+                bool isLegible = mode.Key == c && mode.Count() * 2 > verdicts.Count;
+                if (isLegible) legible++;
+                reading[classes[c]] = mode.Key < 0 ? "none" : classes[mode.Key];
+            }
+
+        // The Integrated-Gradients share on skin-hued pixels, and the arm detector's scores.
+        // Pictures drawn larger than the model's input are judged as the model saw them: resized to its input.
+        var dumbbellVis = vis[d].Images.Select(i => Resized(i, m.Model.Spec.Height, m.Model.Spec.Width)).ToList();
         var skinShare = new List<double>();
         var skinPixels = new List<double>();
         foreach (var img in dumbbellVis)
@@ -40,27 +62,42 @@ public static class DumbbellMeasurement
             skinShare.Add(Attribution.PositiveShare(ig, mask));
             skinPixels.Add(mask.Count(b => b) / (double)mask.Length);
         }
-        var byClass = new Dictionary<string, double>();
-        var confidence = new Dictionary<string, double>();
-        int calledArm = 0, total = 0, calledArmOthers = 0, totalOthers = 0;
-        for (int c = 0; c < classes.Count; c++)
+        MeanSd? detectorP = null;
+        Dictionary<string, double>? byClass = null;
+        double? calledAll = null, calledOthers = null;
+        if (detector is not null)
         {
-            var pc = DetectorArmProbability(detector, vis[c].Images);
-            byClass[classes[c]] = pc.Average();
-            calledArm += pc.Count(v => v >= 0.5);
-            total += pc.Count;
-            if (c != d)
+            detectorP = MeanSd.Of(DetectorArmProbability(detector, dumbbellVis));
+            byClass = new Dictionary<string, double>();
+            int calledArm = 0, total = 0, calledArmOthers = 0, totalOthers = 0;
+            for (int c = 0; c < classes.Count; c++)
             {
-                calledArmOthers += pc.Count(v => v >= 0.5);
-                totalOthers += pc.Count;
+                var pc = DetectorArmProbability(detector, vis[c].Images);
+                byClass[classes[c]] = pc.Average();
+                calledArm += pc.Count(v => v >= 0.5);
+                total += pc.Count;
+                if (c != d)
+                {
+                    calledArmOthers += pc.Count(v => v >= 0.5);
+                    totalOthers += pc.Count;
+                }
             }
-            confidence[classes[c]] = vis[c].ClassProbabilities.Average(p => p[c]);
+            calledAll = calledArm / (double)total;
+            calledOthers = calledArmOthers / (double)totalOthers;
         }
+        var confidence = new Dictionary<string, double>();
+        for (int c = 0; c < classes.Count; c++) confidence[classes[c]] = vis[c].ClassProbabilities.Average(p => p[c]);
         return new DumbbellModelReport
         {
             CleanAccuracy = m.CleanAccuracy,
             TrainAccuracy = m.TrainAccuracy,
-            ArmScoreDetector = MeanSd.Of(detectorP),
+            JudgeArmScore = judge is null ? null : judgeDumbbell,
+            JudgeLegibleClasses = judge is null ? null : legible,
+            JudgeReading = judge is null ? null : reading,
+            JudgeArmScoreByClass = judge is null ? null : judgeArm,
+            ArmEffect = effect,
+            ArmScoreDetector = detectorP,
+            SeedSpread = SeedSpread(vis[d].Images),
             ArmScoreSkin = MeanSd.Of(skinShare),
             SkinPixelShare = MeanSd.Of(skinPixels),
             VisualizationPDumbbell = MeanSd.Of(vis[d].ClassProbabilities.Select(p => p[d]).ToList()),
@@ -73,21 +110,38 @@ public static class DumbbellMeasurement
             OtherHeldPredictedDumbbell = other.Count(p => Argmax(p) == d) / (double)other.Length,
             AccuracyOtherHeld = other.Select((p, i) => Argmax(p) == probes.OtherHeld[i].Label).Count(b => b) / (double)other.Length,
             ArmScoreByClass = byClass,
-            ArmCalledShareAllClasses = calledArm / (double)total,
-            ArmCalledShareOtherClasses = calledArmOthers / (double)totalOthers,
+            ArmCalledShareAllClasses = calledAll,
+            ArmCalledShareOtherClasses = calledOthers,
             VisualizationConfidence = confidence,
             Checkpoint = m.Checkpoint,
             Visualizations = vis,
         };
     }
 
-    /// <summary>The arm detector's P(arm) for each image.</summary>
-    public static List<double> DetectorArmProbability(Classifier detector, IReadOnlyList<ImageData> images)
+    /// <summary>Mean over pairs of pictures of their root-mean-square pixel difference.</summary>
+    internal static double SeedSpread(IReadOnlyList<ImageData> images)
     {
+        double sum = 0;
+        int pairs = 0;
+        for (int i = 0; i < images.Count; i++)
+            for (int j = i + 1; j < images.Count; j++)
+            {
+                var a = images[i].Pixels;
+                var b = images[j].Pixels;
+                double sq = 0;
+                for (int p = 0; p < a.Length; p++) sq += (a[p] - b[p]) * (double)(a[p] - b[p]);
+                sum += Math.Sqrt(sq / a.Length);
+                pairs++;
+            }
+        return pairs == 0 ? 0 : sum / pairs;
+    }
+
+    private static ImageData Resized(ImageData image, int height, int width)
+    {
+        if (image.Height == height && image.Width == width) return image;
         using var scope = NewDisposeScope();
-        var x = cat(images.Select(i => i.ToTensor(detector.Device)).ToList(), 0);
-        var p = nn.functional.softmax(detector.Predict(x), 1).select(1, 1).cpu().data<float>().ToArray();
-        return p.Select(v => (double)v).ToList();
+        using var _ = no_grad();
+        return ImageData.FromBatch(Transforms.Resize(height, width)(image.ToTensor(CPU), new Random(0)))[0];
     }
 
     private static float[][] Probabilities(Classifier model, IReadOnlyList<GymRender> renders, int size)
@@ -96,5 +150,14 @@ public static class DumbbellMeasurement
         using var ds = GymScenes.ToDataset(renders.ToList(), size, "probe", model.Device, _ => 0);
         var p = nn.functional.softmax(model.Predict(ds.Images), 1).cpu();
         return Enumerable.Range(0, renders.Count).Select(i => p[i].data<float>().ToArray()).ToArray();
+    }
+
+    /// <summary>The arm detector's P(arm) for each image.</summary>
+    public static List<double> DetectorArmProbability(Classifier detector, IReadOnlyList<ImageData> images)
+    {
+        using var scope = NewDisposeScope();
+        var x = Transforms.Resize(detector.Spec.Height, detector.Spec.Width)(cat(images.Select(i => i.ToTensor(detector.Device)).ToList(), 0), new Random(0));
+        var p = nn.functional.softmax(detector.Predict(x), 1).select(1, 1).cpu().data<float>().ToArray();
+        return p.Select(v => (double)v).ToList();
     }
 }

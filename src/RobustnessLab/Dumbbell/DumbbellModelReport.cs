@@ -12,14 +12,38 @@ public sealed record DumbbellModelReport
     /// <summary>Accuracy on as many training images as there are test images (a gap to <see cref="CleanAccuracy"/> is overfitting).</summary>
     public required double TrainAccuracy { get; init; }
 
-    /// <summary>The arm detector's P(arm) on the model's dumbbell visualisations, over visualisation seeds.</summary>
-    public required MeanSd ArmScoreDetector { get; init; }
+    /// <summary>The judge's P(arm) on the model's dumbbell visualisations, over visualisation seeds (null without a judge).</summary>
+    public MeanSd? JudgeArmScore { get; init; }
+
+    /// <summary>Classes whose visualisations the judge reads as that class (majority over seeds), out of the class count.</summary>
+    public int? JudgeLegibleClasses { get; init; }
+
+    /// <summary>Per class, the object the judge sees in most of that class's visualisations ("none": no object).</summary>
+    public IReadOnlyDictionary<string, string>? JudgeReading { get; init; }
+
+    /// <summary>Per class, the judge's mean P(arm) on that class's visualisations.</summary>
+    public IReadOnlyDictionary<string, double>? JudgeArmScoreByClass { get; init; }
+
+    /// <summary>
+    /// The paired causal probe: over held scenes of every class but dumbbell, rendered once with and once without the
+    /// arm (everything else equal), P(dumbbell | with arm) - P(dumbbell | without arm).
+    /// </summary>
+    public required Effect ArmEffect { get; init; }
+
+    /// <summary>The arm detector's P(arm) on the model's dumbbell visualisations, over visualisation seeds (null without the detector).</summary>
+    public MeanSd? ArmScoreDetector { get; init; }
 
     /// <summary>Share of positive Integrated-Gradients attribution (dumbbell logit) on skin-hued pixels of the visualisations.</summary>
     public required MeanSd ArmScoreSkin { get; init; }
 
     /// <summary>Share of skin-hued pixels in the dumbbell visualisations.</summary>
     public required MeanSd SkinPixelShare { get; init; }
+
+    /// <summary>
+    /// How different the seeds' dumbbell pictures are: the mean over pairs of seeds of the root-mean-square pixel
+    /// difference (0: identical pictures; two independent uniform-noise images differ by about 0.41).
+    /// </summary>
+    public required double SeedSpread { get; init; }
 
     /// <summary>The model's P(dumbbell) on its own dumbbell visualisations (untransformed).</summary>
     public required MeanSd VisualizationPDumbbell { get; init; }
@@ -48,20 +72,20 @@ public sealed record DumbbellModelReport
     /// <summary>Accuracy on other objects held by an arm.</summary>
     public required double AccuracyOtherHeld { get; init; }
 
-    /// <summary>Per class, the arm detector's mean P(arm) on that class's visualisations.</summary>
-    public required IReadOnlyDictionary<string, double> ArmScoreByClass { get; init; }
+    /// <summary>Per class, the arm detector's mean P(arm) on that class's visualisations (null without the detector).</summary>
+    public IReadOnlyDictionary<string, double>? ArmScoreByClass { get; init; }
 
     /// <summary>
     /// Share of this model's visualisations of every class that the detector calls "arm" (P >= 0.5). For the debiased
     /// model, whose pictures should hold no arm, this is the detector's false-positive rate on its visualisations.
     /// </summary>
-    public required double ArmCalledShareAllClasses { get; init; }
+    public double? ArmCalledShareAllClasses { get; init; }
 
     /// <summary>
     /// The same share over every class but dumbbell. For the biased model these pictures cannot hold an arm (in its
     /// data an arm only ever meant "dumbbell"), so this is a clean false-positive rate of the detector.
     /// </summary>
-    public required double ArmCalledShareOtherClasses { get; init; }
+    public double? ArmCalledShareOtherClasses { get; init; }
 
     /// <summary>Per class, the model's mean probability of that class on its visualisations.</summary>
     public required IReadOnlyDictionary<string, double> VisualizationConfidence { get; init; }

@@ -23,7 +23,7 @@ public static class DumbbellModels
     {
         using var splits = GymScenes.Load(data, o.Seed, ctx.Device);
         var model = CreateClassifier(o, splits, GymScenes.ClassNames, o.Seed, ctx);
-        new Trainer(ctx).Train(model, splits, TrainingSettings(o, o.Epochs, o.Seed), dir, false, $"gym-{name}", progress, cancel);
+        new Trainer(ctx).Train(model, splits, ModelTrainingSettings(o), dir, false, $"gym-{name}", progress, cancel);
         double acc = Accuracy.Evaluate(model, splits.Test).Accuracy;
         using var trainPart = splits.Train.Take(splits.Test.Count);
         double trainAcc = Accuracy.Evaluate(model, trainPart).Accuracy;
@@ -47,15 +47,31 @@ public static class DumbbellModels
     public static TrainingOptions TrainingSettings(DumbbellOptions o, int epochs, int seed) =>
         new() { Epochs = epochs, BatchSize = o.BatchSize, LearningRate = o.LearningRate, Seed = seed };
 
-    /// <summary>The visualisation settings of the experiment (also used by the CLI's visualize defaults for gym models).</summary>
-    public static VisualizationOptions VisualizationSettings(int steps, IReadOnlyList<int> seeds) => new()
+    /// <summary>Settings of the biased and the debiased model: the experiment's objective (adversarial by default).</summary>
+    public static TrainingOptions ModelTrainingSettings(DumbbellOptions o) => TrainingSettings(o, o.Epochs, o.Seed) with
     {
-        Steps = steps,
-        Seeds = seeds,
-        Parameterization = ParameterizationKind.Fourier,
-        Decorrelate = true,
-        Transforms = "standard",
+        Objective = o.Objective,
+        ObjectiveArgs = o.Objective == "standard"
+            ? new Dictionary<string, double>()
+            : new Dictionary<string, double> { ["eps"] = o.Epsilon, ["steps"] = o.AdversarialSteps },
     };
+
+    /// <summary>The experiment's visualisation settings for its options.</summary>
+    public static VisualizationOptions VisualizationSettings(DumbbellOptions o, IReadOnlyList<int> seeds) => new()
+    {
+        Steps = o.VisSteps,
+        Seeds = seeds,
+        Parameterization = o.VisParameterization == "pixels" ? ParameterizationKind.Pixels : ParameterizationKind.Fourier,
+        Decorrelate = true,
+        Transforms = o.VisTransforms,
+        LearningRate = o.VisLearningRate,
+        InitSd = o.VisInitSd,
+        FinalBlurSigma = o.VisFinalBlur,
+        ImageSize = o.VisImageSize,
+    };
+
+    /// <summary>The layer Lucid's diversity objective compares Gram matrices at: the cnn's last convolution (after ReLU).</summary>
+    public const string DiversityLayer = "net.6";
 
     /// <summary>
     /// Class visualisations of every class and seed in one batched optimisation (image (c, j) maximises the logit of
@@ -73,7 +89,10 @@ public static class DumbbellModels
                 classes.Add(c);
                 imageSeeds.Add((int)(LabContext.DeriveSeed(seeds[j], 0xC1A55 + c) & 0x7fffffff));
             }
-        var all = FeatureVisualizer.Render(model, Objectives.ClassLogitEach(classes), VisualizationSettings(o.VisSteps, imageSeeds) with { SaveAt = saveAt },
+        var objective = Objectives.ClassLogitEach(classes);
+        // Diversity (Olah et al. 2017) among the seeds of each class only: classes do not push one another apart.
+        if (o.VisDiversity > 0 && n > 1 && o.Architecture == "cnn") objective += o.VisDiversity * Objectives.Diversity(DiversityLayer, classes);
+        var all = FeatureVisualizer.Render(model, objective, VisualizationSettings(o, imageSeeds) with { SaveAt = saveAt },
             report is null ? null : new SyncProgress<VisualizationProgress>(p => report(p.Step / (double)p.Steps, $"step {p.Step}/{p.Steps}")), cancel);
         var results = new List<VisualizationResult>(k);
         for (int c = 0; c < k; c++)

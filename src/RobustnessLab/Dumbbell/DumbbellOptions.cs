@@ -3,9 +3,9 @@ using RobustnessLab.Core;
 namespace RobustnessLab.Dumbbell;
 
 /// <summary>
-/// Settings of the dumbbell experiment. The defaults are the full run (32-pixel renders: at this size six procedural
-/// classes are still clearly distinct, and the whole run costs about five CPU-minutes); <see cref="Quick"/> is the
-/// quickstart preset (fewer renders, epochs and visualisation steps).
+/// Settings of the dumbbell experiment. The defaults are the full run (32-pixel renders, pictures drawn at 64 pixels;
+/// both models adversarially trained in L2 as a robust prior; the judge and the arm detector); <see cref="Quick"/> is
+/// the quickstart preset (standard training, no judge or detector, fewer visualisation steps).
 /// </summary>
 public sealed record DumbbellOptions
 {
@@ -36,6 +36,33 @@ public sealed record DumbbellOptions
     /// <summary>Hidden units of the cnn's dense layer.</summary>
     public int Hidden { get; init; } = 64;
 
+    /// <summary>
+    /// Training objective of the biased and the debiased model: "pgd-l2" (default; a robust prior: gradients of
+    /// adversarially trained models are perceptually aligned, so their class visualisations draw objects, Santurkar et
+    /// al. 2019, arXiv:1906.09453), "pgd" (Linf) or "standard".
+    /// </summary>
+    public string Objective { get; init; } = "pgd-l2";
+
+    /// <summary>Budget of the models' adversarial training (L2 radius for pgd-l2, Linf for pgd), in [0,1] pixel units.</summary>
+    public double Epsilon { get; init; } = 0.5;
+
+    /// <summary>PGD steps per batch in adversarial training (the models' and the judge's).</summary>
+    public int AdversarialSteps { get; init; } = 2;
+
+    /// <summary>Train the judge and hold the pictures to its targets (a smaller scale may skip it and show fewer targets).</summary>
+    public bool Judge { get; init; } = true;
+
+    /// <summary>Training renders of the judge (object and arm drawn independently).</summary>
+    public int JudgeTrain { get; init; } = 6000;
+
+    public int JudgeEpochs { get; init; } = 6;
+
+    /// <summary>L2 budget of the judge's adversarial training.</summary>
+    public double JudgeEpsilon { get; init; } = 0.5;
+
+    /// <summary>Also train and report the arm detector of earlier versions (control model + its visualisations).</summary>
+    public bool Detector { get; init; } = true;
+
     /// <summary>Peak Adam learning rate (one-cycle schedule).</summary>
     public double LearningRate { get; init; } = 3e-3;
 
@@ -46,6 +73,34 @@ public sealed record DumbbellOptions
     /// without bound and by 512 steps every pixel is saturated, so the pictures read best at 256.
     /// </summary>
     public int VisSteps { get; init; } = 256;
+
+    /// <summary>Parametrisation of the visualisations: "fourier" (decorrelated colour, 1/f scaling) or "pixels".</summary>
+    public string VisParameterization { get; init; } = "fourier";
+
+    /// <summary>Transformation robustness of the visualisations: "standard" (Lucid's set scaled to the image), "lucid" or "none".</summary>
+    public string VisTransforms { get; init; } = "standard";
+
+    /// <summary>
+    /// Side of the optimised pictures (0: the models' input size). Larger pictures are resized to the input for the
+    /// model, so a 32-pixel model can be drawn at 64 pixels or more.
+    /// </summary>
+    public int VisImageSize { get; init; } = 64;
+
+    /// <summary>Adam learning rate of the visualisations.</summary>
+    public double VisLearningRate { get; init; } = 0.05;
+
+    /// <summary>
+    /// Standard deviation of each visualisation's random start in parameter space. Lucid's 0.01 starts every seed at
+    /// almost the same grey, and a robust model then draws almost the same picture; a start of the order of the
+    /// image's own contrast makes seeds land on different pictures.
+    /// </summary>
+    public double VisInitSd { get; init; } = 0.01;
+
+    /// <summary>Weight of Lucid's diversity objective (Olah et al. 2017) among the seeds of a class (0: off).</summary>
+    public double VisDiversity { get; init; }
+
+    /// <summary>Sigma (pixels) of one Gaussian blur after the last step (0: none).</summary>
+    public double VisFinalBlur { get; init; }
 
     /// <summary>Visualisation seeds per class (the arm scores are means and sds over these).</summary>
     public int VisSeeds { get; init; } = 6;
@@ -72,10 +127,15 @@ public sealed record DumbbellOptions
     /// <summary>Where to write sheets, dumbbell.json and the three checkpoints; null writes nothing.</summary>
     public string? OutputDir { get; init; }
 
-    /// <summary>The quickstart scale: fewer images, epochs and visualisation steps.</summary>
+    /// <summary>
+    /// The quickstart scale: standard (not adversarial) training and no judge or arm detector, so it shows only the
+    /// accuracy, paired arm-effect and arm-alone targets; the models get the default scale's data and epochs, which
+    /// those targets need (4,000 renders for 5 epochs left the biased model at 0.897).
+    /// </summary>
     public static DumbbellOptions Quick => new()
     {
-        Train = 4000, Test = 600, Epochs = 5, VisSteps = 128, VisSeeds = 5, ProbeCount = 150,
+        Train = 10000, Test = 600, Epochs = 6, VisSteps = 128, VisSeeds = 6, ProbeCount = 150,
+        Objective = "standard", Judge = false, Detector = false,
         ControlTrain = 2000, ControlEpochs = 3, DetectorTrain = 4000, DetectorEpochs = 6, DetectorVisSeeds = 4, DetectorHeldOutSeeds = 1,
     };
 
@@ -94,6 +154,15 @@ public sealed record DumbbellOptions
         if (Train < 60 || Test < 60) throw new LabException($"dumbbell: train and test need at least 60 images each, got {Train} and {Test}");
         if (Epochs < 1) throw new LabException($"dumbbell: epochs must be positive, got {Epochs}");
         if (VisSteps < 1) throw new LabException($"dumbbell: vis steps must be positive, got {VisSteps}");
+        if (VisImageSize != 0 && VisImageSize < Size) throw new LabException($"dumbbell: vis image size must be 0 or at least the render size {Size}, got {VisImageSize}");
+        if (VisParameterization is not ("fourier" or "pixels")) throw new LabException($"dumbbell: vis parametrisation must be fourier or pixels, got '{VisParameterization}'");
+        if (!FeatureVis.VisualizationOptions.TransformSets.Contains(VisTransforms)) throw new LabException($"dumbbell: vis transforms must be one of {string.Join(", ", FeatureVis.VisualizationOptions.TransformSets)}, got '{VisTransforms}'");
+        if (!(VisLearningRate > 0) || !(VisInitSd >= 0) || !(VisDiversity >= 0) || !(VisFinalBlur >= 0))
+            throw new LabException($"dumbbell: vis learning rate must be positive and init sd, diversity and final blur >= 0, got {VisLearningRate}, {VisInitSd}, {VisDiversity}, {VisFinalBlur}");
+        if (Objective is not ("standard" or "pgd" or "pgd-l2")) throw new LabException($"dumbbell: objective must be standard, pgd or pgd-l2, got '{Objective}'");
+        if (!(Epsilon >= 0) || !(JudgeEpsilon >= 0) || AdversarialSteps < 1) throw new LabException($"dumbbell: eps and judge eps must be >= 0 and adversarial steps positive, got {Epsilon}, {JudgeEpsilon}, {AdversarialSteps}");
+        if (Objective == "pgd" && Epsilon > 1) throw new LabException($"dumbbell: a Linf eps must be at most 1, got {Epsilon}");
+        if (JudgeTrain < 60 || JudgeEpochs < 1) throw new LabException($"dumbbell: the judge needs at least 60 training images and one epoch, got {JudgeTrain} and {JudgeEpochs}");
         if (VisSeeds < 1) throw new LabException($"dumbbell: vis seeds must be positive, got {VisSeeds}");
         if (ProbeCount < 10) throw new LabException($"dumbbell: probe count must be at least 10, got {ProbeCount}");
         if (Width < 1 || Hidden < 1) throw new LabException($"dumbbell: width and hidden must be positive, got {Width} and {Hidden}");

@@ -6,14 +6,18 @@ namespace RobustnessLab.Dumbbell;
 /// <summary>
 /// Fresh renders for the counterfactual probes. An arm alone is a held scene with its object erased, the held class
 /// drawn uniformly (so the fist sits where hands go for every class); <see cref="ArmAtDumbbellGrip"/> erases a held
-/// dumbbell only.
+/// dumbbell only. <see cref="OtherWithArm"/> and <see cref="OtherWithoutArm"/> are the paired causal probe: the same
+/// held-out scenes of every class but dumbbell (same seed, so the same object, pose, floor and clutter), rendered once
+/// with the arm and once without.
 /// </summary>
 public sealed record DumbbellProbes(
     IReadOnlyList<GymRender> ArmOnly,
     IReadOnlyList<GymRender> DumbbellNoArm,
     IReadOnlyList<GymRender> DumbbellArm,
     IReadOnlyList<GymRender> OtherHeld,
-    IReadOnlyList<GymRender> ArmAtDumbbellGrip)
+    IReadOnlyList<GymRender> ArmAtDumbbellGrip,
+    IReadOnlyList<GymRender> OtherWithArm,
+    IReadOnlyList<GymRender> OtherWithoutArm)
 {
     /// <summary><see cref="DumbbellOptions.ProbeCount"/> renders of each probe, from streams derived from the experiment's seed.</summary>
     public static DumbbellProbes Render(DumbbellOptions o)
@@ -27,6 +31,8 @@ public sealed record DumbbellProbes(
             Make(2, _ => GymScenes.DumbbellIndex, false),
             Make(3, _ => GymScenes.DumbbellIndex, true),
             Make(4, i => 1 + i % (k - 1), true),
-            Make(5, _ => -1, true, GymScenes.DumbbellIndex));
+            Make(5, _ => -1, true, GymScenes.DumbbellIndex),
+            Make(6, i => 1 + i % (k - 1), true),
+            Make(6, i => 1 + i % (k - 1), false));
     }
 }

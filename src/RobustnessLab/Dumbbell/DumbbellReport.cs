@@ -8,17 +8,26 @@ public sealed record DumbbellReport
     public required double Chance { get; init; }
     public required DumbbellModelReport Biased { get; init; }
     public required DumbbellModelReport Debiased { get; init; }
-    /// <summary>The arm detector's accuracy on held-out renders (with and without arms).</summary>
-    public required double ArmDetectorAccuracy { get; init; }
+    /// <summary>The judge's object accuracy on held-out renders (null at a scale without a judge).</summary>
+    public double? JudgeObjectAccuracy { get; init; }
+
+    /// <summary>The judge's arm accuracy (P(arm) >= 0.5 when an arm is there) on held-out renders.</summary>
+    public double? JudgeArmAccuracy { get; init; }
+
+    /// <summary>The judge's object accuracy on the same renders under L2 PGD-20 at its training budget.</summary>
+    public double? JudgeRobustObjectAccuracy { get; init; }
+
+    /// <summary>The arm detector's accuracy on held-out renders (with and without arms); null without the detector.</summary>
+    public double? ArmDetectorAccuracy { get; init; }
 
     /// <summary>Share of held-out arm-free visualisations (the control model's, unseen seeds) the detector calls "arm".</summary>
-    public required double ArmDetectorVisFalsePositiveRate { get; init; }
+    public double? ArmDetectorVisFalsePositiveRate { get; init; }
 
     /// <summary>Share of the same visualisations with an arm pasted in that the detector calls "arm".</summary>
-    public required double ArmDetectorVisTruePositiveRate { get; init; }
+    public double? ArmDetectorVisTruePositiveRate { get; init; }
 
     /// <summary>Clean accuracy of the control model (trained with no arms) whose visualisations train the detector.</summary>
-    public required double ControlAccuracy { get; init; }
+    public double? ControlAccuracy { get; init; }
     public required IReadOnlyList<DumbbellTarget> Targets { get; init; }
     public required IReadOnlyDictionary<string, string> Files { get; init; }
     public required double Seconds { get; init; }

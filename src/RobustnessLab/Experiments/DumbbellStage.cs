@@ -15,7 +15,7 @@ namespace RobustnessLab.Experiments;
 public sealed class DumbbellStage : IExperimentStage
 {
     public string Name => "dumbbell";
-    public int Version => 2;
+    public int Version => 3;
 
     public StageOutput Run(StageContext context)
     {
@@ -37,14 +37,16 @@ public sealed class DumbbellStage : IExperimentStage
         return StageOutput.From(report, View(report));
     }
 
+    private static JsonNode? Nullable(double? v) => v is { } x ? JsonValue.Create(x) : null;
+
     private static StageView View(DumbbellReport r)
     {
         var images = new List<FigureImage>();
         if (r.Files.TryGetValue("dumbbell_sheet", out var dumb))
-            images.Add(new FigureImage(dumb, "Dumbbell visualisations of the biased model beside those of the debiased model, with the arm detector's score of each",
-                "What each model draws for 'dumbbell': left the biased model (arms in " +
-                $"{r.Options.PDumbbellArm:P0} of its dumbbell scenes), right the debiased one (arms in {r.Options.PArm:P0} of every class's scenes). " +
-                "arm = the separately trained arm detector's probability.", "dumbbell-sheet"));
+            images.Add(new FigureImage(dumb, "Real dumbbell renders, then the dumbbell visualisations of the biased model and of the debiased model, with the judge's arm score of each",
+                "Top row: real renders (held, then lying alone). Then what each model draws for 'dumbbell': the biased model (arms in " +
+                $"{r.Options.PDumbbellArm:P0} of its dumbbell scenes), then the debiased one (arms in {r.Options.PArm:P0} of every class's scenes). " +
+                "judge arm = the independent judge's probability that an arm is in the picture.", "dumbbell-sheet"));
         if (r.Files.TryGetValue("class_visualizations", out var all))
             images.Add(new FigureImage(all, "Class visualisations of every class for the biased and the debiased model",
                 "Every class, biased model beside debiased model; p = the model's probability of the class.", "dumbbell-classes"));
@@ -57,8 +59,8 @@ public sealed class DumbbellStage : IExperimentStage
             [
                 new HeadlineMetric("P(dumbbell | arm alone)", r.Biased.PDumbbellArmOnly, "percent", "biased", $"chance {r.Chance:P0}"),
                 new HeadlineMetric("P(dumbbell | arm alone)", r.Debiased.PDumbbellArmOnly, "percent", "debiased", $"chance {r.Chance:P0}"),
-                new HeadlineMetric("arm score of dumbbell visualisations", r.Biased.ArmScoreDetector.Mean, "percent", "biased", "mean, arm detector"),
-                new HeadlineMetric("arm score of dumbbell visualisations", r.Debiased.ArmScoreDetector.Mean, "percent", "debiased", "mean, arm detector"),
+                new HeadlineMetric("arm effect (paired scenes)", r.Biased.ArmEffect.Mean, "percent", "biased", "P(dumbbell) with - without arm"),
+                new HeadlineMetric("arm effect (paired scenes)", r.Debiased.ArmEffect.Mean, "percent", "debiased", "P(dumbbell) with - without arm"),
             ],
             Flags = r.Targets.Where(t => !t.Met).Select(t => new SanityFlag("warning", $"target missed: {t.Name} = {t.Value:F3}, expected {t.Bound}")).ToList(),
             Images = images,
@@ -72,13 +74,18 @@ public sealed class DumbbellStage : IExperimentStage
                     ["accuracy, dumbbell without arm", r.Biased.AccuracyDumbbellNoArm, r.Debiased.AccuracyDumbbellNoArm],
                     ["accuracy, dumbbell with arm", r.Biased.AccuracyDumbbellWithArm, r.Debiased.AccuracyDumbbellWithArm],
                     ["other object held, predicted dumbbell", r.Biased.OtherHeldPredictedDumbbell, r.Debiased.OtherHeldPredictedDumbbell],
-                    ["arm score of visualisations (detector)", r.Biased.ArmScoreDetector.Mean, r.Debiased.ArmScoreDetector.Mean],
+                    ["arm effect, paired scenes (mean)", r.Biased.ArmEffect.Mean, r.Debiased.ArmEffect.Mean],
+                    ["arm effect, paired scenes (sd)", r.Biased.ArmEffect.Sd, r.Debiased.ArmEffect.Sd],
+                    ["judge P(arm), dumbbell visualisations (mean)", Nullable(r.Biased.JudgeArmScore?.Mean), Nullable(r.Debiased.JudgeArmScore?.Mean)],
+                    ["classes legible to the judge", Nullable(r.Biased.JudgeLegibleClasses), Nullable(r.Debiased.JudgeLegibleClasses)],
+                    ["arm score of visualisations (detector)", Nullable(r.Biased.ArmScoreDetector?.Mean), Nullable(r.Debiased.ArmScoreDetector?.Mean)],
                     ["skin-tone pixel share of visualisations", r.Biased.SkinPixelShare.Mean, r.Debiased.SkinPixelShare.Mean],
                     ["visualisation P(dumbbell)", r.Biased.VisualizationPDumbbell.Mean, r.Debiased.VisualizationPDumbbell.Mean],
                 ]),
                 new TableView("Targets", ["target", "value", "bound", "met"],
                     r.Targets.Select(t => (IReadOnlyList<JsonNode?>)[t.Name, t.Value, t.Bound, t.Met ? "yes" : "NO"]).ToList(),
-                    $"Arm detector accuracy {r.ArmDetectorAccuracy:P1}."),
+                    (r.JudgeObjectAccuracy is { } jo ? $"Judge on held-out renders: object accuracy {jo:P1}, arm accuracy {r.JudgeArmAccuracy:P1}, object accuracy under L2 PGD-20 {r.JudgeRobustObjectAccuracy:P1}. " : "") +
+                    (r.ArmDetectorAccuracy is { } da ? $"Arm detector accuracy {da:P1}." : "")),
             ],
         };
     }

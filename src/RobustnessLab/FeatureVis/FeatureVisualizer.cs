@@ -61,6 +61,7 @@ public static class FeatureVisualizer
                 var grads = autograd.grad([loss], param.Parameters.ToList());
                 adam.Step(grads);
                 if (options.BlurEvery > 0 && step % options.BlurEvery == 0) param.Blur(options.BlurSigma);
+                if (step == options.Steps && options.FinalBlurSigma > 0) param.Blur(options.FinalBlurSigma);
                 if (saveAt.Contains(step) || progress is not null && (step % 16 == 0 || step == options.Steps))
                 {
                     var vals = values.detach().cpu().data<float>().Select(v => (double)v).ToArray();

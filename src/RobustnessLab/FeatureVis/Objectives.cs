@@ -80,6 +80,31 @@ public static class Objectives
             return -(sim.sum(1) - sim.diagonal());
         }, [layer], couplesBatch: true);
 
+    /// <summary>
+    /// Diversity within groups: as <see cref="Diversity(string)"/>, but each image is compared only with the images of
+    /// its own group (e.g. the seeds of one class when every class is visualised in one batch).
+    /// </summary>
+    public static Objective Diversity(string layer, IReadOnlyList<int> groupPerImage)
+    {
+        if (groupPerImage.Count == 0) throw new LabException("grouped diversity needs at least one image");
+        var groups = groupPerImage.ToArray();
+        return new($"diversity[{layer}, {groups.Distinct().Count()} groups]", c =>
+        {
+            var a = c.Activation(layer);
+            long b = a.shape[0];
+            if (b != groups.Length) throw new LabException($"grouped diversity has {groups.Length} groups for a batch of {b} images");
+            var f = a.dim() == 4 ? a.flatten(2) : a.unsqueeze(2);
+            var gram = nn.functional.normalize(matmul(f, f.transpose(1, 2)).flatten(1), p: 2, dim: 1);
+            var sim = matmul(gram, gram.t());
+            var same = new float[b * b];
+            for (int i = 0; i < b; i++)
+                for (int j = 0; j < b; j++)
+                    same[i * b + j] = i != j && groups[i] == groups[j] ? 1f : 0f;
+            using var mask = tensor(same, new long[] { b, b }, device: sim.device);
+            return -(sim * mask).sum(1);
+        }, [layer], couplesBatch: true);
+    }
+
     /// <summary>Mean squared distance of the image from mid-grey (an L2 penalty: subtract it).</summary>
     public static Objective L2() => new("l2", c => (c.Image - 0.5).pow(2).flatten(1).mean([1]));
 

@@ -35,6 +35,9 @@ public sealed record VisualizationOptions
 
     public double BlurSigma { get; init; } = 0.5;
 
+    /// <summary>One Gaussian blur of this sigma (pixels) after the last step (0: none), as Lucid's final smoothing.</summary>
+    public double FinalBlurSigma { get; init; }
+
     /// <summary>Steps after which to keep a copy of the images (the last step is always kept).</summary>
     public IReadOnlyList<int> SaveAt { get; init; } = [];
 
@@ -58,6 +61,7 @@ public sealed record VisualizationOptions
         if (L2Weight < 0 || TvWeight < 0) throw new LabException($"regulariser weights must be >= 0, got l2 {L2Weight}, tv {TvWeight}");
         if (BlurEvery < 0) throw new LabException($"blur_every must be >= 0, got {BlurEvery}");
         if (BlurEvery > 0 && !(BlurSigma > 0)) throw new LabException($"blur sigma must be positive, got {BlurSigma}");
+        if (!(FinalBlurSigma >= 0)) throw new LabException($"final blur sigma must be >= 0, got {FinalBlurSigma}");
         if (SaveAt.Any(s => s < 1 || s > Steps)) throw new LabException($"save steps must be in 1..{Steps}, got {string.Join(", ", SaveAt)}");
         if (!(InitSd >= 0)) throw new LabException($"init sd must be >= 0, got {InitSd}");
         int size = ImageSize == 0 ? Math.Max(modelHeight, modelWidth) : ImageSize;

@@ -25,9 +25,11 @@ public static class DumbbellFigures
         AtomicFile.EnsureWritableDirectory(folder);
         var files = new Dictionary<string, string>(report.Files);
         var o = report.Options;
-        int scale = Math.Max(2, 128 / o.Size);
         var visB = report.Biased.Visualizations;
         var visD = report.Debiased.Visualizations;
+        // Pictures may be drawn larger than the models' input (DumbbellOptions.VisImageSize).
+        int picture = visB.Count > 0 && visB[0].Images.Count > 0 ? visB[0].Images[0].Height : o.Size;
+        int scale = Math.Max(1, 128 / picture);
         ImageCanvas Sheet(string title, IReadOnlyList<VisualizationResult> vis)
         {
             var images = new List<ImageData>();
@@ -46,15 +48,27 @@ public static class DumbbellFigures
             files["class_visualizations"] = ClassSheetFile;
 
             int d = GymScenes.DumbbellIndex;
+            int columns = visB[d].Images.Count;
             var dumb = new List<ImageData>();
             var caps = new List<string>();
+            // A row of real renders at the pictures' size for comparison: dumbbells held by an arm, then lying alone.
+            long renderSeed = (long)LabContext.DeriveSeed(o.Seed, 0x5EE);
+            for (int i = 0; i < columns; i++)
+            {
+                bool held = i < (columns + 1) / 2;
+                var r = GymRenderer.Render(new GymSceneRequest(picture, d, held, (long)LabContext.DeriveSeed(renderSeed, i)));
+                dumb.Add(new ImageData(3, picture, picture, r.Pixels));
+                caps.Add(held ? "render: held" : "render: alone");
+            }
             foreach (var (name, vis, r) in new[] { ("biased", visB, report.Biased), ("debiased", visD, report.Debiased) })
                 for (int i = 0; i < vis[d].Images.Count; i++)
                 {
                     dumb.Add(vis[d].Images[i]);
-                    caps.Add(i == 0 ? $"{name} arm={r.ArmScoreDetector.Values[i]:F2}" : $"arm={r.ArmScoreDetector.Values[i]:F2}");
+                    string score = r.JudgeArmScore is { } js && js.Values.Count > i ? $"judge arm={js.Values[i]:F2}"
+                        : r.ArmScoreDetector is { } det ? $"arm={det.Values[i]:F2}" : $"p={vis[d].ClassProbabilities[i][d]:F2}";
+                    caps.Add(i == 0 ? $"{name} {score}" : score);
                 }
-            ContactSheet.Draw(dumb, visB[d].Images.Count, Math.Max(3, 192 / o.Size), caps, "what each model draws for 'dumbbell'")
+            ContactSheet.Draw(dumb, columns, Math.Max(2, 192 / picture), caps, "real renders, then what each model draws for 'dumbbell'")
                 .SavePng(Path.Combine(folder, DumbbellSheetFile));
             files["dumbbell_sheet"] = DumbbellSheetFile;
         }

@@ -14,11 +14,13 @@ namespace RobustnessLab.Training;
 /// </summary>
 public abstract class AdversarialObjective : ITrainingObjective
 {
-    protected AdversarialObjective(IReadOnlyDictionary<string, double> args)
+    /// <param name="args">Objective settings (eps, clean_weight and the subclass's own).</param>
+    /// <param name="maxEpsilon">Largest meaningful budget: 1 for Linf in [0,1] pixel units; larger for L2 budgets.</param>
+    protected AdversarialObjective(IReadOnlyDictionary<string, double> args, double maxEpsilon = 1)
     {
         Epsilon = args.TryGetValue("eps", out var e) ? e : 0.1;
         CleanWeight = args.TryGetValue("clean_weight", out var w) ? w : 0;
-        if (double.IsNaN(Epsilon) || Epsilon < 0 || Epsilon > 1) throw new LabException($"{GetType().Name}: eps must be in [0, 1] (pixel units), got {Epsilon}");
+        if (double.IsNaN(Epsilon) || Epsilon < 0 || Epsilon > maxEpsilon) throw new LabException($"{GetType().Name}: eps must be in [0, {maxEpsilon}] (pixel units), got {Epsilon}");
         if (CleanWeight < 0 || CleanWeight > 1) throw new LabException($"clean_weight must be in [0, 1], got {CleanWeight}");
     }
 

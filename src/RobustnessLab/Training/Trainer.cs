@@ -151,7 +151,7 @@ public sealed class Trainer
         var last = history[^1];
         var warnings = new List<string>();
         if (SanityFlags.ChanceLevel(last.TrainAccuracy, data.ClassNames.Count, "train accuracy") is { } train)
-            warnings.Add($"{train} after {last.Epoch} epoch(s): training stalled; try a lower --lr or a smaller adversarial eps");
+            warnings.Add($"training stalled after {last.Epoch} epoch(s): {train}; try a lower --lr or a smaller adversarial eps");
         if (SanityFlags.ChanceLevel(last.TestAccuracy, data.ClassNames.Count, "test accuracy") is { } test)
             warnings.Add(test);
         return warnings;

@@ -18,6 +18,8 @@ public static class TrainingObjectives
             new Dictionary<string, double> { ["eps"] = 0.1, ["alpha"] = 1.25, ["clean_weight"] = 0 }, a => new FgsmRsObjective(a)),
         ["pgd"] = new("pgd", "PGD adversarial training, Linf, random start (Madry et al. 2017)",
             new Dictionary<string, double> { ["eps"] = 0.1, ["steps"] = 7, ["step_size"] = 0.25, ["clean_weight"] = 0, ["ramp_epochs"] = 0 }, a => new PgdObjective(a)),
+        ["pgd-l2"] = new("pgd-l2", "PGD adversarial training, L2, random start, eps ramped up over the first ramp_epochs (Madry et al. 2017; Engstrom et al. 2019)",
+            new Dictionary<string, double> { ["eps"] = 1.0, ["steps"] = 3, ["step_size"] = 0.5, ["ramp_epochs"] = 2, ["clean_weight"] = 0 }, a => new PgdL2Objective(a)),
         ["trades"] = new("trades", "TRADES: clean CE + beta * KL to a PGD point (Zhang et al. 2019)",
             new Dictionary<string, double> { ["eps"] = 0.1, ["steps"] = 10, ["step_size"] = 0.25, ["beta"] = 6 }, a => new TradesObjective(a)),
     };

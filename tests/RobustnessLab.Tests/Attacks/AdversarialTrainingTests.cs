@@ -16,6 +16,7 @@ public sealed class AdversarialTrainingTests
     [TestCase("fgsm")]
     [TestCase("fgsm-rs")]
     [TestCase("pgd")]
+    [TestCase("pgd-l2")]
     [TestCase("trades")]
     public void ObjectiveKeepsTrainModeAndLeavesParameterGradientsToTheTrainer(string name)
     {
@@ -49,6 +50,23 @@ public sealed class AdversarialTrainingTests
             using var _ = no_grad();
             var sd = f.Model.state_dict();
             foreach (var (k, v) in before) sd[k].copy_(v);
+        }
+    }
+
+    /// <summary>L2 PGD-AT ramps its budget linearly over the first ramp_epochs, then holds it; L2 radii above 1 are valid.</summary>
+    [Test]
+    public void PgdL2RampsItsBudget()
+    {
+        var o = (PgdL2Objective)TrainingObjectives.Create("pgd-l2", new Dictionary<string, double> { ["eps"] = 2.0, ["ramp_epochs"] = 2 });
+        using var gen = new Generator(1, CPU);
+        double At(int epoch, int step) => o.EpsilonAt(new TrainingStepInfo(epoch, step, 10, 4, gen));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(At(0, 0), Is.EqualTo(0.1).Within(1e-12), "one step of twenty");
+            Assert.That(At(0, 9), Is.EqualTo(1.0).Within(1e-12));
+            Assert.That(At(1, 9), Is.EqualTo(2.0).Within(1e-12));
+            Assert.That(At(3, 5), Is.EqualTo(2.0).Within(1e-12));
+            Assert.That(() => TrainingObjectives.Create("pgd-l2", new Dictionary<string, double> { ["ramp_epochs"] = -1 }), Throws.TypeOf<LabException>().With.Message.Contains("ramp_epochs"));
         }
     }
 

@@ -129,4 +129,27 @@ public sealed class AttackRegressionTests
             Assert.That(rates[i], Is.GreaterThanOrEqualTo(rates[i - 1]), $"FGSM success fell from {rates[i - 1]:F3} to {rates[i]:F3}");
         Assert.That(report.Flags, Has.None.Contains("rises with eps"));
     }
+
+    [Test]
+    public void AutoAttackOnAStandardModelIsAtLeastAsStrongAsEachOfItsMembers()
+    {
+        // AutoAttack's standard settings (APGD 100 steps, 9 targets, Square 5000 queries); each member alone on the same
+        // 150 images. Per-sample worst case over members run on the points still robust can only break more.
+        var report = RobustnessEvaluation.Run(model, data.Test, new RobustnessOptions
+        {
+            Attacks = [new("autoattack"), new("apgd-ce"), new("apgd-t"), new("fab-t"), new("square")],
+            Epsilons = [0.03], Samples = 150,
+        });
+        var aa = report.Attacks.Single(r => r.Attack == "autoattack");
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var member in report.Attacks.Where(r => r.Attack != "autoattack"))
+            {
+                TestContext.Out.WriteLine($"{member.Attack}: robust accuracy {member.RobustAccuracy:F3}");
+                Assert.That(aa.RobustAccuracy, Is.LessThanOrEqualTo(member.RobustAccuracy), member.Attack);
+            }
+            TestContext.Out.WriteLine($"autoattack: {aa.RobustAccuracy:F3}; stages {string.Join(", ", aa.Stages!.Select(s => $"{s.Attack} {s.Broken}/{s.Attacked}"))}");
+            Assert.That(aa.Stages!.Select(s => s.Attack), Is.EqualTo(AutoAttack.Order));
+        }
+    }
 }

@@ -128,8 +128,8 @@ public sealed class FabAndAutoAttackTests
         {
             for (int i = 0; i < one.Count; i++)
                 Assert.That(three.MinimalNorms![i], Is.LessThanOrEqualTo(one.MinimalNorms![i]), $"sample {i}");
-            Assert.That(three.MinimalNorms!.Zip(one.MinimalNorms!).Count(p => p.First < p.Second), Is.GreaterThan(0),
-                "the extra targets found a closer adversarial somewhere (else the comparison says nothing)");
+            Assert.That(three.MinimalNorms!.Zip(one.MinimalNorms!).Count(p => double.IsFinite(p.Second) && p.First < p.Second), Is.GreaterThan(0),
+                "the extra targets found a closer adversarial than the first target's for some point (a minimisation runs every target)");
         }
     }
 

@@ -68,8 +68,10 @@ public class QuickstartEndToEndTests
 
             // dumbbell: the dumbbell.json schema with files relative to the run folder.
             var dumbbell = point.Stages["dumbbell"]!.AsObject();
-            foreach (var key in new[] { "biased", "debiased", "arm_detector_accuracy", "targets", "files", "chance" })
+            foreach (var key in new[] { "biased", "debiased", "targets", "files", "chance" })
                 Assert.That(dumbbell.ContainsKey(key), Is.True, $"dumbbell carries '{key}'");
+            foreach (var key in new[] { "clean_accuracy", "arm_effect", "p_dumbbell_arm_only" })
+                Assert.That(dumbbell["biased"]!.AsObject().ContainsKey(key), Is.True, $"dumbbell.biased carries '{key}'");
             Assert.That(File.Exists(Path.Combine(outDir, dumbbell["files"]!["dumbbell_sheet"]!.GetValue<string>())), Is.True);
 
             // The gallery: every image the views name exists; curves and side-by-side groups are there.

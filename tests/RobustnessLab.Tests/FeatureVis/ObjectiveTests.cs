@@ -26,6 +26,7 @@ public class ObjectiveTests
         yield return new TestCaseData(Objectives.Channel("net.0", 2)).SetArgDisplayNames("channel");
         yield return new TestCaseData(Objectives.LayerL2("net.2")).SetArgDisplayNames("deepdream");
         yield return new TestCaseData(Objectives.Diversity("net.2")).SetArgDisplayNames("diversity");
+        yield return new TestCaseData(Objectives.Diversity("net.6", [0, 0])).SetArgDisplayNames("diversity within a group");
         yield return new TestCaseData(Objectives.ClassLogit(0) - 0.5 * Objectives.ClassLogit(3)).SetArgDisplayNames("composed");
         yield return new TestCaseData(-Objectives.TotalVariation()).SetArgDisplayNames("minus tv");
     }
@@ -41,6 +42,20 @@ public class ObjectiveTests
         var before = FeatureVisualizer.Render(model, objective, options).FinalObjective.Sum();
         var after = FeatureVisualizer.Render(model, objective, options with { Steps = 12, LearningRate = 0.05 }).FinalObjective.Sum();
         Assert.That(after, Is.GreaterThan(before + 1e-4), $"{objective}: {before} -> {after}");
+    }
+
+    /// <summary>Grouped diversity compares an image only with its own group: images alone in their group score zero.</summary>
+    [Test]
+    public void GroupedDiversityDoesNotCoupleGroups()
+    {
+        var options = new VisualizationOptions { Steps = 1, Seeds = [3, 4, 5], Transforms = "none", Parameterization = ParameterizationKind.Pixels, InitSd = 0.5 };
+        var values = FeatureVisualizer.Render(model, Objectives.Diversity("net.6", [0, 1, 1]), options).FinalObjective;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(values[0], Is.EqualTo(0.0));
+            Assert.That(values[1], Is.LessThan(0.0), "two images of one group are similar (negative diversity)");
+            Assert.That(values[2], Is.EqualTo(values[1]).Within(1e-5), "similarity is symmetric");
+        }
     }
 
     [Test]

@@ -273,6 +273,42 @@ public class BadInputTests
     }
 
     [Test]
+    public void TrainerWarnsWhenTrainingStallsAtChance()
+    {
+        using var data = TestSupport.Toy(train: 64, test: 64, classes: 4);
+        var stalled = new List<EpochRecord> { new() { Epoch = 3, TrainAccuracy = 0.26, TestAccuracy = 0.25 } };
+        Assert.That(Trainer.ChanceWarnings(stalled, data), Is.EqualTo(new[]
+        {
+            "training stalled after 3 epoch(s): train accuracy 0.260 is at chance level (1/4 = 0.250): the model has learnt nothing, so its robustness, fooling and visualisation results mean nothing; try a lower --lr or a smaller adversarial eps",
+            "test accuracy 0.250 is at chance level (1/4 = 0.250): the model has learnt nothing, so its robustness, fooling and visualisation results mean nothing",
+        }));
+        Assert.That(Trainer.ChanceWarnings([new() { Epoch = 3, TrainAccuracy = 0.9, TestAccuracy = 0.88 }], data), Is.Empty);
+    }
+
+    [Test]
+    public void AModelAtChanceIsFlaggedInTheRunsModelSection()
+    {
+        NativeRuntime.EnsureLoaded();
+        using var data = TestSupport.Toy(train: 64, test: 64, size: 4, classes: 3);
+        var dir = Path.Combine(TestSupport.TempDir("chance"), "model");
+        var spec = ModelZoo.Spec("softmax", [1, 4, 4], data.ClassNames, [0.5f], [0.25f]);
+        using (var m = ModelZoo.Create(spec))
+            Checkpoint.Save(dir, m, CheckpointInfo.FromSpec(spec) with { Metrics = new Dictionary<string, double> { ["test_accuracy"] = 0.34 } });
+        var config = new ExperimentConfig
+        {
+            Name = "chance",
+            Dataset = new DatasetConfig { Name = "toy" },
+            Models = new Dictionary<string, ModelConfig> { ["m"] = new() { Checkpoint = dir } },
+        };
+        var (models, output, _) = ModelStage.Prepare(config, data, TestSupport.Context(), new ModelCache(Path.Combine(dir, "..", "cache")), null, CancellationToken.None);
+        foreach (var m in models.Values) m.Model.Dispose();
+        Assert.That(output.View.Flags, Is.EqualTo(new[]
+        {
+            new SanityFlag("error", "test accuracy 0.340 is at chance level (1/3 = 0.333): the model has learnt nothing, so its robustness, fooling and visualisation results mean nothing", "m"),
+        }));
+    }
+
+    [Test]
     public void ResumeWithADifferentSpecNamesEveryDifference()
     {
         var ctx = TestSupport.Context();

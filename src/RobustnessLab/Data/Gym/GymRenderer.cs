@@ -4,7 +4,7 @@ namespace RobustnessLab.Data.Gym;
 
 /// <summary>
 /// Draws one gym scene procedurally: a textured floor, a little clutter, one gym object in a random pose, scale and
-/// colour, and optionally a skin-toned forearm and fist gripping it (the arm comes in from outside the frame).
+/// colour, and optionally a skin-toned arm gripping it (upper arm, elbow, forearm and fist; the arm comes in from outside the frame).
 /// Every random choice comes from the request's seed, and the arm's choices are drawn whether or not it is painted.
 /// </summary>
 public static class GymRenderer
@@ -385,40 +385,58 @@ public static class GymRenderer
     // ---------------------------------------------------------------- the arm
 
     /// <summary>
-    /// A forearm entering from outside the frame and a fist closed around the grip: tone, thickness and angle vary.
+    /// An articulated arm reaching in from outside the frame: an upper arm, a bent elbow, a forearm that tapers to the
+    /// wrist, and a fist closed around the grip (knuckles on the far side, fingers wrapped over the bar, a thumb).
+    /// Skin tone, thickness, elbow bend, the side the arm comes from and which way the elbow bends all vary; every part
+    /// is shaded as a cylinder lit from one side, so the arm reads as a limb and not as a flat bar.
     /// </summary>
     private static void PaintArm(SceneCanvas canvas, Grip grip, Random rng, int s)
     {
         var tone = SkinTone.Sample(rng);
-        float t = s * (0.045f + 0.025f * (float)rng.NextDouble());
+        float t = s * (0.042f + 0.02f * (float)rng.NextDouble());
         float side = rng.Next(2) == 0 ? -1f : 1f;
-        float tilt = (float)((rng.NextDouble() - 0.5) * 70.0 * Math.PI / 180.0);
-        // Arm direction: perpendicular to the bar, tilted.
-        float ax0 = -grip.Hy * side, ay0 = grip.Hx * side;
-        float ax = ax0 * MathF.Cos(tilt) - ay0 * MathF.Sin(tilt), ay = ax0 * MathF.Sin(tilt) + ay0 * MathF.Cos(tilt);
-        float hx = grip.Hx, hy = grip.Hy;
+        float tilt = (float)((rng.NextDouble() - 0.5) * 50.0 * Math.PI / 180.0);
+        float bend = (float)((25.0 + 50.0 * rng.NextDouble()) * Math.PI / 180.0) * (rng.Next(2) == 0 ? -1f : 1f);
+        float forearmLength = s * (0.30f + 0.08f * (float)rng.NextDouble());
         bool thumbFirst = rng.Next(2) == 0;
 
-        // Forearm: a capsule whose radius grows from the wrist, to far outside the image.
-        float wx = grip.X + ax * 0.9f * t, wy = grip.Y + ay * 0.9f * t;
-        float fx = grip.X + ax * 3f * s, fy = grip.Y + ay * 3f * s;
-        float segLen = 3f * s;
+        // Forearm direction: perpendicular to the bar, tilted; the upper arm turns by the elbow's bend.
+        float ax0 = -grip.Hy * side, ay0 = grip.Hx * side;
+        var (ax, ay) = Rotate(ax0, ay0, tilt);
+        var (ux, uy) = Rotate(ax, ay, bend);
+        float hx = grip.Hx, hy = grip.Hy;
+
+        float wx = grip.X + ax * 0.9f * t, wy = grip.Y + ay * 0.9f * t;           // wrist
+        float ex = wx + ax * forearmLength, ey = wy + ay * forearmLength;        // elbow
+        float sx = ex + ux * 3f * s, sy = ey + uy * 3f * s;                      // far outside the frame
+        float upperR = 1.25f * t;
+
+        // Upper arm first (the forearm is drawn over it at the elbow): a thick cylinder running out of the frame.
+        canvas.Paint((px, py) => Sdf.Capsule(px, py, ex, ey, sx, sy, upperR),
+            (px, py) => Cylinder(tone.Scale(0.93f), (-(px - ex) * uy + (py - ey) * ux) / upperR * side, 0.1f),
+            SceneCanvas.Arm, Box(ex, ey, sx, sy, upperR + 1));
+        // The elbow: a rounded joint a little wider than both segments, darker at the crease.
+        float elbowR = 1.05f * upperR;
+        canvas.Paint((px, py) => Sdf.Circle(px, py, ex, ey, elbowR),
+            (px, py) => Sphere(tone.Scale(0.9f), (px - ex) / elbowR, (py - ey) / elbowR, 0.08f),
+            SceneCanvas.Arm, (ex - elbowR, ey - elbowR, ex + elbowR, ey + elbowR));
+        // Forearm: wider near the elbow (the muscle), narrow at the wrist.
         canvas.Paint((px, py) =>
         {
-            float d = Sdf.SegmentDistance(px, py, wx, wy, fx, fy, out float u);
-            return d - Radius(u * segLen);
+            float d = Sdf.SegmentDistance(px, py, wx, wy, ex, ey, out float u);
+            return d - ForearmRadius(u);
         }, (px, py) =>
         {
             float along = (px - wx) * ax + (py - wy) * ay;
             float across = -(px - wx) * ay + (py - wy) * ax;
-            return Cylinder(tone, across / Radius(MathF.Max(0, along)) * side, 0.12f);
-        }, SceneCanvas.Arm, Box(wx, wy, fx, fy, 1.4f * t));
+            return Cylinder(tone, across / ForearmRadius(Math.Clamp(along / forearmLength, 0f, 1f)) * side, 0.12f);
+        }, SceneCanvas.Arm, Box(wx, wy, ex, ey, 1.3f * t + 1));
 
-        float Radius(float dist) => t * (0.72f + 0.5f * Math.Clamp(dist / (2.5f * t), 0f, 1f));
+        float ForearmRadius(float u) => t * (0.7f + 0.55f * MathF.Sin(MathF.PI * Math.Clamp(0.15f + 0.7f * u, 0f, 1f)) * Math.Clamp(u * 2.2f, 0f, 1f) + 0.2f * u);
 
-        // Fist: a rounded block across the bar, with knuckle creases and a thumb.
+        // Fist: a rounded block across the bar, knuckle ridges on the far side, fingers wrapped over the bar and a thumb.
         float fcx = grip.X + ax * 0.1f * t, fcy = grip.Y + ay * 0.1f * t;
-        float half = 1.15f * t, depth = 0.95f * t;
+        float half = 1.2f * t, depth = 1.0f * t;
         canvas.Paint((px, py) =>
         {
             float dx = px - fcx, dy = py - fcy;
@@ -428,21 +446,26 @@ public static class GymRenderer
             float dx = px - fcx, dy = py - fcy;
             float lh = dx * hx + dy * hy, la = dx * ax + dy * ay;
             var c = Sphere(tone, lh / (half * 1.3f), la / (depth * 1.3f), 0.1f);
-            // Knuckle creases: short dark lines on the far side of the fist.
-            if (la < -0.3f * depth && MathF.Abs(lh) < 0.85f * half)
-            {
-                float k = lh / (half * 0.55f);
-                if (MathF.Abs(k - MathF.Round(k)) < 0.12f) c = c.Scale(0.72f);
-            }
+            // Fingers: four bands across the fist, separated by dark creases, brighter knuckles at the far edge.
+            float k = (lh / half + 1f) * 2f;
+            float frac = k - MathF.Floor(k);
+            if (MathF.Abs(lh) < 0.95f * half && (frac < 0.14f || frac > 0.86f)) c = c.Scale(0.68f);
+            else if (la < -0.55f * depth) c = c.Mix(SceneColour.Grey(1f), 0.12f);
             return c;
-        }, SceneCanvas.Arm, (fcx - 1.6f * t, fcy - 1.6f * t, fcx + 1.6f * t, fcy + 1.6f * t));
+        }, SceneCanvas.Arm, (fcx - 1.8f * t, fcy - 1.8f * t, fcx + 1.8f * t, fcy + 1.8f * t));
         float ts = thumbFirst ? 1f : -1f;
-        float t0x = grip.X + hx * ts * 0.95f * t + ax * 0.5f * t, t0y = grip.Y + hy * ts * 0.95f * t + ay * 0.5f * t;
-        float t1x = grip.X + hx * ts * 0.55f * t - ax * 0.45f * t, t1y = grip.Y + hy * ts * 0.55f * t - ay * 0.45f * t;
-        float tr = 0.3f * t;
-        canvas.Paint((px, py) => Sdf.Capsule(px, py, t0x, t0y, t1x, t1y, tr), (_, _) => tone.Scale(0.92f), SceneCanvas.Arm,
-            (MathF.Min(t0x, t1x) - tr, MathF.Min(t0y, t1y) - tr, MathF.Max(t0x, t1x) + tr, MathF.Max(t0y, t1y) + tr));
+        float t0x = grip.X + hx * ts * 1.0f * t + ax * 0.6f * t, t0y = grip.Y + hy * ts * 1.0f * t + ay * 0.6f * t;
+        float t1x = grip.X + hx * ts * 0.45f * t - ax * 0.5f * t, t1y = grip.Y + hy * ts * 0.45f * t - ay * 0.5f * t;
+        float tr = 0.33f * t;
+        canvas.Paint((px, py) => Sdf.Capsule(px, py, t0x, t0y, t1x, t1y, tr), (px, py) =>
+        {
+            float across = (px - t0x) * hx + (py - t0y) * hy;
+            return Cylinder(tone.Scale(0.95f), across / tr * ts, 0.15f);
+        }, SceneCanvas.Arm, (MathF.Min(t0x, t1x) - tr, MathF.Min(t0y, t1y) - tr, MathF.Max(t0x, t1x) + tr, MathF.Max(t0y, t1y) + tr));
     }
+
+    private static (float X, float Y) Rotate(float x, float y, float angle) =>
+        (x * MathF.Cos(angle) - y * MathF.Sin(angle), x * MathF.Sin(angle) + y * MathF.Cos(angle));
 
     private static (float, float, float, float) Box(float x0, float y0, float x1, float y1, float pad) =>
         (MathF.Min(x0, x1) - pad, MathF.Min(y0, y1) - pad, MathF.Max(x0, x1) + pad, MathF.Max(y0, y1) + pad);

@@ -25,11 +25,16 @@ public sealed record DumbbellSection : IConfigSection
     [JsonPropertyName("biased_arm_probability"), Description("P(arm | dumbbell) in the biased training set (the library's: 0.95)")] public double? BiasedArmProbability { get; init; }
     [JsonPropertyName("debiased_arm_probability"), Description("P(arm) for every class in the debiased training set (the library's: 0.5)")] public double? DebiasedArmProbability { get; init; }
     [JsonPropertyName("architecture"), Description("model trained on each set: cnn or resnet (the library's: cnn)")] public string? Architecture { get; init; }
+    [JsonPropertyName("objective"), Description("training objective of both models: pgd-l2 (a robust prior), pgd or standard (the scale's)")] public string? Objective { get; init; }
+    [JsonPropertyName("judge"), Description("train the independent judge and hold the pictures to its targets (the scale's)")] public bool? Judge { get; init; }
+    [JsonPropertyName("detector"), Description("also train and report the arm detector of earlier versions (the scale's)")] public bool? Detector { get; init; }
+    [JsonPropertyName("vis_param"), Description("visualisation parametrisation: fourier or pixels (the scale's)")] public string? VisParam { get; init; }
+    [JsonPropertyName("vis_transforms"), Description("visualisation transforms: standard, lucid or none (the scale's)")] public string? VisTransforms { get; init; }
     [JsonPropertyName("epochs"), Description("training epochs per model (the scale's)")] public int? Epochs { get; init; }
     [JsonPropertyName("train_size"), Description("training scenes per set (the scale's)")] public int? TrainSize { get; init; }
     [JsonPropertyName("steps"), Description("visualisation steps (the scale's)")] public int? Steps { get; init; }
     [JsonPropertyName("samples"), Description("visualisations (seeds) per class and model (the scale's)")] public int? Samples { get; init; }
-    [JsonPropertyName("options"), Description("further numeric settings by their dumbbell.json names: size, test, width, hidden, learning_rate, batch_size, probe_count, control_train, control_epochs, detector_train, detector_epochs, detector_vis_seeds, detector_held_out_seeds")] public IReadOnlyDictionary<string, double>? Options { get; init; }
+    [JsonPropertyName("options"), Description("further numeric settings by their dumbbell.json names: size, test, width, hidden, learning_rate, batch_size, epsilon, adversarial_steps, judge_train, judge_epochs, judge_epsilon, vis_image_size, vis_learning_rate, vis_init_sd, vis_diversity, vis_final_blur, probe_count, control_train, control_epochs, detector_train, detector_epochs, detector_vis_seeds, detector_held_out_seeds")] public IReadOnlyDictionary<string, double>? Options { get; init; }
 
     public void Validate(ConfigValidator v)
     {
@@ -39,6 +44,9 @@ public sealed record DumbbellSection : IConfigSection
         if (BiasedArmProbability is { } pb) v.Range("biased_arm_probability", pb, 0, 1);
         if (DebiasedArmProbability is { } pd) v.Range("debiased_arm_probability", pd, 0, 1);
         if (Architecture is not null) v.OneOf("architecture", Architecture, ["cnn", "resnet"]);
+        if (Objective is not null) v.OneOf("objective", Objective, ["pgd-l2", "pgd", "standard"]);
+        if (VisParam is not null) v.OneOf("vis_param", VisParam, ["fourier", "pixels"]);
+        if (VisTransforms is not null) v.OneOf("vis_transforms", VisTransforms, FeatureVis.VisualizationOptions.TransformSets);
         if (Epochs is { } e) v.Positive("epochs", e);
         if (TrainSize is { } t) v.Positive("train_size", t);
         if (Steps is { } s) v.Positive("steps", s);
@@ -68,6 +76,11 @@ public sealed record DumbbellSection : IConfigSection
             PDumbbellArm = BiasedArmProbability ?? o.PDumbbellArm,
             PArm = DebiasedArmProbability ?? o.PArm,
             Architecture = Architecture ?? o.Architecture,
+            Objective = Objective ?? o.Objective,
+            Judge = Judge ?? o.Judge,
+            Detector = Detector ?? o.Detector,
+            VisParameterization = VisParam ?? o.VisParameterization,
+            VisTransforms = VisTransforms ?? o.VisTransforms,
             Epochs = Epochs ?? o.Epochs,
             Train = TrainSize ?? o.Train,
             VisSteps = Steps ?? o.VisSteps,

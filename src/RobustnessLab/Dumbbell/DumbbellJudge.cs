@@ -1,0 +1,157 @@
+using RobustnessLab.Core;
+using RobustnessLab.Data;
+using RobustnessLab.Data.Gym;
+using RobustnessLab.Evaluation;
+using RobustnessLab.Models;
+using RobustnessLab.Training;
+using static TorchSharp.torch;
+
+namespace RobustnessLab.Dumbbell;
+
+/// <summary>
+/// The judge: a classifier independent of the biased and the debiased model that says, for any picture, which object
+/// it shows and whether an arm holds it. It is trained only on gym renders in which object and arm are independent
+/// (every class, and "no object", held with probability 1/2), a quarter of them on saturated 1/f noise floors and a
+/// quarter with skin- or orange-toned objects, so that neither the floor nor an orange blob means "arm". It is
+/// adversarially trained (L2 PGD-AT, Madry et al. 2017, arXiv:1706.06083): a robust classifier's decision depends on
+/// shapes a person would see, not on textures and colour blobs that fool a standard one (Engstrom et al. 2019,
+/// arXiv:1906.00945), which is what makes it a fair reader of class visualisations. It never sees either model or
+/// their pictures. Its 14 labels are (no object or one of the 6 classes) x (arm or not): P(arm) sums the arm labels,
+/// and the object probabilities sum over the arm.
+/// </summary>
+public static class DumbbellJudge
+{
+    /// <summary>"none", "none+arm", "dumbbell", "dumbbell+arm", ... (label = 2 (object + 1) + arm).</summary>
+    public static readonly IReadOnlyList<string> LabelNames =
+        new[] { "none" }.Concat(GymScenes.ClassNames).SelectMany(c => new[] { c, c + "+arm" }).ToList();
+
+    /// <summary>The trained judge and its validity on held-out renders: object accuracy, arm accuracy, and both under attack.</summary>
+    public sealed record Result(Classifier Model, double ObjectAccuracy, double ArmAccuracy, double RobustObjectAccuracy, string Checkpoint);
+
+    /// <summary>What the judge says about one picture.</summary>
+    public sealed record Verdict(double PArm, double[] ObjectProbabilities)
+    {
+        /// <summary>The most probable object class (index into the gym classes), or -1 for "no object".</summary>
+        public int Object
+        {
+            get
+            {
+                int best = -1;
+                double p = ObjectProbabilities[0];
+                for (int c = 1; c < ObjectProbabilities.Length; c++)
+                    if (ObjectProbabilities[c] > p) { p = ObjectProbabilities[c]; best = c - 1; }
+                return best;
+            }
+        }
+    }
+
+    public static Result Train(DumbbellOptions o, LabContext ctx, string? dir, Action<double, string>? report, CancellationToken cancel)
+    {
+        int size = o.Size;
+        long baseSeed = (long)LabContext.DeriveSeed(o.Seed, 0x3D6E);
+        report?.Invoke(0, "judge: rendering");
+        var train = Renders(o.JudgeTrain, size, baseSeed + 1);
+        var test = Renders(Math.Max(60, o.Test / 2), size, baseSeed + 2);
+        using var trainSet = ToDataset(train, size, ctx.Device);
+        using var testSet = ToDataset(test, size, ctx.Device);
+        using var val = trainSet.Take(0);
+        var (mean, std) = Trainer.ChannelStatistics(trainSet);
+        int seed = (int)(LabContext.DeriveSeed(baseSeed, 3) & 0x7fffffff);
+        var spec = ModelZoo.Spec(o.Architecture, [3, size, size], LabelNames, mean, std, DumbbellModels.ModelArgs(o));
+        var trainer = new Trainer(ctx);
+        var model = trainer.CreateModel(spec, seed);
+        var settings = DumbbellModels.TrainingSettings(o, o.JudgeEpochs, seed) with
+        {
+            Objective = "pgd-l2",
+            ObjectiveArgs = new Dictionary<string, double> { ["eps"] = o.JudgeEpsilon, ["steps"] = o.AdversarialSteps },
+        };
+        trainer.Train(model, new DataSplits(trainSet, val, testSet), settings, dir, false, "gym-judge",
+            report is null ? null : new SyncProgress<TrainingProgress>(p => report(0.1 + 0.85 * (((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch)),
+                $"judge: epoch {p.Epoch}/{p.Epochs} acc {p.Accuracy:P1}")), cancel);
+
+        report?.Invoke(0.95, "judge: validity");
+        var verdicts = Assess(model, test.Select(t => t.Image).ToList());
+        double objectAcc = test.Select((t, i) => verdicts[i].Object == t.Object).Count(b => b) / (double)test.Count;
+        double armAcc = test.Select((t, i) => verdicts[i].PArm >= 0.5 == t.Arm).Count(b => b) / (double)test.Count;
+        double robust = RobustObjectAccuracy(model, testSet, o.JudgeEpsilon, test);
+        return new Result(model, objectAcc, armAcc, robust, dir ?? "");
+    }
+
+    /// <summary>The judge's verdict on each picture.</summary>
+    public static List<Verdict> Assess(Classifier judge, IReadOnlyList<ImageData> images)
+    {
+        var result = new List<Verdict>(images.Count);
+        for (int start = 0; start < images.Count; start += 256)
+        {
+            using var scope = NewDisposeScope();
+            var chunk = images.Skip(start).Take(256).ToList();
+            var x = FeatureVis.Transforms.Resize(judge.Spec.Height, judge.Spec.Width)(cat(chunk.Select(i => i.ToTensor(judge.Device)).ToList(), 0), new Random(0));
+            var p = nn.functional.softmax(judge.Predict(x), 1).cpu();
+            int n = (int)p.shape[0], objects = LabelNames.Count / 2;
+            var data = p.data<float>().ToArray();
+            for (int i = 0; i < n; i++)
+            {
+                var objectP = new double[objects];
+                double arm = 0;
+                for (int l = 0; l < LabelNames.Count; l++)
+                {
+                    double v = data[i * LabelNames.Count + l];
+                    objectP[l / 2] += v;
+                    if (l % 2 == 1) arm += v;
+                }
+                result.Add(new Verdict(arm, objectP));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Object accuracy under L2 PGD (20 steps) at the judge's training budget, on the held-out renders.</summary>
+    private static double RobustObjectAccuracy(Classifier judge, Dataset testSet, double eps, List<Sample> test)
+    {
+        var attack = new Attacks.PgdL2 { Steps = 20, RelativeStepSize = 0.25 };
+        using var r = attack.Run(judge, testSet.Images, testSet.Labels, [eps]);
+        var adv = ImageData.FromBatch(r.Adversarials[0]);
+        var verdicts = Assess(judge, adv);
+        return test.Select((t, i) => verdicts[i].Object == t.Object).Count(b => b) / (double)test.Count;
+    }
+
+    /// <summary>One judge image: pixels, object class (-1 none) and whether an arm holds it.</summary>
+    private sealed record Sample(ImageData Image, int Object, bool Arm)
+    {
+        public int Label => 2 * (Object + 1) + (Arm ? 1 : 0);
+    }
+
+    private static List<Sample> Renders(int n, int size, long stream)
+    {
+        var list = new List<Sample>(n);
+        int objects = GymScenes.ClassNames.Count + 1;
+        for (int i = 0; i < n; i++)
+        {
+            var rng = new Random((int)(LabContext.DeriveSeed(stream, 2L * i + 1) & 0x7fffffff));
+            long seed = (long)LabContext.DeriveSeed(stream, 2L * i);
+            int cls = i % objects - 1;
+            bool arm = rng.NextDouble() < 0.5;
+            bool noise = rng.NextDouble() < 0.25, skinObject = cls >= 0 && rng.NextDouble() < 0.25;
+            var pixels = GymRenderer.Render(new GymSceneRequest(size, cls, arm, seed, noise, SkinTonedObject: skinObject)).Pixels;
+            pixels = ArmDetector.Augment(pixels, size, rng);
+            list.Add(new Sample(new ImageData(3, size, size, pixels), cls, arm));
+        }
+        return list;
+    }
+
+    private static Dataset ToDataset(List<Sample> samples, int size, Device device)
+    {
+        int per = 3 * size * size;
+        var pixels = new float[(long)samples.Count * per];
+        var labels = new long[samples.Count];
+        for (int i = 0; i < samples.Count; i++)
+        {
+            Array.Copy(samples[i].Image.Pixels, 0, pixels, (long)i * per, per);
+            labels[i] = samples[i].Label;
+        }
+        using var scope = NewDisposeScope();
+        var x = tensor(pixels, new long[] { samples.Count, 3, size, size }).to(device);
+        var y = tensor(labels).to(device);
+        return new Dataset("gym-judge", x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope(), LabelNames);
+    }
+}
