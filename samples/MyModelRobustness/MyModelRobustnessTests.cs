@@ -17,7 +17,7 @@ namespace MyModelRobustness;
 public sealed class MyModelRobustnessTests
 {
     private DataSplits data = null!;
-    private Classifier model = null!;
+    private ImageClassifier model = null!;
     private double cleanAccuracy;
 
     [OneTimeSetUp]
@@ -33,15 +33,7 @@ public sealed class MyModelRobustnessTests
 
         // Your own TorchSharp module, wrapped with its class names, input shape and normalisation: RobustnessLab puts
         // the normalisation in front, so attacks work in [0,1] pixels and eps means pixels.
-        var spec = new ModelSpec
-        {
-            Architecture = "my-cnn",
-            InputShape = [1, 28, 28],
-            ClassNames = data.ClassNames,
-            Mean = [0.286f],
-            Std = [0.353f],
-        };
-        model = new Classifier(spec, new MyCnn(data.ClassNames.Count));
+        model = ImageClassifier.From(new MyCnn(data.ClassNames.Count), data.ClassNames, inputShape: [1, 28, 28], mean: [0.286f], std: [0.353f], name: "my-cnn");
 
         // Two epochs of plain Adam: about 20 CPU-seconds.
         using var optimizer = optim.Adam(model.parameters(), lr: 2e-3);

@@ -21,6 +21,10 @@ public static class LabApp
             config.AddCommand<InfoCommand>("info").WithDescription("Versions, threads, native runtime status and the datasets found.");
             config.AddCommand<TrainCommand>("train").WithDescription("Train a classifier and write a checkpoint folder.")
                 .WithExample("train", "--dataset", "fashion-mnist", "--model", "cnn", "--out", "runs/cnn");
+            config.AddCommand<ImportCommand>("import").WithDescription("Import PyTorch weights (torchvision ResNets, RobustBench PreAct-ResNet-18 and WideResNet) as a checkpoint folder.")
+                .WithExample("import", "--arch", "resnet50", "--weights", "resnet50.pth", "--classes", "imagenet", "--out", "models/resnet50");
+            config.AddCommand<PredictCommand>("predict").WithDescription("Classify one image file of any size: top classes, and logits and probabilities as JSON.")
+                .WithExample("predict", "--model", "models/resnet50", "--image", "panda.jpg", "--top", "5");
             config.AddCommand<EvalCommand>("eval").WithDescription("Clean accuracy of a checkpoint, overall and per class.")
                 .WithExample("eval", "--model", "runs/cnn");
             config.AddCommand<AttackCommand>("attack").WithDescription("The panda figure: clean image + eps * sign(gradient) = adversarial, as PNG panels and JSON.")

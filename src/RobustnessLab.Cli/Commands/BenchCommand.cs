@@ -11,31 +11,46 @@ public sealed class BenchCommand : LabCommand<BenchCommand.Settings>
 {
     public sealed class Settings : LabSettings
     {
-        [CommandOption("--json <FILE>")] [Description("also write the measurements as JSON")]
+        [CommandOption("--json <FILE>")]
+        [Description("also write the measurements as JSON")]
         public string? JsonOut { get; set; }
 
-        [CommandOption("--batch <N>")] [Description("batch size of the step workloads")] [DefaultValue(256)]
+        [CommandOption("--batch <N>")]
+        [Description("batch size of the step workloads")]
+        [DefaultValue(256)]
         public int Batch { get; set; } = 256;
 
-        [CommandOption("--seconds <S>")] [Description("time budget per workload")] [DefaultValue(3.0)]
+        [CommandOption("--seconds <S>")]
+        [Description("time budget per workload")]
+        [DefaultValue(3.0)]
         public double Seconds { get; set; } = 3.0;
 
-        [CommandOption("--memory-steps <N>")] [Description("PGD iterations of the memory check (0: skip)")] [DefaultValue(1000)]
+        [CommandOption("--memory-steps <N>")]
+        [Description("PGD iterations of the memory check (0: skip)")]
+        [DefaultValue(1000)]
         public int MemorySteps { get; set; } = 1000;
 
-        [CommandOption("--only <LIST>")] [Description("comma-separated subset: train,fgsm,pgd,memory,data,fooling,visualize,workers,pgd-at,batches,eval (matmul always runs; eval only when listed)")]
+        [CommandOption("--only <LIST>")]
+        [Description("comma-separated subset: train,fgsm,pgd,memory,data,fooling,visualize,workers,pgd-at,batches,eval (matmul always runs; eval only when listed)")]
         public string? Only { get; set; }
 
-        [CommandOption("--workers <N>")] [Description("worker threads of the workers, pgd-at and eval workloads")] [DefaultValue(2)]
+        [CommandOption("--workers <N>")]
+        [Description("worker threads of the workers, pgd-at and eval workloads")]
+        [DefaultValue(2)]
         public int Workers { get; set; } = 2;
 
-        [CommandOption("--eval-model <DIR>")] [Description("checkpoint for the eval workload (default: train a standard cnn for --eval-epochs on Fashion-MNIST)")]
+        [CommandOption("--eval-model <DIR>")]
+        [Description("checkpoint for the eval workload (default: train a standard cnn for --eval-epochs on Fashion-MNIST)")]
         public string? EvalModel { get; set; }
 
-        [CommandOption("--eval-epochs <N>")] [Description("epochs of the eval workload's standard cnn")] [DefaultValue(2)]
+        [CommandOption("--eval-epochs <N>")]
+        [Description("epochs of the eval workload's standard cnn")]
+        [DefaultValue(2)]
         public int EvalEpochs { get; set; } = 2;
 
-        [CommandOption("--eval-samples <N>")] [Description("test images of the eval workload")] [DefaultValue(1000)]
+        [CommandOption("--eval-samples <N>")]
+        [Description("test images of the eval workload")]
+        [DefaultValue(1000)]
         public int EvalSamples { get; set; } = 1000;
     }
 

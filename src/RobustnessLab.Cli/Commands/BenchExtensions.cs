@@ -49,7 +49,7 @@ internal static class BenchExtensions
     {
         if (want("fooling"))
         {
-            // Issue 4's speed figure: 200 generations, population 200, all 10 classes, direct encoding, on the
+            // The fooling speed figure of the README: 200 generations, population 200, all 10 classes, direct encoding, on the
             // benchmark cnn (the cost of a generation does not depend on the weights).
             using var model = CoreBenchmarks.CreateCnn(ctx.Device);
             model.eval();
@@ -65,7 +65,7 @@ internal static class BenchExtensions
         }
         if (want("visualize"))
         {
-            // Issue 5's speed figure: a 512-step visualisation of one class at 64x64 (Fourier, decorrelated colour,
+            // The visualisation speed figure of the README: a 512-step visualisation of one class at 64x64 (Fourier, decorrelated colour,
             // standard transforms) on a gym-shaped cnn.
             AnsiConsole.MarkupLine("[grey]visualize: 512 steps of one class at 64x64...[/]");
             var t = FeatureVisBench.TimeClassVisualization(ctx, 512, 64, cancel);

@@ -12,13 +12,16 @@ public sealed class CheckCommand : LabCommand<CheckCommand.Settings>
 {
     public sealed class Settings : LabSettings
     {
-        [CommandArgument(0, "<RESULTS>")] [Description("a run folder or its results.json")]
+        [CommandArgument(0, "<RESULTS>")]
+        [Description("a run folder or its results.json")]
         public string Results { get; set; } = "";
 
-        [CommandOption("-b|--baseline <FILE>")] [Description("rules file (experiments/baselines/*.yaml), or a baseline results.json with --rule")]
+        [CommandOption("-b|--baseline <FILE>")]
+        [Description("rules file (experiments/baselines/*.yaml), or a baseline results.json with --rule")]
         public string? Baseline { get; set; }
 
-        [CommandOption("--rule <RULE>")] [Description("extra rule, repeatable: \"eval.standard.accuracy >= 0.9\", \"PATH within 0.03 of baseline\"")]
+        [CommandOption("--rule <RULE>")]
+        [Description("extra rule, repeatable: \"eval.standard.accuracy >= 0.9\", \"PATH within 0.03 of baseline\"")]
         public string[] Rules { get; set; } = [];
 
         public override ValidationResult Validate() =>

@@ -12,10 +12,12 @@ public sealed class ConfigShowCommand : LabCommand<ConfigShowCommand.Settings>
 {
     public sealed class Settings : ConfigFileSettings
     {
-        [CommandOption("--json")] [Description("print JSON instead of YAML")]
+        [CommandOption("--json")]
+        [Description("print JSON instead of YAML")]
         public bool AsJson { get; set; }
 
-        [CommandOption("--shards <N>")] [Description("also show which of N shards runs each sweep point")]
+        [CommandOption("--shards <N>")]
+        [Description("also show which of N shards runs each sweep point")]
         public int Shards { get; set; }
     }
 

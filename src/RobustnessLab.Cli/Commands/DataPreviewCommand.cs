@@ -3,6 +3,7 @@ using System.Globalization;
 using RobustnessLab.Cli.Infrastructure;
 using RobustnessLab.Core;
 using RobustnessLab.Data.Gym;
+using RobustnessLab.Reporting;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -13,29 +14,38 @@ public sealed class DataPreviewCommand : LabCommand<DataPreviewCommand.Settings>
 {
     public sealed class Settings : LabSettings
     {
-        [CommandArgument(0, "<DATASET>")] [Description("dataset to preview (gym)")]
+        [CommandArgument(0, "<DATASET>")]
+        [Description("dataset to preview (gym)")]
         public string Dataset { get; set; } = "gym";
 
-        [CommandOption("--biased")] [Description("gym: dumbbells held with p_dumbbell_arm, others with p_other_arm (default)")]
+        [CommandOption("--biased")]
+        [Description("gym: dumbbells held with p_dumbbell_arm, others with p_other_arm (default)")]
         public bool Biased { get; set; }
 
-        [CommandOption("--debiased")] [Description("gym: every class held at the same rate p_arm")]
+        [CommandOption("--debiased")]
+        [Description("gym: every class held at the same rate p_arm")]
         public bool Debiased { get; set; }
 
-        [CommandOption("-n|--samples <N>")] [Description("number of images")] [DefaultValue(64)]
+        [CommandOption("-n|--samples <N>")]
+        [Description("number of images")]
+        [DefaultValue(64)]
         public int Samples { get; set; } = 64;
 
-        [CommandOption("-o|--out <FILE>")] [Description("PNG file to write")] [DefaultValue("gym-preview.png")]
+        [CommandOption("-o|--out <FILE>")]
+        [Description("PNG file to write")]
+        [DefaultValue("gym-preview.png")]
         public string Out { get; set; } = "gym-preview.png";
 
-        [CommandOption("--seed <N>")] [DefaultValue(0)] public int Seed { get; set; }
+        [CommandOption("--seed <N>")][DefaultValue(0)] public int Seed { get; set; }
 
-        [CommandOption("--size <PX>")] [Description("image side in pixels")] [DefaultValue(64)] public int Size { get; set; } = 64;
+        [CommandOption("--size <PX>")][Description("image side in pixels")][DefaultValue(64)] public int Size { get; set; } = 64;
 
-        [CommandOption("--masks")] [Description("show each render's object (blue) and arm (orange) masks beside it")]
+        [CommandOption("--masks")]
+        [Description("show each render's object (blue) and arm (orange) masks beside it")]
         public bool Masks { get; set; }
 
-        [CommandOption("--option <KEY=VALUE>")] [Description("gym option, repeatable: p_dumbbell_arm, p_other_arm, p_arm")]
+        [CommandOption("--option <KEY=VALUE>")]
+        [Description("gym option, repeatable: p_dumbbell_arm, p_other_arm, p_arm")]
         public string[] Options { get; set; } = [];
 
         public override ValidationResult Validate()

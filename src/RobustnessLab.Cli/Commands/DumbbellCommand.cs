@@ -14,33 +14,37 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
 {
     public sealed class Settings : LabSettings
     {
-        [CommandOption("-o|--out <DIR>")] [Description("folder for the sheets, dumbbell.json and the checkpoints (required)")]
+        [CommandOption("-o|--out <DIR>")]
+        [Description("folder for the sheets, dumbbell.json and the checkpoints (required)")]
         public string? Out { get; set; }
 
-        [CommandOption("--seed <N>")] [DefaultValue(0)] public int Seed { get; set; }
+        [CommandOption("--seed <N>")][DefaultValue(0)] public int Seed { get; set; }
 
-        [CommandOption("--scale <NAME>")] [Description("quick (the quickstart preset) or default (the full run)")] [DefaultValue("default")]
+        [CommandOption("--scale <NAME>")]
+        [Description("quick (the quickstart preset) or default (the full run)")]
+        [DefaultValue("default")]
         public string Scale { get; set; } = "default";
 
-        [CommandOption("--size <PX>")] [Description("render size (overrides the scale's)")] public int? Size { get; set; }
-        [CommandOption("--train <N>")] [Description("training renders per model")] public int? Train { get; set; }
-        [CommandOption("--test <N>")] [Description("test renders per model")] public int? Test { get; set; }
+        [CommandOption("--size <PX>")][Description("render size (overrides the scale's)")] public int? Size { get; set; }
+        [CommandOption("--train <N>")][Description("training renders per model")] public int? Train { get; set; }
+        [CommandOption("--test <N>")][Description("test renders per model")] public int? Test { get; set; }
         [CommandOption("--epochs <N>")] public int? Epochs { get; set; }
-        [CommandOption("--steps <N>")] [Description("optimisation steps per visualisation")] public int? Steps { get; set; }
-        [CommandOption("--vis-seeds <N>")] [Description("visualisation seeds per class")] public int? VisSeeds { get; set; }
-        [CommandOption("--probes <N>")] [Description("fresh renders per counterfactual probe")] public int? Probes { get; set; }
-        [CommandOption("--p-dumbbell-arm <P>")] [Description("biased: probability a dumbbell is held")] public double? PDumbbellArm { get; set; }
-        [CommandOption("--p-arm <P>")] [Description("debiased: rate every class is held at")] public double? PArm { get; set; }
-        [CommandOption("--architecture <NAME>")] [Description("cnn or resnet (the library's: cnn)")] public string? Architecture { get; set; }
-        [CommandOption("--objective <NAME>")] [Description("training objective of both models: pgd-l2, pgd or standard (the scale's)")] public string? Objective { get; set; }
-        [CommandOption("--eps <EPS>")] [Description("adversarial training budget of both models (L2 radius for pgd-l2)")] public double? Eps { get; set; }
-        [CommandOption("--param <KIND>")] [Description("visualisation parametrisation: fourier or pixels")] public string? Param { get; set; }
-        [CommandOption("--transforms <SET>")] [Description("visualisation transforms: standard, lucid or none")] public string? Transforms { get; set; }
-        [CommandOption("--diversity <W>")] [Description("weight of Lucid's diversity objective among a class's seeds (0: off)")] public double? Diversity { get; set; }
-        [CommandOption("--judge")] [Description("train the judge and show its targets (default at the default scale)")] public bool Judge { get; set; }
-        [CommandOption("--no-judge")] [Description("skip the judge and its targets")] public bool NoJudge { get; set; }
-        [CommandOption("--no-detector")] [Description("skip the arm detector of earlier versions")] public bool NoDetector { get; set; }
-        [CommandOption("--option <KEY=VALUE>")] [Description("further setting by its dumbbell.json name, repeatable: width, hidden, judge_train, vis_init_sd, vis_final_blur, vis_image_size, ... (as a config's dumbbell.options)")]
+        [CommandOption("--steps <N>")][Description("optimisation steps per visualisation")] public int? Steps { get; set; }
+        [CommandOption("--vis-seeds <N>")][Description("visualisation seeds per class")] public int? VisSeeds { get; set; }
+        [CommandOption("--probes <N>")][Description("fresh renders per counterfactual probe")] public int? Probes { get; set; }
+        [CommandOption("--p-dumbbell-arm <P>")][Description("biased: probability a dumbbell is held")] public double? PDumbbellArm { get; set; }
+        [CommandOption("--p-arm <P>")][Description("debiased: rate every class is held at")] public double? PArm { get; set; }
+        [CommandOption("--architecture <NAME>")][Description("cnn or resnet (the library's: cnn)")] public string? Architecture { get; set; }
+        [CommandOption("--objective <NAME>")][Description("training objective of both models: pgd-l2, pgd or standard (the scale's)")] public string? Objective { get; set; }
+        [CommandOption("--eps <EPS>")][Description("adversarial training budget of both models (L2 radius for pgd-l2)")] public double? Eps { get; set; }
+        [CommandOption("--param <KIND>")][Description("visualisation parametrisation: fourier or pixels")] public string? Param { get; set; }
+        [CommandOption("--transforms <SET>")][Description("visualisation transforms: standard, lucid or none")] public string? Transforms { get; set; }
+        [CommandOption("--diversity <W>")][Description("weight of Lucid's diversity objective among a class's seeds (0: off)")] public double? Diversity { get; set; }
+        [CommandOption("--judge")][Description("train the judge and show its targets (default at the default scale)")] public bool Judge { get; set; }
+        [CommandOption("--no-judge")][Description("skip the judge and its targets")] public bool NoJudge { get; set; }
+        [CommandOption("--no-detector")][Description("skip the arm detector of earlier versions")] public bool NoDetector { get; set; }
+        [CommandOption("--option <KEY=VALUE>")]
+        [Description("further setting by its dumbbell.json name, repeatable: width, hidden, judge_train, vis_init_sd, vis_final_blur, vis_image_size, ... (as a config's dumbbell.options)")]
         public string[] Option { get; set; } = [];
 
         public override ValidationResult Validate() =>

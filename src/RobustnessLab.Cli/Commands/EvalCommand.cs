@@ -13,16 +13,21 @@ public sealed class EvalCommand : LabCommand<EvalCommand.Settings>
 {
     public sealed class Settings : LabSettings
     {
-        [CommandOption("-m|--model <DIR>")] [Description("checkpoint folder (required)")]
+        [CommandOption("-m|--model <DIR>")]
+        [Description("checkpoint folder (required)")]
         public string? Model { get; set; }
 
-        [CommandOption("--dataset <NAME>")] [Description("dataset (default: the one the model was trained on)")]
+        [CommandOption("--dataset <NAME>")]
+        [Description("dataset (default: the one the model was trained on)")]
         public string? Dataset { get; set; }
 
-        [CommandOption("-n|--samples <N>")] [Description("evaluate the first N test rows (0: all)")] [DefaultValue(0)]
+        [CommandOption("-n|--samples <N>")]
+        [Description("evaluate the first N test rows (0: all)")]
+        [DefaultValue(0)]
         public int N { get; set; }
 
-        [CommandOption("--json <FILE>")] [Description("also write the report as JSON")]
+        [CommandOption("--json <FILE>")]
+        [Description("also write the report as JSON")]
         public string? JsonOut { get; set; }
 
         public override ValidationResult Validate() =>
@@ -36,7 +41,7 @@ public sealed class EvalCommand : LabCommand<EvalCommand.Settings>
         var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);
         using var _ = model;
         var name = s.Dataset ?? info.Dataset ?? FashionMnist.Name;
-        using var data = DatasetRegistry.Load(name, new DataOptions(s.DataDir, Seed: info.Seed), ctx.Device);
+        using var data = DatasetRegistry.LoadForModel(name, new DataOptions(s.DataDir, Seed: info.Seed), info, ctx.Device);
         if (data.Channels != info.InputShape[0] || data.Height != info.InputShape[1] || data.Width != info.InputShape[2])
             throw new LabException($"model input shape {string.Join("x", info.InputShape)} does not match dataset '{name}' ({data.Channels}x{data.Height}x{data.Width})");
         if (s.N > data.Test.Count) Warn($"--n {s.N} is more than the {data.Test.Count} test images of '{name}'; evaluating all {data.Test.Count}");

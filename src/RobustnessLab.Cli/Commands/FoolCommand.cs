@@ -16,72 +16,96 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
 {
     public sealed class Settings : LabSettings
     {
-        [CommandOption("-m|--model <DIR>")] [Description("checkpoint folder of the model to fool (required)")]
+        [CommandOption("-m|--model <DIR>")]
+        [Description("checkpoint folder of the model to fool (required)")]
         public string? Model { get; set; }
 
-        [CommandOption("--method <NAME>")] [Description("direct (pixel genes), cppn (pattern networks) or gradient (gradient ascent)")] [DefaultValue("direct")]
+        [CommandOption("--method <NAME>")]
+        [Description("direct (pixel genes), cppn (pattern networks) or gradient (gradient ascent)")]
+        [DefaultValue("direct")]
         public string Method { get; set; } = "direct";
 
-        [CommandOption("-o|--out <DIR>")] [Description("output folder (required): fooling.json, champions.png, curve.png, curve.csv, champions/")]
+        [CommandOption("-o|--out <DIR>")]
+        [Description("output folder (required): fooling.json, champions.png, curve.png, curve.csv, champions/")]
         public string? Out { get; set; }
 
-        [CommandOption("--generations <G>")] [Description("evolution generations (default 200 direct, 500 cppn)")]
+        [CommandOption("--generations <G>")]
+        [Description("evolution generations (default 200 direct, 500 cppn)")]
         public int? Generations { get; set; }
 
-        [CommandOption("--population <P>")] [Description("children per generation, scored in one batch (default 200)")]
+        [CommandOption("--population <P>")]
+        [Description("children per generation, scored in one batch (default 200)")]
         public int? Population { get; set; }
 
-        [CommandOption("--steps <S>")] [Description("gradient-ascent steps (method gradient; default 300)")]
+        [CommandOption("--steps <S>")]
+        [Description("gradient-ascent steps (method gradient; default 300)")]
         public int? Steps { get; set; }
 
-        [CommandOption("--seed <N>")] [DefaultValue(0)] public int Seed { get; set; }
+        [CommandOption("--seed <N>")][DefaultValue(0)] public int Seed { get; set; }
 
-        [CommandOption("--classes <LIST>")] [Description("comma-separated class names or indices to fool (default: all)")]
+        [CommandOption("--classes <LIST>")]
+        [Description("comma-separated class names or indices to fool (default: all)")]
         public string? Classes { get; set; }
 
-        [CommandOption("--transfer-model <DIR>")] [Description("a second, independently trained checkpoint: its confidence in the same images")]
+        [CommandOption("--transfer-model <DIR>")]
+        [Description("a second, independently trained checkpoint: its confidence in the same images")]
         public string? TransferModel { get; set; }
 
-        [CommandOption("--mutation-rate <P>")] [Description("direct: initial per-gene mutation probability (default 0.1)")]
+        [CommandOption("--mutation-rate <P>")]
+        [Description("direct: initial per-gene mutation probability (default 0.1)")]
         public double? MutationRate { get; set; }
 
-        [CommandOption("--halving <N>")] [Description("direct: the mutation rate halves every N generations (default 1000)")]
+        [CommandOption("--halving <N>")]
+        [Description("direct: the mutation rate halves every N generations (default 1000)")]
         public int? Halving { get; set; }
 
-        [CommandOption("--cross-rate <P>")] [Description("direct: probability of SBX crossover with a second elite (default 0, the paper's text; its released code: 0.5)")]
+        [CommandOption("--cross-rate <P>")]
+        [Description("direct: probability of SBX crossover with a second elite (default 0, the paper's text; its released code: 0.5)")]
         public double? CrossRate { get; set; }
 
-        [CommandOption("--start <KIND>")] [Description("gradient: noise (default) or grey")]
+        [CommandOption("--start <KIND>")]
+        [Description("gradient: noise (default) or grey")]
         public string? Start { get; set; }
 
-        [CommandOption("--target <P>")] [Description("gradient: an image stops once its confidence reaches P (default 0.9999)")]
+        [CommandOption("--target <P>")]
+        [Description("gradient: an image stops once its confidence reaches P (default 0.9999)")]
         public double? Target { get; set; }
 
-        [CommandOption("--step-size <S>")] [Description("gradient: RMS pixel change per step (default 0.01)")]
+        [CommandOption("--step-size <S>")]
+        [Description("gradient: RMS pixel change per step (default 0.01)")]
         public double? StepSize { get; set; }
 
-        [CommandOption("--l2-decay <D>")] [Description("gradient: fraction of the distance to the data mean removed per step (default 0.001)")]
+        [CommandOption("--l2-decay <D>")]
+        [Description("gradient: fraction of the distance to the data mean removed per step (default 0.001)")]
         public double? L2Decay { get; set; }
 
-        [CommandOption("--blur-every <K>")] [Description("gradient: Gaussian blur every K steps (default 0: never)")]
+        [CommandOption("--blur-every <K>")]
+        [Description("gradient: Gaussian blur every K steps (default 0: never)")]
         public int? BlurEvery { get; set; }
 
-        [CommandOption("--blur-sigma <S>")] [Description("gradient: blur standard deviation in pixels (default 0.5)")]
+        [CommandOption("--blur-sigma <S>")]
+        [Description("gradient: blur standard deviation in pixels (default 0.5)")]
         public double? BlurSigma { get; set; }
 
-        [CommandOption("--jitter <PX>")] [Description("gradient: random shift of up to PX pixels before each gradient (default 0)")]
+        [CommandOption("--jitter <PX>")]
+        [Description("gradient: random shift of up to PX pixels before each gradient (default 0)")]
         public int? Jitter { get; set; }
 
-        [CommandOption("--rubbish-samples <N>")] [Description("Gaussian-noise inputs for the rubbish-class rate (default 1000; 0: skip)")]
+        [CommandOption("--rubbish-samples <N>")]
+        [Description("Gaussian-noise inputs for the rubbish-class rate (default 1000; 0: skip)")]
         public int? RubbishSamples { get; set; }
 
-        [CommandOption("--option <KEY=VALUE>")] [Description("any other setting by its fooling.json name, repeatable: mutation_eta, cross_eta, rubbish_threshold, cppn_add_node, ... (as a config's fooling.options)")]
+        [CommandOption("--option <KEY=VALUE>")]
+        [Description("any other setting by its fooling.json name, repeatable: mutation_eta, cross_eta, rubbish_threshold, cppn_add_node, ... (as a config's fooling.options)")]
         public string[] Option { get; set; } = [];
 
-        [CommandOption("--no-distances")] [Description("skip the nearest-training-image distances (no dataset needed)")]
+        [CommandOption("--no-distances")]
+        [Description("skip the nearest-training-image distances (no dataset needed)")]
         public bool NoDistances { get; set; }
 
-        [CommandOption("--scale <K>")] [Description("upscaling of the champion grid (nearest neighbour)")] [DefaultValue(4)]
+        [CommandOption("--scale <K>")]
+        [Description("upscaling of the champion grid (nearest neighbour)")]
+        [DefaultValue(4)]
         public int Scale { get; set; } = 4;
 
         public override ValidationResult Validate()
@@ -118,7 +142,7 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
         {
             var name = info.Dataset ?? FashionMnist.Name;
             // The training rows the model saw: the same validation split (by the checkpoint's seed) is held out.
-            data = DatasetRegistry.Load(name, new DataOptions(s.DataDir, Seed: info.Seed), ctx.Device);
+            data = DatasetRegistry.LoadForModel(name, new DataOptions(s.DataDir, Seed: info.Seed), info, ctx.Device);
             if (data.Channels != info.InputShape[0] || data.Height != info.InputShape[1] || data.Width != info.InputShape[2])
             {
                 data.Dispose();

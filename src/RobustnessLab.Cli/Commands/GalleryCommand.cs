@@ -12,7 +12,8 @@ public sealed class GalleryCommand : LabCommand<GalleryCommand.Settings>
 {
     public sealed class Settings : LabSettings
     {
-        [CommandArgument(0, "[DIR]")] [Description("a run folder, or a folder of runs (default: results)")]
+        [CommandArgument(0, "[DIR]")]
+        [Description("a run folder, or a folder of runs (default: results)")]
         public string Dir { get; set; } = "results";
     }
 

@@ -12,10 +12,12 @@ public sealed class MergeCommand : LabCommand<MergeCommand.Settings>
 {
     public sealed class Settings : LabSettings
     {
-        [CommandArgument(0, "<DIR>")] [Description("shard run folders (from lab run --shard i/N)")]
+        [CommandArgument(0, "<DIR>")]
+        [Description("shard run folders (from lab run --shard i/N)")]
         public string[] Dirs { get; set; } = [];
 
-        [CommandOption("-o|--out <DIR>")] [Description("merged run folder (default: X for shards in X/shards/I, else results/<name>)")]
+        [CommandOption("-o|--out <DIR>")]
+        [Description("merged run folder (default: X for shards in X/shards/I, else results/<name>)")]
         public string? Out { get; set; }
     }
 

@@ -15,38 +15,46 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
 {
     public sealed class Settings : AttackSettings
     {
-        [CommandOption("--attacks <LIST>")] [Description("comma-separated attacks: fgsm, bim, pgd, pgd-l2, mi-fgsm, apgd-ce, apgd-t, square, deepfool, deepfool-linf, cw, ensemble")]
-        [DefaultValue("fgsm,pgd")]
-        public string Attacks { get; set; } = "fgsm,pgd";
+        [CommandOption("--attacks <LIST>")]
+        [Description("comma-separated attacks (default fgsm,pgd): fgsm, bim, pgd, pgd-l2, mi-fgsm, apgd-ce, apgd-t, square, deepfool, deepfool-linf, cw, ensemble")]
+        public string? Attacks { get; set; }
 
-        [CommandOption("--eps <LIST>")] [Description("linf budgets, pixel units in [[0,1]] (8/255 = 0.0314)")] [DefaultValue("0,0.05,0.1")]
-        public string Eps { get; set; } = "0,0.05,0.1";
+        [CommandOption("--eps <LIST>")]
+        [Description("linf budgets, pixel units in [[0,1]] (default 0,0.05,0.1; 8/255 = 0.0314)")]
+        public string? Eps { get; set; }
 
-        [CommandOption("--l2-eps <LIST>")] [Description("budgets of the L2 attacks (pgd-l2, deepfool, cw)")] [DefaultValue("0,0.5,1,2")]
-        public string L2Eps { get; set; } = "0,0.5,1,2";
+        [CommandOption("--l2-eps <LIST>")]
+        [Description("budgets of the L2 attacks (pgd-l2, deepfool, cw; default 0,0.5,1,2)")]
+        public string? L2Eps { get; set; }
 
-        [CommandOption("-n|--samples <N>")] [Description("first N test images (0: all); --n works too")] [DefaultValue(1000)]
-        public int Samples { get; set; } = 1000;
+        [CommandOption("-n|--samples <N>")]
+        [Description("first N test images (default 1000; 0: all); --n works too")]
+        public int? Samples { get; set; }
 
-        [CommandOption("--batch-size <N>")] [DefaultValue(250)] public int BatchSize { get; set; } = 250;
+        [CommandOption("--batch-size <N>")][Description("default 250")] public int? BatchSize { get; set; }
 
-        [CommandOption("--min-eps <ATTACK>")] [Description("also search each sample's minimal epsilon for this attack (bisection)")]
+        [CommandOption("--min-eps <ATTACK>")]
+        [Description("also search each sample's minimal epsilon for this attack (bisection)")]
         public string? MinEps { get; set; }
 
-        [CommandOption("--min-eps-max <EPS>")] [Description("upper end of the minimal-epsilon search")] [DefaultValue(0.5)]
-        public double MinEpsMax { get; set; } = 0.5;
+        [CommandOption("--min-eps-max <EPS>")]
+        [Description("upper end of the minimal-epsilon search (default 0.5)")]
+        public double? MinEpsMax { get; set; }
 
-        [CommandOption("--mode <MODE>")] [Description("early-stop: each sample stops at its first adversarial iterate (same robust accuracy, far fewer steps); max-loss: every sample runs every step")]
-        [DefaultValue("early-stop")]
-        public string Mode { get; set; } = "early-stop";
+        [CommandOption("--mode <MODE>")]
+        [Description("early-stop (default): each sample stops at its first adversarial iterate (same robust accuracy, far fewer steps); max-loss: every sample runs every step")]
+        public string? Mode { get; set; }
 
-        [CommandOption("--independent-eps")] [Description("attack every epsilon on every sample (default: a sample broken at a smaller epsilon keeps that example at the larger ones)")]
+        [CommandOption("--independent-eps")]
+        [Description("attack every epsilon on every sample (default: a sample broken at a smaller epsilon keeps that example at the larger ones)")]
         public bool IndependentEps { get; set; }
 
-        [CommandOption("--workers <N>")] [Description("worker threads sharing the batches, --threads split among them (results do not depend on it)")] [DefaultValue(1)]
-        public int Workers { get; set; } = 1;
+        [CommandOption("--workers <N>")]
+        [Description("worker threads sharing the batches, --threads split among them (default 1; results do not depend on it)")]
+        public int? Workers { get; set; }
 
-        [CommandOption("-o|--out <FILE>")] [Description("write the report as JSON")]
+        [CommandOption("-o|--out <FILE>")]
+        [Description("write the report as JSON")]
         public string? Out { get; set; }
 
         public override ValidationResult Validate()
@@ -56,50 +64,65 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
             if (Samples < 0) return ValidationResult.Error($"--n must be >= 0, got {Samples}");
             if (BatchSize <= 0) return ValidationResult.Error($"--batch-size must be positive, got {BatchSize}");
             if (Workers <= 0) return ValidationResult.Error($"--workers must be positive, got {Workers}");
-            if (Mode is not (AttackModes.EarlyStopName or AttackModes.MaximizeLossName))
-                return ValidationResult.Error($"--mode must be {AttackModes.EarlyStopName} or {AttackModes.MaximizeLossName}, got '{Mode}'");
             return ValidationResult.Success();
         }
     }
 
-    protected override int Run(Settings s, CancellationToken cancel)
+    /// <summary>
+    /// The library's options from the flags: <see cref="RobustnessOptions"/>' defaults, overridden by each flag given
+    /// (what a config's <c>attacks:</c> entries do with their keys). Validated.
+    /// </summary>
+    public static RobustnessOptions BuildOptions(Settings s)
     {
-        var names = s.Attacks.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var d = new RobustnessOptions();
+        var names = s.Attacks?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? d.Attacks.Select(a => a.Name).ToArray();
         if (names.Length == 0) throw new UsageException("--attacks needs at least one attack; valid: " + string.Join(", ", AttackRegistry.Names));
         foreach (var name in names)
             if (!AttackRegistry.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
                 throw new UsageException($"unknown attack '{name}'; valid: {string.Join(", ", AttackRegistry.Names)}");
         var args = s.AttackArguments(names);
         var (rule, target) = s.TargetRule();
-        var options = new RobustnessOptions
+        var options = d with
         {
-            Attacks = names.Select(n => new AttackSpec(n, args.GetValueOrDefault(n))).ToList(),
-            Epsilons = LabSettings.ParseNumberList(s.Eps, "--eps"),
-            L2Epsilons = LabSettings.ParseNumberList(s.L2Eps, "--l2-eps"),
-            Samples = s.Samples,
-            BatchSize = s.BatchSize,
+            Attacks = names.Select(n => new AttackSpec(n, args.GetValueOrDefault(n) is { Count: > 0 } a ? a : null)).ToList(),
+            Epsilons = s.Eps is null ? d.Epsilons : LabSettings.ParseNumberList(s.Eps, "--eps"),
+            L2Epsilons = s.L2Eps is null ? d.L2Epsilons : LabSettings.ParseNumberList(s.L2Eps, "--l2-eps"),
+            Samples = s.Samples ?? d.Samples,
+            BatchSize = s.BatchSize ?? d.BatchSize,
             Seed = s.Seed,
             Target = rule,
             TargetClass = target,
             MinimalEpsilonAttack = s.MinEps is null ? null : new AttackSpec(s.MinEps, args.GetValueOrDefault(s.MinEps)),
-            MinimalEpsilonMax = s.MinEpsMax,
-            Mode = AttackModes.Parse(s.Mode, "--mode"),
-            NestedEpsilons = !s.IndependentEps,
-            Workers = s.Workers,
+            MinimalEpsilonMax = s.MinEpsMax ?? d.MinimalEpsilonMax,
+            Mode = s.Mode is null ? d.Mode : ParseMode(s.Mode),
+            NestedEpsilons = !s.IndependentEps && d.NestedEpsilons,
+            Workers = s.Workers ?? d.Workers,
         };
         try { options.Validate(); }
         catch (LabException e) { throw new UsageException(e.Message); }
+        return options;
+    }
+
+    private static AttackMode ParseMode(string text)
+    {
+        try { return AttackModes.Parse(text, "--mode"); }
+        catch (LabException e) { throw new UsageException(e.Message); }
+    }
+
+    protected override int Run(Settings s, CancellationToken cancel)
+    {
+        var options = BuildOptions(s);
         if (s.Out is not null) AtomicFile.RequireFileOutput(s.Out, "--out");
 
         var ctx = CreateContext(s, s.Seed);
         var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);
         using var _ = model;
         var datasetName = s.Dataset ?? info.Dataset ?? FashionMnist.Name;
-        using var data = DatasetRegistry.Load(datasetName, new DataOptions(s.DataDir, Seed: info.Seed), ctx.Device);
+        using var data = DatasetRegistry.LoadForModel(datasetName, new DataOptions(s.DataDir, Seed: info.Seed), info, ctx.Device);
         AnsiConsole.MarkupLine($"[grey]robustness[/] of {Markup.Escape(s.Model!)} ({Markup.Escape(info.Architecture)}) on {Markup.Escape(datasetName)} test, " +
-                               $"{(s.Samples == 0 ? data.Test.Count : Math.Min(s.Samples, data.Test.Count)):N0} images, {Markup.Escape(options.Criterion.Describe())}, {options.Mode.Name()}, " +
-                               (s.Workers > 1 ? $"{s.Workers} workers x {Math.Max(1, ctx.Threads / s.Workers)} threads" : $"{ctx.Threads} threads"));
-        if (s.Samples > data.Test.Count) Warn($"--n {s.Samples} is more than the {data.Test.Count} test images of '{datasetName}'; using all {data.Test.Count}");
+                               $"{(options.Samples == 0 ? data.Test.Count : Math.Min(options.Samples, data.Test.Count)):N0} images, {Markup.Escape(options.Criterion.Describe())}, {options.Mode.Name()}, " +
+                               (options.Workers > 1 ? $"{options.Workers} workers x {Math.Max(1, ctx.Threads / options.Workers)} threads" : $"{ctx.Threads} threads"));
+        if (options.Samples > data.Test.Count) Warn($"--n {options.Samples} is more than the {data.Test.Count} test images of '{datasetName}'; using all {data.Test.Count}");
         var report = ConsoleProgress.Run(s, "robustness", bar => RobustnessEvaluation.Run(model, data.Test, options,
             bar.For<RobustnessProgress>((b, p) => b.Set(p.Done, p.Total, p.Stage)), cancel, s.Model));
 

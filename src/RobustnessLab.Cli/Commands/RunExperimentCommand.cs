@@ -12,22 +12,28 @@ public sealed class RunExperimentCommand : LabCommand<RunExperimentCommand.Setti
 {
     public sealed class Settings : LabSettings
     {
-        [CommandArgument(0, "<FILE>")] [Description("experiment config (.yaml, .yml or .json)")]
+        [CommandArgument(0, "<FILE>")]
+        [Description("experiment config (.yaml, .yml or .json)")]
         public string File { get; set; } = "";
 
-        [CommandOption("-o|--out <DIR>")] [Description("run folder (default: results/<name>, or results/<name>/shards/<i> with --shard)")]
+        [CommandOption("-o|--out <DIR>")]
+        [Description("run folder (default: results/<name>, or results/<name>/shards/<i> with --shard)")]
         public string? Out { get; set; }
 
-        [CommandOption("--set <KEY=VALUE>")] [Description("override a config value, repeatable: --set models.standard.epochs=2 --set attacks[[0]].eps=[[0.05,0.1]]")]
+        [CommandOption("--set <KEY=VALUE>")]
+        [Description("override a config value, repeatable: --set models.standard.epochs=2 --set attacks[[0]].eps=[[0.05,0.1]]")]
         public string[] Set { get; set; } = [];
 
-        [CommandOption("--shard <I/N>")] [Description("run only shard I of N of the sweep's points (0-based); merge with lab merge")]
+        [CommandOption("--shard <I/N>")]
+        [Description("run only shard I of N of the sweep's points (0-based); merge with lab merge")]
         public string? Shard { get; set; }
 
-        [CommandOption("--workers <N>")] [Description("worker threads sharing the attack batches, threads split among them (results do not depend on it)")] [DefaultValue(1)]
-        public int Workers { get; set; } = 1;
+        [CommandOption("--workers <N>")]
+        [Description("worker threads sharing the attack batches and PGD-AT's attack, threads split among them (default 1; attack results do not depend on it)")]
+        public int? Workers { get; set; }
 
-        [CommandOption("--cache <DIR>")] [Description("model cache (default: .cache/models beside the run folder)")]
+        [CommandOption("--cache <DIR>")]
+        [Description("model cache (default: .cache/models beside the run folder)")]
         public string? Cache { get; set; }
     }
 

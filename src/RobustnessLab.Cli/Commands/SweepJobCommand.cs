@@ -11,22 +11,31 @@ public abstract class SweepJobCommand : LabCommand<SweepJobCommand.Settings>
 {
     public sealed class Settings : ConfigFileSettings
     {
-        [CommandOption("--shards <N>")] [Description("number of shards (default: one per sweep point)")]
+        [CommandOption("--shards <N>")]
+        [Description("number of shards (default: one per sweep point)")]
         public int Shards { get; set; }
 
-        [CommandOption("--out <DIR>")] [Description("merged run folder on the cluster (default: results/<name>)")]
+        [CommandOption("--out <DIR>")]
+        [Description("merged run folder on the cluster (default: results/<name>)")]
         public string? Out { get; set; }
 
-        [CommandOption("-w|--write <FILE>")] [Description("write the job file here instead of printing it")]
+        [CommandOption("-w|--write <FILE>")]
+        [Description("write the job file here instead of printing it")]
         public string? Write { get; set; }
 
-        [CommandOption("--lab <COMMAND>")] [Description("how the cluster invokes the CLI (default: ./lab)")] [DefaultValue("./lab")]
+        [CommandOption("--lab <COMMAND>")]
+        [Description("how the cluster invokes the CLI (default: ./lab)")]
+        [DefaultValue("./lab")]
         public string Lab { get; set; } = "./lab";
 
-        [CommandOption("--image <IMAGE>")] [Description("container image (k8s)")] [DefaultValue("robustnesslab:latest")]
+        [CommandOption("--image <IMAGE>")]
+        [Description("container image (k8s)")]
+        [DefaultValue("robustnesslab:latest")]
         public string Image { get; set; } = "robustnesslab:latest";
 
-        [CommandOption("--volume-claim <NAME>")] [Description("persistent volume claim for results (k8s)")] [DefaultValue("robustnesslab-results")]
+        [CommandOption("--volume-claim <NAME>")]
+        [Description("persistent volume claim for results (k8s)")]
+        [DefaultValue("robustnesslab-results")]
         public string VolumeClaim { get; set; } = "robustnesslab-results";
     }
 

@@ -12,40 +12,48 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
 {
     public sealed class Settings : LabSettings
     {
-        [CommandOption("--dataset <NAME>")] [Description("dataset name")] [DefaultValue("fashion-mnist")]
+        [CommandOption("--dataset <NAME>")]
+        [Description("dataset name")]
+        [DefaultValue("fashion-mnist")]
         public string Dataset { get; set; } = "fashion-mnist";
 
-        [CommandOption("--model <ARCH>")] [Description("softmax, mlp, maxout, cnn, lenet or resnet")] [DefaultValue("cnn")]
+        [CommandOption("--model <ARCH>")]
+        [Description("softmax, mlp, maxout, cnn, lenet or resnet")]
+        [DefaultValue("cnn")]
         public string Model { get; set; } = "cnn";
 
-        [CommandOption("--arg <KEY=VALUE>")] [Description("model argument, repeatable (e.g. --arg width=64)")]
+        [CommandOption("--arg <KEY=VALUE>")]
+        [Description("model argument, repeatable (e.g. --arg width=64)")]
         public string[] ModelArgs { get; set; } = [];
 
-        [CommandOption("-o|--out <DIR>")] [Description("checkpoint folder to write (required)")]
+        [CommandOption("-o|--out <DIR>")]
+        [Description("checkpoint folder to write (required)")]
         public string? Out { get; set; }
 
-        [CommandOption("--epochs <N>")] [DefaultValue(5)] public int Epochs { get; set; } = 5;
-        [CommandOption("--lr <RATE>")] [Description("peak learning rate")] [DefaultValue(3e-3)] public double LearningRate { get; set; } = 3e-3;
-        [CommandOption("--optimizer <NAME>")] [Description("adam, adamw or sgd")] [DefaultValue("adam")] public string Optimizer { get; set; } = "adam";
-        [CommandOption("--schedule <NAME>")] [Description("constant, step, cosine or onecycle")] [DefaultValue("onecycle")] public string Schedule { get; set; } = "onecycle";
-        [CommandOption("--momentum <M>")] [DefaultValue(0.9)] public double Momentum { get; set; } = 0.9;
-        [CommandOption("--weight-decay <WD>")] [DefaultValue(5e-4)] public double WeightDecay { get; set; } = 5e-4;
-        [CommandOption("--batch-size <N>")] [DefaultValue(128)] public int BatchSize { get; set; } = 128;
-        [CommandOption("--seed <N>")] [DefaultValue(0)] public int Seed { get; set; }
-        [CommandOption("--validation <N>")] [Description("training rows held out for validation")] [DefaultValue(5000)] public int Validation { get; set; } = 5000;
-        [CommandOption("--train-limit <N>")] [Description("use at most N training rows (0: all)")] [DefaultValue(0)] public int TrainLimit { get; set; }
-        [CommandOption("--workers <N>")] [Description("worker threads that split each batch's adversarial attack (pgd objective), --threads shared among them")] [DefaultValue(1)]
-        public int Workers { get; set; } = 1;
-        [CommandOption("--resume")] [Description("continue the run checkpointed in --out")] public bool Resume { get; set; }
-        [CommandOption("--force")] [Description("replace a checkpoint already in --out")] public bool Force { get; set; }
+        [CommandOption("--epochs <N>")][Description("default 5")] public int? Epochs { get; set; }
+        [CommandOption("--lr <RATE>")][Description("peak learning rate (default 0.003)")] public double? LearningRate { get; set; }
+        [CommandOption("--optimizer <NAME>")][Description("adam (default), adamw or sgd")] public string? Optimizer { get; set; }
+        [CommandOption("--schedule <NAME>")][Description("constant, step, cosine or onecycle (default)")] public string? Schedule { get; set; }
+        [CommandOption("--momentum <M>")][Description("SGD momentum (default 0.9)")] public double? Momentum { get; set; }
+        [CommandOption("--weight-decay <WD>")][Description("default 0.0005")] public double? WeightDecay { get; set; }
+        [CommandOption("--batch-size <N>")][Description("default 128")] public int? BatchSize { get; set; }
+        [CommandOption("--seed <N>")][DefaultValue(0)] public int Seed { get; set; }
+        [CommandOption("--validation <N>")][Description("training rows held out for validation (default 5000)")] public int? Validation { get; set; }
+        [CommandOption("--train-limit <N>")][Description("use at most N training rows (0: all)")][DefaultValue(0)] public int TrainLimit { get; set; }
+        [CommandOption("--workers <N>")][Description("worker threads that split each batch's adversarial attack (pgd objective), --threads shared among them (default 1)")] public int? Workers { get; set; }
+        [CommandOption("--resume")][Description("continue the run checkpointed in --out")] public bool Resume { get; set; }
+        [CommandOption("--force")][Description("replace a checkpoint already in --out")] public bool Force { get; set; }
 
-        [CommandOption("--adv <OBJECTIVE>")] [Description("adversarial training objective (see lab train --help); default: standard")]
+        [CommandOption("--adv <OBJECTIVE>")]
+        [Description("adversarial training objective (see lab train --help); default: standard")]
         public string? Adv { get; set; }
 
-        [CommandOption("--adv-eps <EPS>")] [Description("Linf budget of the adversarial objective, in [[0,1]] pixel units")]
+        [CommandOption("--adv-eps <EPS>")]
+        [Description("Linf budget of the adversarial objective, in [[0,1]] pixel units")]
         public double? AdvEps { get; set; }
 
-        [CommandOption("--adv-arg <KEY=VALUE>")] [Description("further objective setting, repeatable (e.g. steps=10, beta=6)")]
+        [CommandOption("--adv-arg <KEY=VALUE>")]
+        [Description("further objective setting, repeatable (e.g. steps=10, beta=6)")]
         public string[] AdvArgs { get; set; } = [];
 
         public override ValidationResult Validate()
@@ -60,15 +68,17 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         var objectiveArgs = LabSettings.ParseNumericPairs(s.AdvArgs, "--adv-arg");
         if (s.AdvEps is { } eps) objectiveArgs["eps"] = eps;
         if (s.Adv is null && objectiveArgs.Count > 0) throw new UsageException("--adv-eps/--adv-arg need --adv");
-        var options = new TrainingOptions
+        // TrainingOptions' defaults are the only ones (a config's models: entries resolve from them too).
+        var d = new TrainingOptions();
+        var options = d with
         {
-            Optimizer = s.Optimizer,
-            LearningRate = s.LearningRate,
-            Momentum = s.Momentum,
-            WeightDecay = s.WeightDecay,
-            Schedule = s.Schedule,
-            BatchSize = s.BatchSize,
-            Epochs = s.Epochs,
+            Optimizer = s.Optimizer ?? d.Optimizer,
+            LearningRate = s.LearningRate ?? d.LearningRate,
+            Momentum = s.Momentum ?? d.Momentum,
+            WeightDecay = s.WeightDecay ?? d.WeightDecay,
+            Schedule = s.Schedule ?? d.Schedule,
+            BatchSize = s.BatchSize ?? d.BatchSize,
+            Epochs = s.Epochs ?? d.Epochs,
             Seed = s.Seed,
             Objective = s.Adv ?? "standard",
             ObjectiveArgs = objectiveArgs,
@@ -78,13 +88,14 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         UsageException.Wrap(options.Validate);
         UsageException.Wrap(() => ModelZoo.Get(s.Model));
         UsageException.Wrap(() => DatasetRegistry.Validate(s.Dataset));
+        if (s.Workers <= 0) throw new UsageException($"--workers must be positive, got {s.Workers}");
         var modelArgs = LabSettings.ParseNumericPairs(s.ModelArgs, "--arg");
         Core.AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.Out!))!);
         Checkpoint.CheckOutput(s.Out!, s.Resume, s.Force);
 
-        if (s.Workers <= 0) throw new UsageException($"--workers must be positive, got {s.Workers}");
-        var ctx = CreateContext(s, s.Seed) with { Workers = s.Workers };
-        using var data = DatasetRegistry.Load(s.Dataset, new DataOptions(s.DataDir, s.Validation, s.Seed, s.TrainLimit), ctx.Device);
+        var ctx = CreateContext(s, s.Seed);
+        if (s.Workers is { } workers) ctx = ctx with { Workers = workers };
+        using var data = DatasetRegistry.Load(s.Dataset, new DataOptions(s.DataDir, s.Validation ?? new DataOptions().ValidationSize, s.Seed, s.TrainLimit), ctx.Device);
         var (mean, std) = Trainer.ChannelStatistics(data.Train);
         var spec = ModelZoo.Spec(s.Model, [data.Channels, data.Height, data.Width], data.ClassNames, mean, std, modelArgs);
         if (s.Resume && Checkpoint.Exists(s.Out!))
@@ -96,7 +107,7 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         var trainer = new Trainer(ctx);
         using var model = trainer.CreateModel(spec, s.Seed);
         AnsiConsole.MarkupLine($"[grey]training[/] {Markup.Escape(s.Model)} ({model.ParameterCount():N0} parameters) on {Markup.Escape(data.Name)}: " +
-                               $"{data.Train.Count:N0} train / {data.Validation.Count:N0} val / {data.Test.Count:N0} test, {ctx.Threads} threads, objective {Markup.Escape(options.Objective)}");
+                               $"{data.Train.Count:N0} train / {data.Validation.Count:N0} val / {data.Test.Count:N0} test, {(ctx.Workers > 1 ? $"{ctx.Workers} workers x {Math.Max(1, ctx.Threads / ctx.Workers)} threads" : $"{ctx.Threads} threads")}, objective {Markup.Escape(options.Objective)}");
         var result = ConsoleProgress.Run(s, $"train {s.Model}", bar => trainer.Train(model, data, options, s.Out, s.Resume, s.Dataset,
             bar.For<TrainingProgress>((b, p) => b.Set((p.Epoch - 1) * p.StepsPerEpoch + p.Step, p.Epochs * p.StepsPerEpoch,
                 $"epoch {p.Epoch}/{p.Epochs} {p.Phase} loss {p.Loss:F4} acc {p.Accuracy:P1} {p.ImagesPerSecond:N0} img/s")), cancel));

@@ -8,19 +8,25 @@ namespace RobustnessLab.Cli.Infrastructure;
 /// <summary>Options shared by `lab attack` and `lab robustness`: model, dataset, target rule, attack settings, seed.</summary>
 public class AttackSettings : LabSettings
 {
-    [CommandOption("-m|--model <DIR>")] [Description("checkpoint folder (required)")]
+    [CommandOption("-m|--model <DIR>")]
+    [Description("checkpoint folder (required)")]
     public string? Model { get; set; }
 
-    [CommandOption("--dataset <NAME>")] [Description("dataset (default: the one the model was trained on)")]
+    [CommandOption("--dataset <NAME>")]
+    [Description("dataset (default: the one the model was trained on)")]
     public string? Dataset { get; set; }
 
-    [CommandOption("--target <RULE>")] [Description("targeted attack: least-likely, random, or a class index / name")]
+    [CommandOption("--target <RULE>")]
+    [Description("targeted attack: least-likely, random, or a class index / name")]
     public string? Target { get; set; }
 
-    [CommandOption("--arg <KEY=VALUE>")] [Description("attack setting, repeatable: steps=50 applies to every attack that has it; pgd.steps=50 to one")]
+    [CommandOption("--arg <KEY=VALUE>")]
+    [Description("attack setting, repeatable: steps=50 applies to every attack that has it; pgd.steps=50 to one")]
     public string[] Args { get; set; } = [];
 
-    [CommandOption("--seed <N>")] [Description("seed of random starts, random targets and Square")] [DefaultValue(0)]
+    [CommandOption("--seed <N>")]
+    [Description("seed of random starts, random targets and Square")]
+    [DefaultValue(0)]
     public int Seed { get; set; }
 
     public override ValidationResult Validate() =>

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using RobustnessLab.Core;
+using RobustnessLab.Models;
 using Spectre.Console.Cli;
 
 namespace RobustnessLab.Cli.Infrastructure;
@@ -28,6 +29,8 @@ public abstract class LabCommand<TSettings> : Command<TSettings> where TSettings
             c.Cancel = true;
             cts.Cancel();
         });
+        // Process-wide (and inherited by worker processes), like RL_KEEP_NNPACK.
+        if (settings.SkipGradientCheck) Environment.SetEnvironmentVariable(InputGradientCheck.SkipVariable, "1");
         try
         {
             return Run(settings, cts.Token);

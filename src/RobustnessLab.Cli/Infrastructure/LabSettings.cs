@@ -25,6 +25,10 @@ public class LabSettings : CommandSettings
     [Description("stack traces on errors")]
     public bool Verbose { get; set; }
 
+    [CommandOption("--skip-gradient-check")]
+    [Description("do not compare models' float32 input gradients with float64 before attacking, fooling, visualising or training")]
+    public bool SkipGradientCheck { get; set; }
+
     [CommandOption("--quiet")]
     [Description("no progress bars")]
     public bool Quiet { get; set; }

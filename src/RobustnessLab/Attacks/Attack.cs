@@ -8,8 +8,8 @@ namespace RobustnessLab.Attacks;
 /// <summary>
 /// Base of every attack. The cross-cutting work lives here once: checking inputs and budgets, resolving the
 /// criterion's targets, running the model in eval mode and restoring the caller's mode (so dropout is off and
-/// BatchNorm statistics are neither used per batch nor updated, pitfall 3). Inputs are [0,1] pixels; the model
-/// normalises inside, so epsilons are in pixel units (pitfall 2).
+/// BatchNorm statistics are neither used per batch nor updated). Inputs are [0,1] pixels; the model normalises
+/// inside, so epsilons are in pixel units, as in torchattacks and Foolbox.
 /// </summary>
 public abstract class Attack
 {
@@ -74,6 +74,7 @@ public abstract class Attack
         criterion.Validate(model.NumClasses);
         CheckInputs(model, x, labels);
         foreach (var e in epsilons) CheckEpsilon(e, x);
+        if (UsesGradients) InputGradientCheck.Ensure(model);
     }
 
     /// <summary>Input rank, shape against the model's spec, label count and range.</summary>
@@ -113,7 +114,7 @@ public abstract class Attack
     protected static Tensor EpsilonTensor(Tensor x, double eps) =>
         Distance.PerSample(full(new[] { x.shape[0] }, eps, dtype: x.dtype, device: x.device), x);
 
-    /// <summary>Projects x' onto the eps ball around the original x (pitfall 1), then clamps to [0,1].</summary>
+    /// <summary>Projects x' onto the eps ball around the original x (not the previous iterate, which would let the perturbation drift), then clamps to [0,1].</summary>
     protected Tensor ProjectAndClip(Tensor x, Tensor candidate, Tensor eps)
     {
         using var scope = NewDisposeScope();

@@ -15,7 +15,7 @@ public static class AttackLoss
 
     /// <summary>
     /// The loss to ascend for a goal: CE against the label (untargeted) or minus CE against the target (targeted:
-    /// descending toward the target, pitfall 6).
+    /// descending toward the target; ascending CE against the target would push away from it).
     /// </summary>
     public static Tensor CrossEntropy(Tensor logits, AttackGoal goal) =>
         goal.Targeted ? CrossEntropy(logits, goal.Targets).neg() : CrossEntropy(logits, goal.Labels);

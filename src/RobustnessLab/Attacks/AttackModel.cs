@@ -8,7 +8,7 @@ namespace RobustnessLab.Attacks;
 /// The model as an attack sees it: logits without gradients (counted as queries) and input gradients of a
 /// per-sample loss (counted as gradient evaluations). Input gradients come from <c>torch.autograd.grad</c> on a
 /// detached copy of the input, so nothing accumulates in parameters' <c>.grad</c> or in the caller's tensors
-/// (pitfall 4 of the references). Each per-sample loss is summed, not averaged, so a sample's gradient does not
+/// (the way torchattacks takes input gradients). Each per-sample loss is summed, not averaged, so a sample's gradient does not
 /// depend on the batch it sits in.
 /// </summary>
 public sealed class AttackModel

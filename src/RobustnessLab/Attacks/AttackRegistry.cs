@@ -1,78 +1,143 @@
 using System.Globalization;
+using System.Reflection;
 using RobustnessLab.Core;
 
 namespace RobustnessLab.Attacks;
 
 /// <summary>
-/// Attacks by name with their settings (numbers, with defaults), as the CLI and experiment configs name them.
-/// Unknown names and settings are errors that list the valid ones.
+/// Attacks by name with their settings, as the CLI (<c>--arg</c>) and experiment configs (<c>attacks:</c>, <c>options:</c>)
+/// name them. An attack's settings are its own init properties (<see cref="IterativeGradientAttack.Steps"/>, ...), so each default is
+/// written once, in the attack class; the registry only maps setting names to those properties. Two settings size the
+/// steps of the iterative attacks, with one meaning everywhere: <c>step_size</c> is a fraction of eps per step
+/// (<see cref="IterativeGradientAttack.RelativeStepSize"/>) and <c>alpha</c> an absolute step in pixel units that
+/// overrides it (<see cref="IterativeGradientAttack.StepSize"/>; 0 leaves it unset). Unknown names and bad values are
+/// errors that name the attack and the setting.
 /// </summary>
 public static class AttackRegistry
 {
-    /// <summary>A factory and the settings it accepts (with defaults).</summary>
-    public sealed record Entry(string Name, string Norm, string Description, IReadOnlyDictionary<string, double> Defaults,
-        Func<Settings, Attack> Create);
+    /// <summary>One setting: its name in configs and on the command line, and the attack property it sets.</summary>
+    public sealed record Setting(string Name, string Property);
 
-    /// <summary>Merged settings of one attack, with typed readers that reject bad values.</summary>
-    public sealed class Settings(string attack, IReadOnlyDictionary<string, double> values)
+    /// <summary>An attack's name, norm and description, how to make one with its defaults, and its settings.</summary>
+    public sealed record Entry(string Name, string Norm, string Description, IReadOnlyList<Setting> Settings,
+        Func<IReadOnlyDictionary<string, double>, Attack> Build)
     {
-        public double Real(string name) => values[name];
-
-        public int Int(string name)
-        {
-            double v = values[name];
-            if (v != Math.Floor(v) || v > int.MaxValue || v < int.MinValue)
-                throw new LabException($"{attack}: setting '{name}' must be an integer, got {v.ToString(CultureInfo.InvariantCulture)}");
-            return (int)v;
-        }
-
-        public bool Flag(string name) => values[name] != 0;
+        /// <summary>Every setting with its default (read from a fresh attack; an unset <c>alpha</c> reads 0).</summary>
+        public IReadOnlyDictionary<string, double> Defaults { get; init; } = new Dictionary<string, double>();
     }
 
-    private static Dictionary<string, double> D(params (string Key, double Value)[] pairs) => pairs.ToDictionary(p => p.Key, p => p.Value);
-
-    private static readonly Dictionary<string, Entry> Entries = new Entry[]
+    private static Entry Typed<T>(string name, string norm, string description, Func<T> make, params (string Name, string Property)[] settings) where T : Attack
     {
-        new("fgsm", "linf", "Fast Gradient Sign Method (Goodfellow 2014); clip=0 reproduces the unclipped paper version",
-            D(("clip", 1)), s => new Fgsm { Clip = s.Flag("clip") }),
-        new("bim", "linf", "Basic Iterative Method / I-FGSM (Kurakin 2016): no random start",
-            D(("steps", 10), ("step_size", 0.25), ("alpha", 0)), s => new Bim { Steps = s.Int("steps"), RelativeStepSize = s.Real("step_size"), StepSize = Abs(s) }),
-        new("pgd", "linf", "PGD, Linf (Madry 2017): random start, restarts, per-sample worst case",
-            D(("steps", 20), ("step_size", 0.125), ("alpha", 0), ("random_start", 1), ("restarts", 1)),
-            s => new Pgd { Steps = s.Int("steps"), RelativeStepSize = s.Real("step_size"), StepSize = Abs(s), RandomStart = s.Flag("random_start"), Restarts = s.Int("restarts") }),
-        new("pgd-l2", "l2", "PGD, L2 (Madry 2017): random start, restarts, per-sample worst case",
-            D(("steps", 20), ("step_size", 0.125), ("alpha", 0), ("random_start", 1), ("restarts", 1)),
-            s => new PgdL2 { Steps = s.Int("steps"), RelativeStepSize = s.Real("step_size"), StepSize = Abs(s), RandomStart = s.Flag("random_start"), Restarts = s.Int("restarts") }),
-        new("mi-fgsm", "linf", "Momentum Iterative FGSM (Dong 2018)",
-            D(("steps", 10), ("step_size", 0.1), ("decay", 1.0)), s => new MiFgsm { Steps = s.Int("steps"), RelativeStepSize = s.Real("step_size"), Decay = s.Real("decay") }),
-        new("apgd-ce", "linf", "Auto-PGD on cross-entropy (Croce and Hein 2020)",
-            D(("steps", 100), ("restarts", 1), ("rho", 0.75)), s => new ApgdCe { Steps = s.Int("steps"), Restarts = s.Int("restarts"), Rho = s.Real("rho") }),
-        new("apgd-t", "linf", "Auto-PGD on the targeted DLR loss over the top wrong classes (Croce and Hein 2020)",
-            D(("steps", 100), ("restarts", 1), ("targets", 9), ("rho", 0.75)),
-            s => new ApgdT { Steps = s.Int("steps"), Restarts = s.Int("restarts"), Targets = s.Int("targets"), Rho = s.Real("rho") }),
-        new("square", "linf", "Square attack, score-based black box (Andriushchenko 2020); counts queries",
-            D(("queries", 5000), ("p_init", 0.8), ("restarts", 1)), s => new Square { Queries = s.Int("queries"), PInit = s.Real("p_init"), Restarts = s.Int("restarts") }),
-        new("deepfool", "l2", "DeepFool, L2 (Moosavi-Dezfooli 2016): minimal perturbation",
-            D(("steps", 50), ("candidates", 10), ("overshoot", 0.02)),
-            s => new DeepFool(Distance.L2) { Steps = s.Int("steps"), Candidates = s.Int("candidates"), Overshoot = s.Real("overshoot") }),
-        new("deepfool-linf", "linf", "DeepFool, Linf (Moosavi-Dezfooli 2016): minimal perturbation",
-            D(("steps", 50), ("candidates", 10), ("overshoot", 0.02)),
-            s => new DeepFool(Distance.Linf) { Steps = s.Int("steps"), Candidates = s.Int("candidates"), Overshoot = s.Real("overshoot") }),
-        new("cw", "l2", "Carlini-Wagner L2 with binary search over c (2017): minimal perturbation",
-            D(("search_steps", 5), ("steps", 100), ("lr", 0.01), ("c", 1.0), ("kappa", 0)),
-            s => new CarliniWagnerL2 { BinarySearchSteps = s.Int("search_steps"), Steps = s.Int("steps"), LearningRate = s.Real("lr"), InitialConstant = s.Real("c"), Confidence = s.Real("kappa") }),
-        new("fab-t", "linf", "FAB-T, targeted Fast Adaptive Boundary (Croce and Hein 2020): minimal perturbation over the top wrong classes",
-            D(("steps", 100), ("targets", 9), ("restarts", 1), ("alpha_max", 0.1), ("eta", 1.05), ("beta", 0.9)),
-            s => new FabT { Steps = s.Int("steps"), Targets = s.Int("targets"), Restarts = s.Int("restarts"), AlphaMax = s.Real("alpha_max"), Eta = s.Real("eta"), Beta = s.Real("beta") }),
-        new("autoattack", "linf", "AutoAttack standard (Croce and Hein 2020): APGD-CE, APGD-T, FAB-T, Square in order, each on the points still robust",
-            D(("steps", 100), ("targets", 9), ("queries", 5000)),
-            s => new AutoAttack(s.Int("steps"), s.Int("targets"), s.Int("queries"))),
-        new("ensemble", "linf", "per-sample worst case of APGD-CE, APGD-T and Square (AutoAttack standard minus FAB-T)",
-            D(("steps", 100), ("targets", 9), ("queries", 5000)),
-            s => new WorstCaseEnsemble([new ApgdCe { Steps = s.Int("steps") }, new ApgdT { Steps = s.Int("steps"), Targets = s.Int("targets") }, new Square { Queries = s.Int("queries") }])),
+        var list = settings.Select(s => new Setting(s.Name, s.Property)).ToList();
+        var fresh = make();
+        return new Entry(name, norm, description, list, args =>
+        {
+            var attack = make();
+            foreach (var (key, value) in args)
+            {
+                var setting = list.First(s => s.Name == key);
+                Set(attack, name, setting, value);
+            }
+            return attack;
+        })
+        { Defaults = list.ToDictionary(s => s.Name, s => Read(fresh, s.Property)) };
+    }
+
+    private static readonly Dictionary<string, Entry> Entries = new[]
+    {
+        Typed("fgsm", "linf", "Fast Gradient Sign Method (Goodfellow 2014); clip=0 reproduces the unclipped paper version", () => new Fgsm(), ("clip", "Clip")),
+        Typed("bim", "linf", "Basic Iterative Method / I-FGSM (Kurakin 2016): no random start", () => new Bim(),
+            ("steps", "Steps"), ("step_size", "RelativeStepSize"), ("alpha", "StepSize")),
+        Typed("pgd", "linf", "PGD, Linf (Madry 2017): random start, restarts, per-sample worst case", () => new Pgd(),
+            ("steps", "Steps"), ("step_size", "RelativeStepSize"), ("alpha", "StepSize"), ("random_start", "RandomStart"), ("restarts", "Restarts")),
+        Typed("pgd-l2", "l2", "PGD, L2 (Madry 2017): random start, restarts, per-sample worst case", () => new PgdL2(),
+            ("steps", "Steps"), ("step_size", "RelativeStepSize"), ("alpha", "StepSize"), ("random_start", "RandomStart"), ("restarts", "Restarts")),
+        Typed("mi-fgsm", "linf", "Momentum Iterative FGSM (Dong 2018)", () => new MiFgsm(),
+            ("steps", "Steps"), ("step_size", "RelativeStepSize"), ("alpha", "StepSize"), ("decay", "Decay")),
+        Typed("apgd-ce", "linf", "Auto-PGD on cross-entropy (Croce and Hein 2020)", () => new ApgdCe(), ("steps", "Steps"), ("restarts", "Restarts"), ("rho", "Rho")),
+        Typed("apgd-t", "linf", "Auto-PGD on the targeted DLR loss over the top wrong classes (Croce and Hein 2020)", () => new ApgdT(),
+            ("steps", "Steps"), ("restarts", "Restarts"), ("targets", "Targets"), ("rho", "Rho")),
+        Typed("square", "linf", "Square attack, score-based black box (Andriushchenko 2020); counts queries", () => new Square(),
+            ("queries", "Queries"), ("p_init", "PInit"), ("restarts", "Restarts")),
+        Typed("deepfool", "l2", "DeepFool, L2 (Moosavi-Dezfooli 2016): minimal perturbation", () => new DeepFool(Distance.L2),
+            ("steps", "Steps"), ("candidates", "Candidates"), ("overshoot", "Overshoot")),
+        Typed("deepfool-linf", "linf", "DeepFool, Linf (Moosavi-Dezfooli 2016): minimal perturbation", () => new DeepFool(Distance.Linf),
+            ("steps", "Steps"), ("candidates", "Candidates"), ("overshoot", "Overshoot")),
+        Typed("cw", "l2", "Carlini-Wagner L2 with binary search over c (2017): minimal perturbation", () => new CarliniWagnerL2(),
+            ("search_steps", "BinarySearchSteps"), ("steps", "Steps"), ("lr", "LearningRate"), ("c", "InitialConstant"), ("kappa", "Confidence")),
+        Typed("fab-t", "linf", "FAB-T, targeted Fast Adaptive Boundary (Croce and Hein 2020): minimal perturbation over the top wrong classes", () => new FabT(),
+            ("steps", "Steps"), ("targets", "Targets"), ("restarts", "Restarts"), ("alpha_max", "AlphaMax"), ("eta", "Eta"), ("beta", "Beta")),
+        AutoAttackEntry(),
+        Ensemble(),
     }.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
 
-    private static double? Abs(Settings s) => s.Real("alpha") > 0 ? s.Real("alpha") : null;
+    /// <summary>AutoAttack's standard list minus FAB-T; its settings reach the members that have them.</summary>
+    private static Entry Ensemble()
+    {
+        Setting[] settings = [new("steps", "Steps"), new("targets", "Targets"), new("queries", "Queries")];
+        return new Entry("ensemble", "linf", "per-sample worst case of APGD-CE, APGD-T and Square (AutoAttack standard minus FAB-T)", settings, args =>
+        {
+            Attack[] members = [new ApgdCe(), new ApgdT(), new Square()];
+            foreach (var (key, value) in args)
+            {
+                var setting = settings.First(s => s.Name == key);
+                foreach (var m in members.Where(m => m.GetType().GetProperty(setting.Property) is not null)) Set(m, "ensemble", setting, value);
+            }
+            return new WorstCaseEnsemble(members);
+        })
+        {
+            Defaults = new Dictionary<string, double>
+            {
+                ["steps"] = Read(new ApgdCe(), "Steps"), ["targets"] = Read(new ApgdT(), "Targets"), ["queries"] = Read(new Square(), "Queries"),
+            },
+        };
+    }
+
+    /// <summary>AutoAttack's standard version; its settings reach the members, whose own defaults are the entry's.</summary>
+    private static Entry AutoAttackEntry()
+    {
+        var defaults = new Dictionary<string, double>
+        {
+            ["steps"] = Read(new ApgdCe(), "Steps"), ["targets"] = Read(new ApgdT(), "Targets"), ["queries"] = Read(new Square(), "Queries"),
+        };
+        Setting[] settings = [new("steps", "Steps"), new("targets", "Targets"), new("queries", "Queries")];
+        return new Entry("autoattack", "linf", "AutoAttack standard (Croce and Hein 2020): APGD-CE, APGD-T, FAB-T, Square in order, each on the points still robust",
+            settings, args =>
+            {
+                foreach (var (key, value) in args)
+                    if (value != Math.Floor(value) || value > int.MaxValue || value < 1)
+                        throw new LabException($"autoattack: setting '{key}' must be a positive integer, got {value.ToString(CultureInfo.InvariantCulture)}");
+                int Get(string key) => (int)args.GetValueOrDefault(key, defaults[key]);
+                return new AutoAttack(Get("steps"), Get("targets"), Get("queries"));
+            })
+        { Defaults = defaults };
+    }
+
+    private static double Read(Attack attack, string property) => attack.GetType().GetProperty(property)!.GetValue(attack) switch
+    {
+        null => 0,
+        bool b => b ? 1 : 0,
+        int i => i,
+        double d => d,
+        var other => throw new InvalidOperationException($"{attack.Name}.{property} is a {other.GetType().Name}, not a number"),
+    };
+
+    private static void Set(Attack attack, string name, Setting setting, double value)
+    {
+        var p = attack.GetType().GetProperty(setting.Property, BindingFlags.Public | BindingFlags.Instance)!;
+        string Shown() => value.ToString(CultureInfo.InvariantCulture);
+        if (double.IsNaN(value) || double.IsInfinity(value)) throw new LabException($"{name}: setting '{setting.Name}' must be a finite number, got {Shown()}");
+        var t = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+        object? boxed;
+        if (t == typeof(bool))
+            boxed = value switch { 0 => false, 1 => true, _ => throw new LabException($"{name}: setting '{setting.Name}' is a switch: 0 or 1, got {Shown()}") };
+        else if (t == typeof(int))
+            boxed = value == Math.Floor(value) && Math.Abs(value) <= int.MaxValue ? (int)value
+                : throw new LabException($"{name}: setting '{setting.Name}' must be an integer, got {Shown()}");
+        else
+            boxed = p.PropertyType != t && value == 0 ? null : value;   // alpha 0: unset (the relative step_size applies)
+        p.SetValue(attack, boxed);
+    }
 
     public static IReadOnlyCollection<string> Names => Entries.Keys;
 
@@ -86,14 +151,15 @@ public static class AttackRegistry
     public static Attack Create(string name, IReadOnlyDictionary<string, double>? args = null)
     {
         var entry = Get(name);
-        var merged = new Dictionary<string, double>(entry.Defaults);
-        foreach (var (k, v) in args ?? new Dictionary<string, double>())
-        {
+        foreach (var k in (args ?? new Dictionary<string, double>()).Keys)
             if (!entry.Defaults.ContainsKey(k))
-                throw new LabException($"attack '{entry.Name}' has no setting '{k}'; valid: {string.Join(", ", entry.Defaults.Keys)}");
-            merged[k] = v;
-        }
-        var attack = entry.Create(new Settings(entry.Name, merged));
+            {
+                var close = DidYouMean.Suggest(k, entry.Defaults.Keys);
+                throw new LabException($"attack '{entry.Name}' has no setting '{k}'{(close is null ? "" : $" (did you mean '{close}'?)")}; " +
+                                       $"valid: {string.Join(", ", entry.Defaults.Keys)}" +
+                                       (k == "eps" ? " (eps is the attack's budget: give it as the eps grid, not as a setting)" : ""));
+            }
+        var attack = entry.Build(args ?? new Dictionary<string, double>());
         attack.Validate();
         return attack;
     }

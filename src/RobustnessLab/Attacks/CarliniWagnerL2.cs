@@ -42,13 +42,12 @@ public sealed class CarliniWagnerL2 : MinimizationAttack
         var hi = full_like(c, double.PositiveInfinity);
         var best = x.clone();
         var bestNorm = full_like(c, double.PositiveInfinity);
-        const double beta1 = 0.9, beta2 = 0.999;
         for (int b = 0; b < BinarySearchSteps; b++)
         {
             using var round = NewDisposeScope();
             var w = w0.clone();
-            var m = zeros_like(w);
-            var v = zeros_like(w);
+            // Adam (Kingma and Ba 2014) on w, stepped with autograd.grad's gradients: attacks never call backward().
+            using var adam = new InputAdam([w], LearningRate);
             var found = zeros(new[] { n }, dtype: ScalarType.Bool, device: x.device);
             for (int t = 1; t <= Steps; t++)
             {
@@ -66,12 +65,7 @@ public sealed class CarliniWagnerL2 : MinimizationAttack
                     best.copy_(where(Distance.PerSample(better, x), current, best));
                     bestNorm.copy_(where(better, norm, bestNorm));
                     found.logical_or_(success);
-                    // Adam (Kingma and Ba 2014) on w, written out: attacks never call backward() or touch optimisers.
-                    m.mul_(beta1).add_(g * (1 - beta1));
-                    v.mul_(beta2).add_(g.square() * (1 - beta2));
-                    var mHat = m / (1 - Math.Pow(beta1, t));
-                    var vHat = v / (1 - Math.Pow(beta2, t));
-                    w.sub_(mHat / (vHat.sqrt() + 1e-8) * LearningRate);
+                    adam.Step([g]);
                 }
             }
             // Binary search on c: success -> smaller c; failure -> larger (x10 until the first success).

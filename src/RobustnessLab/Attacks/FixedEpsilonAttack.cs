@@ -136,6 +136,7 @@ public abstract class FixedEpsilonAttack : Attack
         Validate();
         CheckInputs(model, x, labels);
         criterion.Validate(model.NumClasses);
+        if (UsesGradients) InputGradientCheck.Ensure(model);
         return model.InEvalMode(() =>
         {
             using var scope = NewDisposeScope();

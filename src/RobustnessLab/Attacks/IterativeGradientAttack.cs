@@ -8,9 +8,10 @@ namespace RobustnessLab.Attacks;
 /// Iterated gradient steps projected onto the epsilon ball (the shared body of BIM, PGD and MI-FGSM). The hooks
 /// are the ones Foolbox 3 keeps apart: the norm's steepest direction and projection (<see cref="Attack.Distance"/>),
 /// the random start, the step size and momentum. Every step projects around the ORIGINAL input and clamps to
-/// [0,1], the random start included (pitfall 1). Each sample keeps its worst case across steps and restarts:
-/// a successful iterate beats an unsuccessful one, then the higher loss wins (pitfall 7), so more steps or
-/// restarts never lower the success rate for a fixed step size and seed.
+/// [0,1], the random start included (a start outside [0,1] would attack images that cannot exist). Each sample keeps
+/// its worst case across steps and restarts: a successful iterate beats an unsuccessful one, then the higher loss wins
+/// (as in Madry et al.'s and AutoAttack's reference code), so more steps or restarts never lower the success rate for
+/// a fixed step size and seed.
 /// </summary>
 public abstract class IterativeGradientAttack : FixedEpsilonAttack
 {
@@ -37,7 +38,9 @@ public abstract class IterativeGradientAttack : FixedEpsilonAttack
         if (Steps <= 0) throw new LabException($"{Name}: steps must be positive, got {Steps}");
         if (Restarts <= 0) throw new LabException($"{Name}: restarts must be positive, got {Restarts}");
         if (StepSize is { } a && !(a > 0)) throw new LabException($"{Name}: step size must be positive, got {a}");
-        if (!(RelativeStepSize > 0)) throw new LabException($"{Name}: relative step size must be positive, got {RelativeStepSize}");
+        if (!(RelativeStepSize > 0 && RelativeStepSize <= 1))
+            throw new LabException($"{Name}: step_size is a fraction of eps per step (0.25 = eps/4) and must be in (0, 1], got {RelativeStepSize}; " +
+                                   "for an absolute step in pixel units set alpha");
     }
 
     public override AttackMode ModeRun(AttackMode requested) => requested;

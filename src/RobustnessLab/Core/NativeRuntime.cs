@@ -166,6 +166,41 @@ public static class NativeRuntime
             + (File.Exists(restore) ? $"fetch it once with: dotnet restore {restore}" : "reference the TorchSharp-cpu package (it brings libtorch-cpu-linux-x64)"));
     }
 
+    /// <summary>Whether oneDNN (mkldnn) convolutions were switched off (<see cref="DisableMkldnn"/>).</summary>
+    public static bool MkldnnDisabled { get; private set; }
+
+    /// <summary>
+    /// Switches libtorch's oneDNN (mkldnn) CPU path off for the rest of the process (PyTorch's
+    /// torch.backends.mkldnn.enabled = False). libtorch 2.10's oneDNN divides by zero (SIGFPE, killing the process)
+    /// while planning the input gradient of some strided 1x1 convolutions on AVX-512 CPUs
+    /// (brgemm_convolution_bwd_strided, brg_blocking_t::est_eff_1x1), as in torchvision's ResNet-50; the models that
+    /// contain such convolutions call this before they run. RL_KEEP_MKLDNN=1 keeps oneDNN on. Best effort.
+    /// </summary>
+    public static bool DisableMkldnn()
+    {
+        if (MkldnnDisabled) return true;
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || Environment.GetEnvironmentVariable("RL_KEEP_MKLDNN") == "1") return false;
+        EnsureLoaded();
+        try
+        {
+            if (!NativeLibrary.TryLoad("libtorch_cpu.so", typeof(torch).Assembly, null, out var lib)) return false;
+            if (!NativeLibrary.TryGetExport(lib, "_ZN2at13globalContextEv", out var globalContext)
+                || !NativeLibrary.TryGetExport(lib, "_ZN2at7Context20setUserEnabledMkldnnEb", out var setEnabled)
+                || !NativeLibrary.TryGetExport(lib, "_ZNK2at7Context17userEnabledMkldnnEv", out var getEnabled)) return false;
+            unsafe
+            {
+                var context = ((delegate* unmanaged<nint>)globalContext)();
+                ((delegate* unmanaged<nint, byte, void>)setEnabled)(context, 0);
+                MkldnnDisabled = ((delegate* unmanaged<nint, byte>)getEnabled)(context) == 0;
+                return MkldnnDisabled;
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
     public static string TorchSharpVersion => typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown";
 
     public static string LibTorchVersion => torch.__version__;

@@ -20,6 +20,8 @@ public static class DatasetRegistry
 
     public static DataSplits Load(string name, DataOptions options, Device device)
     {
+        if (ByPath(name) is var (kind, path) && kind is not null)
+            return kind == ImageFolderDataset.Prefix ? ImageFolderDataset.Load(path!, options, device) : Cifar10Binary.Load(path!, options, device);
         if (!Loaders.TryGetValue(name, out var load))
             throw new LabException($"unknown dataset '{name}'; valid: {string.Join(", ", Names)}");
         return load(options, device);
@@ -30,9 +32,38 @@ public static class DatasetRegistry
         string.Equals(name, FashionMnist.Name, StringComparison.OrdinalIgnoreCase) ? FashionMnist.ClassNames
         : string.Equals(name, Gym.GymScenes.Name, StringComparison.OrdinalIgnoreCase) ? Gym.GymScenes.ClassNames
         : null;
+    /// <summary>
+    /// Loads a dataset to evaluate or attack a model with: a by-path dataset (folder:, cifar10:) is converted to the
+    /// model's input shape with the preprocessing recorded in its model.json.
+    /// </summary>
+    public static DataSplits LoadForModel(string name, DataOptions options, Models.CheckpointInfo model, Device device) =>
+        Load(name, ByPath(name).Kind is null ? options : options with { Options = ForModel(model.InputShape, model.Preprocess, model.ClassNames) }, device);
+
+    /// <summary>"folder:PATH" (ImageFolder layout) or "cifar10:PATH" (binary batches): (kind, path); else (null, null).</summary>
+    public static (string? Kind, string? Path) ByPath(string name)
+    {
+        foreach (var kind in new[] { ImageFolderDataset.Prefix, Cifar10Binary.Prefix })
+            if (name.StartsWith(kind + ":", StringComparison.OrdinalIgnoreCase))
+            {
+                var path = name[(kind.Length + 1)..];
+                if (path.Length == 0) throw new LabException($"dataset '{name}': give a path after '{kind}:'");
+                return (kind, path);
+            }
+        return (null, null);
+    }
+
+    /// <summary>Dataset options that make a by-path dataset match a model's input (shape and preprocessing).</summary>
+    public static IReadOnlyDictionary<string, string> ForModel(int[] inputShape, Models.PreprocessInfo? preprocess, IReadOnlyList<string>? classNames = null)
+    {
+        var o = new Dictionary<string, string> { ["input_shape"] = string.Join("x", inputShape), ["preprocess"] = (preprocess ?? Models.PreprocessInfo.Default).Mode };
+        if (classNames is not null) o["class_names"] = string.Join("\n", classNames);
+        if (preprocess?.Resize is { } r) o["preprocess_resize"] = r.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return o;
+    }
 
     public static void Validate(string name)
     {
+        if (ByPath(name).Kind is not null) return;
         if (!Loaders.ContainsKey(name)) throw new LabException($"unknown dataset '{name}'; valid: {string.Join(", ", Names)}");
     }
 }

@@ -1,4 +1,4 @@
 namespace RobustnessLab.Dumbbell;
 
-/// <summary>One figure the issue asks for: what was measured, the bound, and whether it was met.</summary>
+/// <summary>One success criterion of the experiment: what was measured, the bound, and whether it was met.</summary>
 public sealed record DumbbellTarget(string Name, double Value, string Bound, bool Met);

@@ -9,11 +9,29 @@ namespace RobustnessLab.Evaluation;
 
 /// <summary>
 /// The data of the panda figure ("panda + 0.007 x sign(grad) = gibbon", Goodfellow, Shlens, Szegedy 2014,
-/// arXiv:1412.6572, fig. 1) for chosen test images: predictions, confidences and the three images. Files are the
-/// caller's business (the CLI renders PNG panels and JSON).
+/// arXiv:1412.6572, fig. 1) for chosen test images: predictions, confidences and the three images, and the prediction
+/// for the adversarial image as a 16-bit PNG stores it (what a saved file gives back). The one service of <c>lab attack</c>
+/// and the <c>figures:</c> stage; <c>Reporting.AdversarialFigures</c> writes the files.
 /// </summary>
 public static class AdversarialFigure
 {
+    /// <summary>The figure for one model: its panels with the settings that made them.</summary>
+    public static AdversarialFigureReport Run(Classifier model, Dataset data, FigureOptions options, string modelName, string? title = null,
+        CancellationToken cancel = default)
+    {
+        options.Validate();
+        long[]? rows = options.Rows?.Select(r => (long)r).ToArray() ?? (options.Class is { } c ? RowsOf(data, c) : null);
+        if (rows is not null && rows.Any(r => r >= data.Count))
+            throw new LabException($"rows: the test set has {data.Count} rows (0..{data.Count - 1})");
+        using var subset = rows is null ? null : data.Subset(rows);
+        var panels = Build(model, subset ?? data, options, cancel);
+        // Rows of a subset are renumbered from 0: report the test-set row.
+        if (rows is not null) panels = panels.Select(p => p with { Index = (int)rows[p.Index] }).ToList();
+        return new AdversarialFigureReport(modelName, options.Attack.Name, options.Eps, options.Criterion.Describe(),
+            options.MostConfident ? "most-confident" : "first-correct", title, panels);
+    }
+
+    /// <summary>The panels for the first (or most confidently) correctly classified rows of <paramref name="data"/>.</summary>
     public static IReadOnlyList<AdversarialPanel> Build(Classifier model, Dataset data, FigureOptions options, CancellationToken cancel = default)
     {
         options.Validate();
@@ -31,6 +49,8 @@ public static class AdversarialFigure
         using var result = attack.Run(model, x, y, [options.Eps], criterion, generator, cancel);
         var adv = result.Adversarials[0];
         var rounded = adv.mul(255).round().div(255);
+        // A 16-bit PNG holds round(65535 v) / 65535 exactly: the prediction a saved file gives back.
+        var stored = adv.mul(65535).round().div(65535);
         var goal = new AttackGoal(y, tensor(result.Targets, device: x.device), criterion);
         Tensor direction;
         string directionLabel;
@@ -47,6 +67,7 @@ public static class AdversarialFigure
         var clean = Classify(model, x);
         var attacked = Classify(model, adv);
         var afterRounding = Classify(model, rounded);
+        var saved = Classify(model, stored);
         var linf = Distance.Linf.Measure(adv - x).cpu().data<float>().ToArray();
         var l2 = Distance.L2.Measure(adv - x).cpu().data<float>().ToArray();
         for (int i = 0; i < rows.Length; i++)
@@ -59,6 +80,7 @@ public static class AdversarialFigure
                 Clean = clean[i],
                 Adversarial = attacked[i],
                 Rounded8Bit = afterRounding[i],
+                Saved = saved[i],
                 Success = result.Success[0][i],
                 Linf = linf[i],
                 L2 = l2[i],
@@ -86,6 +108,15 @@ public static class AdversarialFigure
     {
         using var scope = NewDisposeScope();
         return Classify(model, image.ToTensor(model.Device))[0];
+    }
+
+    private static long[] RowsOf(Dataset data, string className)
+    {
+        int c = data.ClassNames.ToList().IndexOf(className);
+        if (c < 0) throw new LabException($"class '{className}' is not in dataset '{data.Name}' ({string.Join(", ", data.ClassNames)})");
+        using var scope = NewDisposeScope();
+        var labels = data.Labels.cpu().data<long>().ToArray();
+        return Enumerable.Range(0, labels.Length).Where(i => labels[i] == c).Select(i => (long)i).ToArray();
     }
 
     private static long[] Choose(Classifier model, Dataset data, FigureOptions options)

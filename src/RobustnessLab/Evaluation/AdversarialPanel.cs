@@ -18,7 +18,7 @@ public sealed record AdversarialPanel
     public required Prediction Clean { get; init; }
     public required Prediction Adversarial { get; init; }
     public required Prediction Rounded8Bit { get; init; }
-    /// <summary>Prediction for the file the command saved, read back (filled in by the writer).</summary>
+    /// <summary>Prediction for the adversarial image as a 16-bit PNG stores it (the writer checks the file it writes holds exactly that image).</summary>
     public Prediction? Saved { get; init; }
     public required bool Success { get; init; }
     public required double Linf { get; init; }

@@ -4,7 +4,7 @@ namespace RobustnessLab.Evaluation;
 
 /// <summary>
 /// One attack at one epsilon. Success rates are given both over the initially-correct samples and over all
-/// samples (pitfall 8); for untargeted attacks already-misclassified samples count as successes in the latter, so
+/// samples (a rate over all samples alone flatters an attack on a weak model); for untargeted attacks already-misclassified samples count as successes in the latter, so
 /// success_rate_all = 1 - robust_accuracy. Norms are measured on the returned (clipped) images.
 /// </summary>
 public record AttackRecord

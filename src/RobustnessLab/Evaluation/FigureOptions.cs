@@ -3,7 +3,7 @@ using RobustnessLab.Core;
 
 namespace RobustnessLab.Evaluation;
 
-/// <summary>Settings of <see cref="AdversarialFigure.Build"/>.</summary>
+/// <summary>Settings of <see cref="AdversarialFigure.Run"/>; its defaults are the only ones <c>lab attack</c> and a <c>figures:</c> entry use.</summary>
 public sealed record FigureOptions
 {
     public AttackSpec Attack { get; init; } = new("fgsm");
@@ -17,6 +17,12 @@ public sealed record FigureOptions
 
     /// <summary>Test rows searched for examples.</summary>
     public int Pool { get; init; } = 1000;
+
+    /// <summary>Explicit test rows to choose from instead of the first <see cref="Pool"/> (the correctly classified ones are used).</summary>
+    public IReadOnlyList<int>? Rows { get; init; }
+
+    /// <summary>Only test rows of this class (a class name).</summary>
+    public string? Class { get; init; }
 
     public TargetRule? Target { get; init; }
     public int? TargetClass { get; init; }
@@ -33,5 +39,7 @@ public sealed record FigureOptions
         if (Examples <= 0) throw new LabException($"examples must be positive, got {Examples}");
         if (Pool <= 0) throw new LabException($"pool must be positive, got {Pool}");
         if (Target == TargetRule.Given && TargetClass is null) throw new LabException("the 'given' target rule needs a target class");
+        if (Rows is not null && Class is not null) throw new LabException("give explicit rows or a class, not both");
+        if (Rows is { } rows && rows.Any(r => r < 0)) throw new LabException("rows must be >= 0");
     }
 }

@@ -9,8 +9,8 @@ using RobustnessLab.Reporting;
 namespace RobustnessLab.Experiments;
 
 /// <summary>
-/// <c>attacks:</c> runs the robustness evaluation (issue 3) of every listed model. Sections that share samples, batch
-/// size, targeting, norm and epsilon grid run together in one <see cref="RobustnessEvaluation"/>, so their per-sample
+/// <c>attacks:</c> runs the robustness evaluation (<see cref="RobustnessEvaluation"/>) of every listed model. Sections that share samples, batch
+/// size, targeting, norm, epsilon grid, mode and epsilon nesting run together in one <see cref="RobustnessEvaluation"/>, so their per-sample
 /// worst case is exact (Croce and Hein 2020, arXiv:2003.01690); sections that differ get their own worst case.
 /// </summary>
 public sealed class AttacksStage : IExperimentStage
@@ -18,7 +18,7 @@ public sealed class AttacksStage : IExperimentStage
     public string Name => "attacks";
     public int Version => 3;
 
-    private sealed record Group(string Norm, IReadOnlyList<double> Eps, int Samples, int BatchSize, bool Targeted, string Mode, List<AttackSection> Sections);
+    private sealed record Group(string Norm, IReadOnlyList<double> Eps, int Samples, int BatchSize, bool Targeted, AttackMode Mode, bool Nested, List<AttackSection> Sections);
 
     public StageOutput Run(StageContext context)
     {
@@ -30,46 +30,30 @@ public sealed class AttacksStage : IExperimentStage
             var groups = new List<Group>();
             foreach (var s in sections.Where(s => s.Models is null || s.Models.Contains(model.Id)))
             {
-                var g = groups.FirstOrDefault(g => g.Norm == s.EffectiveNorm && g.Eps.SequenceEqual(s.Eps) && g.Samples == s.Samples &&
-                                                   g.BatchSize == s.BatchSize && g.Targeted == s.Targeted && g.Mode == s.Mode);
-                if (g is null) groups.Add(g = new Group(s.EffectiveNorm, s.Eps, s.Samples, s.BatchSize, s.Targeted, s.Mode, []));
+                var g = groups.FirstOrDefault(g => g.Norm == s.EffectiveNorm && g.Eps.SequenceEqual(s.Eps) && g.Samples == s.EffectiveSamples &&
+                                                   g.BatchSize == s.EffectiveBatchSize && g.Targeted == s.Targeted &&
+                                                   g.Mode == s.EffectiveMode && g.Nested == s.EffectiveNestedEpsilons);
+                if (g is null)
+                    groups.Add(g = new Group(s.EffectiveNorm, s.Eps, s.EffectiveSamples, s.EffectiveBatchSize, s.Targeted, s.EffectiveMode, s.EffectiveNestedEpsilons, []));
                 g.Sections.Add(s);
             }
             jobs.AddRange(groups.Select(g => (model, g)));
         }
 
-        var rows = new List<AttackRow>();
-        var worst = new List<WorstCaseRow>();
-        var flags = new List<FlagRow>();
-        var clean = new Dictionary<string, double>(StringComparer.Ordinal);
+        var reports = new List<(string Model, RobustnessReport Report)>();
         int seed = (int)(context.Seed & 0x7fffffff);
         for (int j = 0; j < jobs.Count; j++)
         {
             context.Cancel.ThrowIfCancellationRequested();
             var (model, g) = jobs[j];
-            var options = new RobustnessOptions
-            {
-                Attacks = g.Sections.Select(s => new AttackSpec(s.RegistryName!, s.RegistryArgs())).ToList(),
-                Epsilons = g.Norm == "linf" ? g.Eps : [],
-                L2Epsilons = g.Norm == "l2" ? g.Eps : [],
-                Samples = g.Samples,
-                BatchSize = g.BatchSize,
-                Seed = seed,
-                Target = g.Targeted ? TargetRule.Random : null,
-                Mode = AttackModes.Parse(g.Mode),
-                Workers = context.Lab.Workers,
-            };
+            var options = AttackSection.ToOptions(g.Sections, seed, context.Lab.Workers);
             int job = j;
             var progress = new SyncProgress<RobustnessProgress>(p =>
                 context.Report((job + (double)p.Done / Math.Max(1, p.Total)) / jobs.Count, $"{model.Id}: {p.Stage}"));
-            var report = RobustnessEvaluation.Run(model.Model, test, options, progress, context.Cancel, model.Id);
-            rows.AddRange(report.Attacks.Select(r => AttackRow.From(model.Id, report.Samples, r)));
-            worst.AddRange(report.WorstCase.Select(w => new WorstCaseRow(model.Id, w.Norm, w.Eps, w.RobustAccuracy, report.Samples, w.Attacks, w.Flips)));
-            flags.AddRange(report.Flags.Where(f => !flags.Any(x => x.Model == model.Id && x.Message == f)).Select(f => new FlagRow(model.Id, f)));
-            clean.TryAdd(model.Id, report.CleanAccuracy);
+            reports.Add((model.Id, RobustnessEvaluation.Run(model.Model, test, options, progress, context.Cancel, model.Id)));
         }
         context.Report(1, "done");
-        var result = new AttacksResult(rows, worst, flags, clean);
+        var result = AttacksResult.From(reports);
         return StageOutput.From(result, View(result));
     }
 

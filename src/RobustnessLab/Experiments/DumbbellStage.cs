@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using RobustnessLab.Core;
-using RobustnessLab.Experiments.Config;
 using RobustnessLab.Dumbbell;
+using RobustnessLab.Experiments.Config;
 using RobustnessLab.Reporting;
 
 namespace RobustnessLab.Experiments;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using RobustnessLab.Experiments.Config;
 using RobustnessLab.Core;
+using RobustnessLab.Experiments.Config;
 
 namespace RobustnessLab.Experiments;
 

@@ -38,7 +38,9 @@ public sealed class ExperimentRunner(StageRegistry registry)
         if (existing is not null && existing.Name != experiment.Name)
             throw new LabException($"'{outDir}' holds the results of run '{existing.Name}', not '{experiment.Name}'; choose another --out");
         int threads = options.Threads > 0 ? options.Threads : experiment.Config.Threads;
-        var lab = LabContext.Create(experiment.Config.Device, experiment.Config.Seed, threads) with { Workers = Math.Max(1, options.Workers) };
+        if (options.Workers is <= 0) throw new LabException($"workers must be positive, got {options.Workers}");
+        var lab = LabContext.Create(experiment.Config.Device, experiment.Config.Seed, threads);
+        if (options.Workers is { } workers) lab = lab with { Workers = workers };
 
         // Load the first point's data before creating anything: a missing dataset leaves no folder behind.
         DataSplits? data = null;
@@ -214,7 +216,7 @@ public sealed class ExperimentRunner(StageRegistry registry)
         var key = dataset is null ? null : Json.Serialize(dataset);
         if (key == currentKey) return (current, key);
         current?.Dispose();
-        return (dataset is null ? null : DatasetRegistry.Load(dataset.Name, dataset.ToDataOptions(dataDir), lab.Device), key);
+        return (dataset is null ? null : DatasetRegistry.Load(dataset.RegistryName, dataset.ToDataOptions(dataDir), lab.Device), key);
     }
 
     private static void Save(string outDir, RunResults results, RunOptions options)

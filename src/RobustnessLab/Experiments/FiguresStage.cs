@@ -19,7 +19,7 @@ public sealed class FiguresStage : IExperimentStage
     {
         var sections = context.SectionAs<IReadOnlyList<FigureSection>>();
         var test = context.RequireData().Test;
-        var figures = new List<FigureResult>();
+        var figures = new List<AdversarialFigureReport>();
         var images = new List<FigureImage>();
         int seed = (int)(context.Seed & 0x7fffffff);
         for (int f = 0; f < sections.Count; f++)
@@ -27,40 +27,30 @@ public sealed class FiguresStage : IExperimentStage
             context.Cancel.ThrowIfCancellationRequested();
             var s = sections[f];
             var model = context.Models[s.Model];
-            context.Report((double)f / sections.Count, $"{s.Attack} panel for {s.Model}");
-            var rows = s.Indices?.Select(i => (long)i).ToArray() ?? (s.Class is not null ? RowsOf(test, s.Class) : null);
-            if (rows is not null && rows.Any(r => r >= test.Count))
-                throw new Core.LabException($"figures[{f}].indices: the test set has {test.Count} rows (0..{test.Count - 1})");
-            using var subset = rows is null ? null : test.Subset(rows);
-            var data = subset ?? test;
-            var options = new FigureOptions { Attack = new AttackSpec(s.Attack), Eps = s.Eps, Examples = s.Indices?.Count ?? s.Samples, Seed = seed };
-            var panels = AdversarialFigure.Build(model.Model, data, options, context.Cancel);
-            var written = new List<AdversarialPanel>();
-            foreach (var p0 in panels)
+            var options = s.ToOptions(seed);
+            context.Report((double)f / sections.Count, $"{options.Attack.Name} panel for {s.Model}");
+            AdversarialFigureReport report;
+            try { report = AdversarialFigure.Run(model.Model, test, options, s.Model, s.Title, context.Cancel); }
+            catch (Core.LabException e) when (options.Rows is not null || options.Class is not null) { throw new Core.LabException($"figures[{f}]: {e.Message}", e); }
+            report = AdversarialFigures.Write(report, context.StageDirectory, $"figure{f + 1}-");
+            // The record's files are relative to the stage folder; results.json's to the run folder.
+            report = report with
             {
-                // Rows of a subset are renumbered from 0: report the test-set row.
-                int row = rows is null ? p0.Index : (int)rows[p0.Index];
-                var p = p0 with { Index = row };
-                string stem = $"figure{f + 1}-{row:D5}";
-                var files = new Dictionary<string, string>
+                Panels = report.Panels.Select(p => p with
                 {
-                    ["clean"] = Exact(context, $"{stem}-clean.png", p.CleanImage),
-                    ["adversarial"] = Exact(context, $"{stem}-adversarial.png", p.AdversarialImage),
-                };
-                var saved = AdversarialFigure.Classify(model.Model, Png.Load(Path.Combine(context.RunDirectory, files["adversarial"]), p.AdversarialImage.Channels));
-                p = p with { Saved = saved };
-                var panel = AdversarialPanelImage.Render(p);
-                files["panel"] = context.WriteFile($"{stem}-panel.png", st => st.Write(panel.ToPngBytes()));
-                p = p with { Files = files };
-                written.Add(p);
-                string eps = s.Eps.ToString("0.####", CultureInfo.InvariantCulture);
-                images.Add(new FigureImage(files["panel"],
-                    $"{s.Attack} at eps {eps} on test image {row}: {AdversarialPanelImage.Show(p.Clean)} becomes {AdversarialPanelImage.Show(p.Adversarial)}",
-                    $"{s.Title ?? $"{s.Model}: {s.Attack}, eps = {eps}"} (test image {row}, true {p.TrueLabel}): " +
+                    Files = p.Files!.ToDictionary(kv => kv.Key, kv => context.Relative(Path.Combine(context.StageDirectory, kv.Value))),
+                }).ToList(),
+            };
+            foreach (var p in report.Panels)
+            {
+                string eps = report.Eps.ToString("0.####", CultureInfo.InvariantCulture);
+                images.Add(new FigureImage(p.Files!["panel"],
+                    $"{report.Attack} at eps {eps} on test image {p.Index}: {AdversarialPanelImage.Show(p.Clean)} becomes {AdversarialPanelImage.Show(p.Adversarial)}",
+                    $"{s.Title ?? $"{s.Model}: {report.Attack}, eps = {eps}"} (test image {p.Index}, true {p.TrueLabel}): " +
                     $"{AdversarialPanelImage.Show(p.Clean)} -> {AdversarialPanelImage.Show(p.Adversarial)}{(p.Success ? "" : " (attack failed)")}",
-                    s.Title ?? $"{s.Model}: {s.Attack} at eps = {eps}"));
+                    s.Title ?? $"{s.Model}: {report.Attack} at eps = {eps}"));
             }
-            figures.Add(new FigureResult(s.Model, s.Attack, s.Eps, s.Title, written));
+            figures.Add(report);
         }
         context.Report(1, "done");
         var all = figures.SelectMany(x => x.Panels).ToList();
@@ -75,21 +65,5 @@ public sealed class FiguresStage : IExperimentStage
             Images = images,
         };
         return StageOutput.From(figures, view);
-    }
-
-    private static string Exact(StageContext context, string name, Core.ImageData image)
-    {
-        var path = Path.Combine(context.StageDirectory, name);
-        Png.SaveExact(image, path);
-        return context.Relative(path);
-    }
-
-    private static long[] RowsOf(Data.Dataset data, string className)
-    {
-        int c = data.ClassNames.ToList().IndexOf(className);
-        if (c < 0) throw new Core.LabException($"figures: class '{className}' is not in dataset '{data.Name}' ({string.Join(", ", data.ClassNames)})");
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        var labels = data.Labels.cpu().data<long>().ToArray();
-        return Enumerable.Range(0, labels.Length).Where(i => labels[i] == c).Select(i => (long)i).ToArray();
     }
 }

@@ -38,7 +38,10 @@ public sealed class StageContext
         ids is null ? Models.Values.ToList() : ids.Select(id => Models[id]).ToList();
 
     /// <summary>Seed of this stage, derived from the run's seed and the stage name (stable across runs and machines).</summary>
-    public long Seed => (long)LabContext.DeriveSeed(Config.Seed, StableHash(Name));
+    public long Seed => SeedOf(Config.Seed, Name);
+
+    /// <summary>The seed a stage of a run with seed <paramref name="runSeed"/> gets (what a command needs to reproduce it).</summary>
+    public static long SeedOf(long runSeed, string stageName) => (long)LabContext.DeriveSeed(runSeed, StableHash(stageName));
 
     public void Report(double fraction, string status) => Progress?.Report(new StageProgress(Math.Clamp(fraction, 0, 1), status));
 

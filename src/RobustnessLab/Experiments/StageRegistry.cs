@@ -1,6 +1,6 @@
-namespace RobustnessLab.Experiments;
-
 using RobustnessLab.Experiments.Config;
+
+namespace RobustnessLab.Experiments;
 
 /// <summary>
 /// The stages a config may use, in the order they run (after the models are trained or loaded). Wiring a stage is one

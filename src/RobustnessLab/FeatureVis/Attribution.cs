@@ -21,6 +21,7 @@ public static class Attribution
         var s = model.Spec;
         if (image.Channels != s.Channels || image.Height != s.Height || image.Width != s.Width)
             throw new LabException($"image is {image.Channels}x{image.Height}x{image.Width}, the model takes {s.Channels}x{s.Height}x{s.Width}");
+        InputGradientCheck.Ensure(model);
         return model.InEvalMode(() =>
         {
             using var scope = NewDisposeScope();

@@ -20,6 +20,7 @@ public static class FeatureVisualizer
     {
         var spec = model.Spec;
         options.Validate(spec.Height, spec.Width);
+        InputGradientCheck.Ensure(model);
         int size = options.ImageSize == 0 ? Math.Max(spec.Height, spec.Width) : options.ImageSize;
         var full = objective;
         if (options.L2Weight > 0) full -= options.L2Weight * Objectives.L2();
@@ -42,7 +43,7 @@ public static class FeatureVisualizer
             var rngs = options.Seeds.Select(s => new Random((int)(LabContext.DeriveSeed(s, 0xF2) & 0x7fffffff))).ToList();
             using var param = ImageParameterization.Create(options.Parameterization, generators, spec.Channels, size, size, options.Decorrelate, device, options.InitSd);
             foreach (var g in generators) g.Dispose();
-            using var adam = new AdamOptimizer(param.Parameters, options.LearningRate);
+            using var adam = new InputAdam(param.Parameters, options.LearningRate);
             var saveAt = new SortedSet<int>(options.SaveAt) { options.Steps };
             var snapshots = new List<VisualizationSnapshot>();
             for (int step = 1; step <= options.Steps; step++)

@@ -6,7 +6,7 @@ namespace RobustnessLab.FeatureVis;
 /// A quantity to maximise, as a value that composes: <c>a + b</c>, <c>a - b</c>, <c>2 * a</c>, <c>-a</c>
 /// (the shape of Lucid/Lucent's objectives, Olah, Mordvintsev, Schubert 2017). It maps an
 /// <see cref="ObjectiveContext"/> to one value per image in the batch ([B]), so every image of a batch is optimised
-/// on its own; only <see cref="Objectives.Diversity"/> couples them, on purpose.
+/// on its own; only <see cref="Objectives.Diversity(string)"/> couples them, on purpose.
 /// </summary>
 public sealed class Objective
 {

@@ -1,3 +1,4 @@
+using RobustnessLab.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 

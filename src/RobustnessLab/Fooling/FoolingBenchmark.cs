@@ -4,7 +4,7 @@ using RobustnessLab.Models;
 namespace RobustnessLab.Fooling;
 
 /// <summary>
-/// Timing hook for `lab bench`: the reference workload is a 200-generation, population-200, all-classes
+/// Timing hook for `lab bench`: the README's reference workload is a 200-generation, population-200, all-classes
 /// direct-encoding MAP-Elites run (the paper's released code: about 5 minutes on 4 cores).
 /// </summary>
 public static class FoolingBenchmark

@@ -23,6 +23,7 @@ public static class GradientFooling
     {
         options.Validate();
         if (classes.Length == 0) throw new ArgumentException("no classes to search", nameof(classes));
+        InputGradientCheck.Ensure(model);
         var spec = model.Spec;
         var device = model.Device;
         int m = classes.Length;
@@ -38,7 +39,6 @@ public static class GradientFooling
         using var mean = DataMean(spec, device);
         using var x = StartImages(options, m, spec, device);          // the images being optimised, owned here
         using var active = ones(new long[] { m, 1, 1, 1 }, device: device); // 1 until an image reaches the target
-        using var blurKernel = options.BlurEvery > 0 ? GaussianKernel(options.BlurSigma, spec.Channels, device) : null;
         var champions = new ImageData[m];
 
         model.InEvalMode(() =>
@@ -69,7 +69,7 @@ public static class GradientFooling
                         var norm = grad.flatten(1).norm(1).clamp_min(1e-12).view(m, 1, 1, 1);
                         var next = xi.detach() + grad / norm * (options.StepSize * Math.Sqrt(dims));
                         if (options.L2Decay > 0) next = next - (next - mean) * options.L2Decay;
-                        if (blurKernel is not null && step % options.BlurEvery == 0) next = Blur(next, blurKernel);
+                        if (options.BlurEvery > 0 && step % options.BlurEvery == 0) next = GaussianBlur.Apply(next, options.BlurSigma);
                         next = next.clamp(0, 1);
                         // Images that already reached the target stay exactly as they were.
                         x.copy_(active * next + (1 - active) * x);
@@ -141,26 +141,5 @@ public static class GradientFooling
             x = rand(shape, generator: g);
         }
         return x.to(device).DetachFromDisposeScope();
-    }
-
-    /// <summary>A normalised Gaussian kernel [C, 1, k, k] for a depthwise convolution.</summary>
-    private static Tensor GaussianKernel(double sigma, int channels, Device device)
-    {
-        int radius = Math.Max(1, (int)Math.Ceiling(2 * sigma));
-        int size = 2 * radius + 1;
-        var k1 = Enumerable.Range(-radius, size).Select(i => Math.Exp(-i * i / (2 * sigma * sigma))).ToArray();
-        double s = k1.Sum();
-        var k2 = new float[size * size];
-        for (int i = 0; i < size; i++)
-            for (int j = 0; j < size; j++) k2[i * size + j] = (float)(k1[i] * k1[j] / (s * s));
-        using var scope = NewDisposeScope();
-        return tensor(k2, new long[] { 1, 1, size, size }).expand(channels, 1, size, size).contiguous().to(device).DetachFromDisposeScope();
-    }
-
-    private static Tensor Blur(Tensor x, Tensor kernel)
-    {
-        long pad = kernel.shape[2] / 2;
-        var padded = nn.functional.pad(x, [pad, pad, pad, pad], PaddingModes.Replicate);
-        return nn.functional.conv2d(padded, kernel, groups: x.shape[1]);
     }
 }

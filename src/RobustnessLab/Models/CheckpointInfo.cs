@@ -16,6 +16,8 @@ public sealed record CheckpointInfo
     [JsonPropertyName("num_classes")] public int NumClasses { get; init; }
     [JsonPropertyName("class_names")] public required IReadOnlyList<string> ClassNames { get; init; }
     [JsonPropertyName("normalization")] public required NormalizationInfo Normalization { get; init; }
+    /// <summary>How an image of any size becomes the model's input (absent: plain resize).</summary>
+    [JsonPropertyName("preprocess")] public PreprocessInfo? Preprocess { get; init; }
     [JsonPropertyName("dataset")] public string? Dataset { get; init; }
     [JsonPropertyName("seed")] public int Seed { get; init; }
     [JsonPropertyName("epoch")] public int Epoch { get; init; }

@@ -4,38 +4,41 @@ using static TorchSharp.torch;
 namespace RobustnessLab.Models;
 
 /// <summary>
-/// An image classifier taking [0,1] pixels (NCHW) and returning logits. Normalisation is its first layer, so every
-/// attack, fooling search and visualisation works in pixel units. State-dict names follow PyTorch: "normalize.mean",
-/// "net.0.weight", ...
+/// What every attack, evaluation, fooling search, visualisation and <c>RobustnessAssert</c> takes: a module that
+/// maps [0,1] pixels (NCHW, <see cref="ValueRange"/>) to logits, with its class names and input shape. Zoo models
+/// and a researcher's own modules (<see cref="ImageClassifier.From"/>) are both kinds of classifier; a subclass only
+/// has to describe itself (<see cref="Spec"/>) and implement <c>forward</c>.
 /// </summary>
-public sealed class Classifier : nn.Module<Tensor, Tensor>
+public abstract class Classifier : nn.Module<Tensor, Tensor>
 {
-    private readonly Normalize normalize;
-    private readonly nn.Module<Tensor, Tensor> net;
+    protected Classifier(string name) : base(name) { }
 
-    public Classifier(ModelSpec spec, nn.Module<Tensor, Tensor> body) : base(spec.Architecture)
-    {
-        Spec = spec;
-        normalize = new Normalize(spec.Mean, spec.Std);
-        net = body;
-        RegisterComponents();
-    }
+    /// <summary>Architecture, input shape C x H x W, class names and the normalisation inside the model.</summary>
+    public abstract ModelSpec Spec { get; }
 
-    public ModelSpec Spec { get; }
     public IReadOnlyList<string> ClassNames => Spec.ClassNames;
     public int NumClasses => Spec.NumClasses;
 
-    /// <summary>The layers after normalisation (for probes that hook by path, e.g. "net.3").</summary>
-    public nn.Module<Tensor, Tensor> Body => net;
+    /// <summary>C x H x W of one input.</summary>
+    public int[] InputShape => Spec.InputShape;
 
-    public override Tensor forward(Tensor x)
-    {
-        using var scope = NewDisposeScope();
-        return net.call(normalize.call(x)).MoveToOuterDisposeScope();
-    }
+    /// <summary>
+    /// The valid input range. Always [0,1] pixels: normalisation (and any rescaling a wrapped module needs) happens
+    /// inside the model, so epsilons are in pixel units for every classifier.
+    /// </summary>
+    public (double Min, double Max) ValueRange => (0, 1);
 
-    /// <summary>Device of the parameters.</summary>
-    public Device Device => parameters().First().device;
+    /// <summary>
+    /// Whether attacks, fooling and visualisation skip the float32-vs-float64 input-gradient self-check
+    /// (<see cref="InputGradientCheck"/>) for this model. Off by default.
+    /// </summary>
+    public bool SkipGradientCheck { get; set; }
+
+    /// <summary>Set once the self-check has passed for this instance (or was found passed in the cache).</summary>
+    internal bool GradientCheckPassed { get; set; }
+
+    /// <summary>Device of the parameters (CPU for a model without parameters).</summary>
+    public Device Device => parameters().FirstOrDefault()?.device ?? CPU;
 
     /// <summary>Runs an action with the model in eval mode and restores the caller's mode afterwards.</summary>
     public T InEvalMode<T>(Func<T> action)

@@ -1,4 +1,5 @@
 using RobustnessLab.Core;
+using RobustnessLab.Models.Architectures;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,6 +27,14 @@ public static class ModelZoo
             new Dictionary<string, double> { ["width"] = 20, ["hidden"] = 500 }, BuildLeNet),
         ["resnet"] = new("resnet", "small pre-activation ResNet: 3 stages of depth blocks, widths width/2w/4w",
             new Dictionary<string, double> { ["depth"] = 2, ["width"] = 16 }, BuildResNet),
+        ["resnet18"] = new("resnet18", "torchvision ResNet-18 (ImageNet, 224 px; torchvision's state-dict names)",
+            new Dictionary<string, double>(), s => new TorchvisionResNet(false, [2, 2, 2, 2], s.Channels, s.NumClasses)),
+        ["resnet50"] = new("resnet50", "torchvision ResNet-50 (ImageNet, 224 px; torchvision's state-dict names)",
+            new Dictionary<string, double>(), s => new TorchvisionResNet(true, [3, 4, 6, 3], s.Channels, s.NumClasses)),
+        ["preact-resnet18"] = new("preact-resnet18", "pre-activation ResNet-18 for CIFAR-10 (Wong et al. 2020, RobustBench names)",
+            new Dictionary<string, double>(), s => new PreActResNet18(s.Channels, s.NumClasses)),
+        ["wide-resnet"] = new("wide-resnet", "Wide ResNet depth-widen_factor for CIFAR-10 (RobustBench names; WRN-28-10 by default)",
+            new Dictionary<string, double> { ["depth"] = 28, ["widen_factor"] = 10, ["dropout"] = 0 }, BuildWideResNet),
     };
 
     public static IReadOnlyCollection<string> Names => Entries.Keys;
@@ -66,7 +75,7 @@ public static class ModelZoo
     public static Classifier Create(ModelSpec spec, Device? device = null)
     {
         var entry = Get(spec.Architecture);
-        var model = new Classifier(spec, entry.Build(spec));
+        var model = new ImageClassifier(spec, entry.Build(spec));
         if (device is not null) model.to(device);
         return model;
     }
@@ -108,20 +117,11 @@ public static class ModelZoo
     }
 
     /// <summary>
-    /// libtorch 2.10's CPU build (TorchSharp-cpu 0.107) computes wrong batched input gradients for convolutions with
-    /// fewer than 16 output channels (measured against float64: relative error 0.6-0.9 at 4 and 8 channels, 2e-7 at
-    /// 16 and more). Wrong input gradients break attacks, fooling, visualisation and backpropagation into earlier
-    /// layers, so the zoo refuses such widths rather than train or attack a model silently wrong.
+    /// Convolution width. Any positive width is built: whether narrow convolutions get right input gradients on this
+    /// machine is checked per model by <see cref="InputGradientCheck"/> before attacks, fooling, visualisation and
+    /// training.
     /// </summary>
-    public const int MinimumConvWidth = 16;
-
-    private static int ConvWidth(ModelSpec s, int fallback)
-    {
-        int w = Positive(s, "width", fallback);
-        if (w < MinimumConvWidth)
-            throw new LabException($"model '{s.Architecture}': width {w} is below {MinimumConvWidth}; libtorch 2.10's CPU convolution computes wrong batched input gradients for fewer than {MinimumConvWidth} output channels (see README, Known issues)");
-        return w;
-    }
+    private static int ConvWidth(ModelSpec s, int fallback) => Positive(s, "width", fallback);
 
     private static nn.Module<Tensor, Tensor> BuildCnn(ModelSpec s)
     {
@@ -184,6 +184,13 @@ public static class ModelZoo
         mods.Add(nn.Flatten());
         mods.Add(nn.Linear(inC, s.NumClasses));
         return nn.Sequential(mods);
+    }
+
+    private static nn.Module<Tensor, Tensor> BuildWideResNet(ModelSpec s)
+    {
+        int depth = Positive(s, "depth", 28), k = Positive(s, "widen_factor", 10);
+        if (depth < 10 || (depth - 4) % 6 != 0) throw new LabException($"wide-resnet depth must be 6n + 4 (10, 16, 22, 28, 34, ...), got {depth}");
+        return new WideResNet(depth, k, Probability(s, "dropout", 0), s.Channels, s.NumClasses);
     }
 
     private static int Positive(ModelSpec s, string name, int fallback)

@@ -8,7 +8,7 @@ namespace RobustnessLab.Reporting;
 /// <summary>
 /// Saving and loading model-resolution images. <see cref="SaveExact"/> writes 16 bits per channel, so a saved
 /// adversarial example differs from the tensor by at most 1/131070 per pixel (8-bit PNGs round by up to 1/510,
-/// which can undo a small attack: REFERENCES.md pitfall 10). Re-evaluate what was saved with <see cref="Load"/>.
+/// which can undo a small attack). Re-evaluate what was saved with <see cref="Load"/>.
 /// </summary>
 public static class Png
 {

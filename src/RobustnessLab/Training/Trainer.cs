@@ -48,6 +48,8 @@ public sealed class Trainer
         int startEpoch = 0;
         var total = Stopwatch.StartNew();
 
+        // Before the optimizer exists: the check converts the model to float64 and back, which replaces its parameters.
+        InputGradientCheck.Ensure(model);
         using var optimizer = CreateOptimizer(model, options);
         if (resume && checkpointDir is not null && Checkpoint.Exists(checkpointDir) && File.Exists(Path.Combine(checkpointDir, StateFile)))
         {

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace RobustnessLab.Tests.Attacks;
 
 /// <summary>
-/// The pitfalls of REFERENCES.md and the invariants of issue 3, checked for every registered attack on a small
+/// The invariants every attack must keep (see the README's Attacks section), checked for every registered attack on a small
 /// seeded model: budgets and [0,1] held, eps 0 a no-op, model state untouched, seeds reproducible, batch-size
 /// independence, monotone bookkeeping, FGSM against an independent computation, targeted semantics, bad input.
 /// </summary>

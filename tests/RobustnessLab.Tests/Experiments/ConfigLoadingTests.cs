@@ -1,5 +1,5 @@
-using NUnit.Framework;
 using System.Text.Json.Nodes;
+using NUnit.Framework;
 using RobustnessLab.Core;
 using RobustnessLab.Experiments;
 using RobustnessLab.Experiments.Config;
@@ -52,7 +52,7 @@ attacks:
             Assert.That(attacks[0].Eps, Is.EqualTo(new[] { 0.1, 0.2 }));
             Assert.That(attacks[1].Eps, Is.EqualTo(new[] { 0.1 }), "a scalar where a list is expected is a list of one");
             Assert.That(attacks[1].Models, Is.EqualTo(new[] { "standard" }));
-            Assert.That(attacks[0].Samples, Is.EqualTo(1000), "defaults fill unset keys");
+            Assert.That(attacks[0].EffectiveSamples, Is.EqualTo(1000), "the library's defaults fill unset keys");
             Assert.That(c.Section<EvalSection>("eval")!.BatchSize, Is.EqualTo(1000));
             Assert.That(e.Points, Has.Count.EqualTo(1));
             Assert.That(e.Points[0].Config.Models["standard"].LearningRate, Is.EqualTo(3e-3), "resolved models carry the trainer defaults");
@@ -211,7 +211,7 @@ attacks:
         var curves = ExperimentLoader.Load(Path.Combine(dir, "robustness-curves.yaml"));
         var attacks = curves.Config.Section<IReadOnlyList<AttackSection>>("attacks")!;
         Assert.That(attacks.Select(a => a.Attack), Is.EqualTo(new[] { "fgsm", "pgd", "apgd-ce", "apgd-t", "square", "deepfool", "cw" }));
-        // Every Linf attack on the grid; Carlini-Wagner is L2-only and has its own grid.
+        // Every Linf attack on one grid; Carlini-Wagner is L2-only and has its own grid.
         Assert.That(attacks.Where(a => a.EffectiveNorm == "linf").Select(a => a.Attack), Is.EqualTo(new[] { "fgsm", "pgd", "apgd-ce", "apgd-t", "square", "deepfool" }));
         Assert.That(attacks.Where(a => a.EffectiveNorm == "linf").All(a => a.Eps.SequenceEqual(new[] { 0, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3 })));
         Assert.That(attacks.All(a => a.RegistryName is not null), "every attack resolves to the attacks library's registry");

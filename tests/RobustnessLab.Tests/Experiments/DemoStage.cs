@@ -1,6 +1,6 @@
-using NUnit.Framework;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using NUnit.Framework;
 using RobustnessLab.Experiments;
 using RobustnessLab.Experiments.Config;
 using RobustnessLab.Reporting;

@@ -1,5 +1,5 @@
-using NUnit.Framework;
 using System.Diagnostics;
+using NUnit.Framework;
 using RobustnessLab.Core;
 using RobustnessLab.Data;
 

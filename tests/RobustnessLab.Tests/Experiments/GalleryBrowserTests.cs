@@ -1,6 +1,6 @@
-using NUnit.Framework;
 using System.Text.Json;
 using Microsoft.Playwright;
+using NUnit.Framework;
 using RobustnessLab.Data;
 using RobustnessLab.Experiments;
 using RobustnessLab.Reporting;

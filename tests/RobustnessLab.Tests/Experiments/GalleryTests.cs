@@ -1,6 +1,6 @@
-using NUnit.Framework;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using NUnit.Framework;
 using RobustnessLab.Core;
 using RobustnessLab.Reporting;
 

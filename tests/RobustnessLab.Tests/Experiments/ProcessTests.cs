@@ -1,7 +1,7 @@
-using NUnit.Framework;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using NUnit.Framework;
 using RobustnessLab.Core;
 using RobustnessLab.Experiments;
 using RobustnessLab.Reporting;

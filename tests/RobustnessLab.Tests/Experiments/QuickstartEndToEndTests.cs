@@ -1,5 +1,5 @@
-using NUnit.Framework;
 using System.Text.Json.Nodes;
+using NUnit.Framework;
 using RobustnessLab.Experiments;
 using RobustnessLab.Reporting;
 
@@ -7,7 +7,7 @@ namespace RobustnessLab.Tests.Experiments;
 
 /// <summary>
 /// The quickstart through every stage (models, eval, attacks, figures, fooling, dumbbell), shrunk by --set overrides to
-/// well under two minutes on one thread: each stage's results in the schema its issue names, every image it references
+/// well under two minutes on one thread: each stage's results in the schema of its result record, every image it references
 /// written as a PNG, and the gallery showing them. Uses Fashion-MNIST when installed, else the embedded gym scenes
 /// (the config's dataset 'auto'), so it never skips.
 /// </summary>
@@ -39,7 +39,7 @@ public class QuickstartEndToEndTests
         Assert.That(point.Stages.Keys, Is.SupersetOf(new[] { "models", "eval", "attacks", "figures", "fooling", "dumbbell" }));
         using (Assert.EnterMultipleScope())
         {
-            // attacks: issue 3's rows, worst case and flags.
+            // attacks: the attack rows, worst case and flags.
             var attacks = point.Stages["attacks"]!.AsObject();
             var rows = attacks["attacks"]!.AsArray();
             Assert.That(rows.Count, Is.EqualTo(12), "fgsm and pgd at six epsilons");

@@ -105,4 +105,189 @@ dumbbell:
         }
         finally { Delete(root); }
     }
+
+    private const string TinyData = "dataset: {name: fashion-mnist, options: {train_limit: 600, validation_size: 100, test_limit: 200}}";
+
+    [Test]
+    public void AttackFigureCliAndFiguresStageGiveTheSameRecord()
+    {
+        ExperimentFixtures.RequireData();
+        var root = ExperimentFixtures.TempDir("eq-figure");
+        try
+        {
+            var model = UntrainedCheckpoint(Path.Combine(root, "model"));
+            var (_, record) = Run(root, "figures", $$"""
+name: eq-figure
+seed: 0
+threads: 1
+{{TinyData}}
+models:
+  m: {checkpoint: {{model}}}
+figures:
+  - model: m
+    attack: pgd
+    eps: 0.1
+    samples: 2
+""");
+            var stage = record.AsArray()[0]!;
+            int seed = (int)(RobustnessLab.Experiments.StageContext.SeedOf(0, "figures") & 0x7fffffff);
+            var outDir = Path.Combine(root, "attack");
+            Lab("attack", "--model", model, "--out", outDir, "--attack", "pgd", "--eps", "0.1", "--examples", "2", "--seed", Num(seed));
+            var cli = ReadJson(Path.Combine(outDir, AdversarialFigures.JsonFile));
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(Comparable(cli, "model", "files", "title"), Is.EqualTo(Comparable(stage, "model", "files", "title")));
+                Assert.That(cli["panels"]!.AsArray(), Has.Count.EqualTo(2));
+                Assert.That(cli["panels"]![0]!["saved"], Is.Not.Null, "the saved file's prediction is part of the record");
+            }
+        }
+        finally { Delete(root); }
+    }
+
+    // The attack modes through both doors: the default (early stopping, nested epsilons, one worker), and the
+    // loss-maximising run on independent epsilons split across two workers (lab run --workers, lab robustness --workers).
+    private static IEnumerable<TestCaseData> RobustnessDoors()
+    {
+        yield return new TestCaseData("", Array.Empty<string>(), Array.Empty<string>(), "early-stop", "nested").SetName("RobustnessCliAndAttacksStageGiveTheSameRecord(defaults)");
+        yield return new TestCaseData("\n    mode: max-loss\n    independent_eps: true", new[] { "--workers", "2" },
+                new[] { "--mode", "max-loss", "--independent-eps", "--workers", "2" }, "max-loss", "independent")
+            .SetName("RobustnessCliAndAttacksStageGiveTheSameRecord(max-loss, independent eps, 2 workers)");
+    }
+
+    [TestCaseSource(nameof(RobustnessDoors))]
+    public void RobustnessCliAndAttacksStageGiveTheSameRecord(string sectionKeys, string[] runArgs, string[] cliArgs, string mode, string grid)
+    {
+        ExperimentFixtures.RequireData();
+        var root = ExperimentFixtures.TempDir("eq-robust");
+        try
+        {
+            var model = UntrainedCheckpoint(Path.Combine(root, "model"));
+            var (_, record) = Run(root, "attacks", $$"""
+name: eq-robust
+seed: 0
+threads: 1
+{{TinyData}}
+models:
+  m: {checkpoint: {{model}}}
+attacks:
+  - attack: fgsm
+    eps: [0, 0.05]
+    samples: 40{{sectionKeys}}
+  - attack: pgd
+    eps: [0, 0.05]
+    steps: 3
+    step_size: 0.5
+    samples: 40{{sectionKeys}}
+""", runArgs);
+            int seed = (int)(RobustnessLab.Experiments.StageContext.SeedOf(0, "attacks") & 0x7fffffff);
+            var file = Path.Combine(root, "robustness.json");
+            Lab(["robustness", "--model", model, "--attacks", "fgsm,pgd", "--eps", "0,0.05", "--n", "40", "--arg", "pgd.steps=3", "--arg", "step_size=0.5",
+                "--seed", Num(seed), "--out", file, .. cliArgs]);
+            var report = RobustnessLab.Core.Json.ReadFile<RobustnessLab.Evaluation.RobustnessReport>(file);
+            var cli = RobustnessLab.Experiments.StageOutput.From(RobustnessLab.Experiments.AttacksResult.From([("m", report)]), new StageView()).Data;
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(Comparable(cli), Is.EqualTo(Comparable(record)));
+                Assert.That(record["attacks"]!.AsArray(), Has.Count.EqualTo(4));
+                // Each record states how it ran (the mode, and whether the epsilon grid was nested).
+                Assert.That(record["attacks"]!.AsArray().Where(a => a!["attack"]!.GetValue<string>() == "pgd").Select(a => a!["mode"]!.GetValue<string>()), Has.All.EqualTo(mode));
+                Assert.That(record["attacks"]!.AsArray().Where(a => a!["eps"]!.GetValue<double>() > 0).Select(a => a!["epsilon_grid"]!.GetValue<string>()), Has.All.EqualTo(grid));
+            }
+        }
+        finally { Delete(root); }
+    }
+
+    [Test]
+    public void RobustnessDefaultsAreTheLibrarysThroughBothDoors()
+    {
+        // Nothing given: the command and an attacks: entry both leave every setting at RobustnessOptions' default.
+        var defaults = new RobustnessLab.Evaluation.RobustnessOptions();
+        var section = new AttackSection { Attack = "pgd", Eps = defaults.Epsilons };
+        var fromConfig = AttackSection.ToOptions([section], 0);
+        var fromCli = RobustnessCommand.BuildOptions(new RobustnessCommand.Settings { Model = "m", Attacks = "pgd" });
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(fromConfig, Is.EqualTo(defaults with { Attacks = [new("pgd")], L2Epsilons = [] }).Using<RobustnessLab.Evaluation.RobustnessOptions>(SameJson));
+            Assert.That(fromCli with { L2Epsilons = [] }, Is.EqualTo(fromConfig).Using<RobustnessLab.Evaluation.RobustnessOptions>(SameJson));
+            Assert.That(fromCli.Mode, Is.EqualTo(RobustnessLab.Attacks.AttackMode.EarlyStop));
+            Assert.That(fromCli.NestedEpsilons, Is.True);
+            Assert.That(fromCli.Workers, Is.EqualTo(1));
+        }
+        // Every new setting given: the same options through both doors.
+        var givenConfig = AttackSection.ToOptions([section with { Mode = "max-loss", IndependentEps = true }], 0, workers: 2);
+        var givenCli = RobustnessCommand.BuildOptions(new RobustnessCommand.Settings { Model = "m", Attacks = "pgd", Mode = "max-loss", IndependentEps = true, Workers = 2 });
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(givenCli with { L2Epsilons = [] }, Is.EqualTo(givenConfig).Using<RobustnessLab.Evaluation.RobustnessOptions>(SameJson));
+            Assert.That((givenCli.Mode, givenCli.NestedEpsilons, givenCli.Workers), Is.EqualTo((RobustnessLab.Attacks.AttackMode.MaximizeLoss, false, 2)));
+        }
+    }
+
+    [Test]
+    public void VisualizeCliAndStageGiveTheSameRecord()
+    {
+        ExperimentFixtures.RequireData();
+        var root = ExperimentFixtures.TempDir("eq-visualize");
+        try
+        {
+            var model = UntrainedCheckpoint(Path.Combine(root, "model"));
+            var (_, record) = Run(root, "visualize", $$"""
+name: eq-visualize
+seed: 0
+threads: 1
+{{TinyData}}
+models:
+  m: {checkpoint: {{model}}}
+visualize:
+  classes: [Trouser, Bag]
+  steps: 4
+  options: {seeds: 2, tv: 0.01}
+""");
+            int seed = (int)(RobustnessLab.Experiments.StageContext.SeedOf(0, "visualize") & 0x7fffffff);
+            var json = Path.Combine(root, "vis.json");
+            Lab("visualize", "--model", model, "--class", "Trouser", "--class", "Bag", "--steps", "4", "--seeds", "2", "--tv", "0.01", "--seed", Num(seed),
+                "--out", Path.Combine(root, "vis.png"), "--json", json);
+            var cli = ReadJson(json);
+            Assert.That(Comparable(cli["entries"]!, "model", "sheet"), Is.EqualTo(Comparable(record, "model", "sheet")));
+            Assert.That(record.AsArray(), Has.Count.EqualTo(2));
+        }
+        finally { Delete(root); }
+    }
+
+    [Test]
+    public void TrainCliAndModelsStageTrainTheSameModel()
+    {
+        ExperimentFixtures.RequireData();
+        var root = ExperimentFixtures.TempDir("eq-train");
+        try
+        {
+            var config = ExperimentFixtures.Write(root, "config.yaml", """
+name: eq-train
+seed: 0
+threads: 1
+dataset: {name: fashion-mnist, options: {train_limit: 600, validation_size: 100, test_limit: 200}}
+models:
+  small: {architecture: mlp, args: {hidden: 16, layers: 1}, epochs: 1, batch_size: 64}
+""");
+            // Seed 0 for both: lab train splits off its validation rows with --seed, a config with dataset.options.split_seed (0).
+            var cache = Path.Combine(root, "cache");
+            Lab("run", config, "--out", Path.Combine(root, "run"), "--cache", cache);
+            var staged = Directory.GetFiles(cache, "model.json", SearchOption.AllDirectories).Single();
+            var outDir = Path.Combine(root, "train");
+            Lab("train", "--dataset", "fashion-mnist", "--model", "mlp", "--arg", "hidden=16", "--arg", "layers=1", "--epochs", "1", "--batch-size", "64",
+                "--validation", "100", "--train-limit", "600", "--seed", "0", "--out", outDir);
+            var cli = ReadJson(Path.Combine(outDir, "model.json"));
+            var stage = ReadJson(staged);
+            using (Assert.EnterMultipleScope())
+            {
+                // The same trainer settings (TrainingOptions' defaults through both doors), normalisation and architecture...
+                foreach (var key in new[] { "training", "normalization", "args", "architecture", "parameters", "seed" })
+                    Assert.That(Comparable(cli[key]!), Is.EqualTo(Comparable(stage[key]!)), key);
+                // ...and so the same weights, bit for bit.
+                Assert.That(File.ReadAllBytes(Path.Combine(outDir, "model.safetensors")),
+                    Is.EqualTo(File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(staged)!, "model.safetensors"))));
+            }
+        }
+        finally { Delete(root); }
+    }
 }

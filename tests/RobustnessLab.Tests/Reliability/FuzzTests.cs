@@ -63,7 +63,8 @@ public class FuzzTests
                 try { action(); }
                 catch (Exception e) { error = e; }
                 allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            }, 16 << 20) { IsBackground = true };
+            }, 16 << 20)
+            { IsBackground = true };
             thread.Start();
             if (!thread.Join(CaseTimeout)) { failures.Add($"{what} case {i}: no answer within {CaseTimeout.TotalSeconds} s"); continue; }
             if (allocated > AllocationBound) failures.Add($"{what} case {i}: allocated {allocated:N0} bytes");

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using RobustnessLab.Attacks;
+using RobustnessLab.Evaluation;
 
 namespace RobustnessLab.Experiments.Config;
 
@@ -34,16 +35,19 @@ public sealed record AttackSection : IConfigSection
 
     [JsonPropertyName("norm"), Description("linf or l2 (default: the attack's own: l2 for deepfool and cw, linf otherwise)")] public string? Norm { get; init; }
     [JsonPropertyName("steps"), Description("iterations (iterative attacks; the attack's default when absent)")] public int? Steps { get; init; }
-    [JsonPropertyName("step_size"), Description("step size in pixel units (default: the attack's, e.g. 2.5 eps / steps for PGD)")] public double? StepSize { get; init; }
+    [JsonPropertyName("step_size"), Description("step size as a fraction of eps, in (0, 1] (default: the attack's, e.g. 0.125 for 20-step PGD); the same as --arg step_size")] public double? StepSize { get; init; }
+    [JsonPropertyName("alpha"), Description("absolute step size in pixel units; overrides step_size")] public double? Alpha { get; init; }
     [JsonPropertyName("restarts"), Description("random restarts (per-sample worst case is kept)")] public int? Restarts { get; init; }
     [JsonPropertyName("random_start"), Description("start from a random point of the eps ball")] public bool? RandomStart { get; init; }
     [JsonPropertyName("queries"), Description("query budget (square, and the square member of autoattack and ensemble)")] public int? Queries { get; init; }
     [JsonPropertyName("targeted"), Description("targeted attack (success: prediction == target)")] public bool Targeted { get; init; }
     [JsonPropertyName("models"), Description("model ids to attack (default: all)")] public IReadOnlyList<string>? Models { get; init; }
-    [JsonPropertyName("samples"), Description("first N test rows (1000)")] public int Samples { get; init; } = 1000;
-    [JsonPropertyName("batch_size"), Description("attack batch size (250)")] public int BatchSize { get; init; } = 250;
-    [JsonPropertyName("mode"), Description("early-stop (each sample stops at its first adversarial iterate; robust accuracy as in max-loss) or max-loss (every sample runs every step)")]
-    public string Mode { get; init; } = Attacks.AttackModes.EarlyStopName;
+    [JsonPropertyName("samples"), Description("first N test rows (the library's: 1000)")] public int? Samples { get; init; }
+    [JsonPropertyName("batch_size"), Description("attack batch size (the library's: 250)")] public int? BatchSize { get; init; }
+    [JsonPropertyName("mode"), Description("early-stop (the library's: each sample stops at its first adversarial iterate; robust accuracy as in max-loss) or max-loss (every sample runs every step)")]
+    public string? Mode { get; init; }
+    [JsonPropertyName("independent_eps"), Description("attack every epsilon on every sample (the library's: false, a sample broken at a smaller epsilon keeps that example at the larger ones)")]
+    public bool? IndependentEps { get; init; }
     [JsonPropertyName("options"), Description("further attack-specific settings (numbers)")] public IReadOnlyDictionary<string, double>? Options { get; init; }
 
     public void Validate(ConfigValidator v)
@@ -52,7 +56,7 @@ public sealed record AttackSection : IConfigSection
         v.OneOf("norm", Norm, Norms);
         if (KnownAttacks.Contains(Attack) && (Norm is null || Norms.Contains(Norm)) && RegistryName is null)
             v.Error("norm", $"'{Attack}' has no {Norm} variant; its norms: {string.Join(", ", AttackRegistry.Names.Where(n => BaseName(n) == Attack).Select(n => AttackRegistry.Get(n).Norm))}");
-        v.OneOf("mode", Mode, [Attacks.AttackModes.EarlyStopName, Attacks.AttackModes.MaximizeLossName]);
+        v.OneOf("mode", Mode, [AttackModes.EarlyStopName, AttackModes.MaximizeLossName]);
         if (Eps.Count == 0) v.Error("eps", "needs at least one epsilon");
         for (int i = 0; i < Eps.Count; i++)
         {
@@ -61,16 +65,18 @@ public sealed record AttackSection : IConfigSection
         }
         if (Eps.Distinct().Count() != Eps.Count) v.Error("eps", "lists an epsilon twice");
         if (Steps is { } s) v.Positive("steps", s);
-        if (StepSize is { } ss) v.Positive("step_size", ss);
+        if (StepSize is { } ss && !(ss > 0 && ss <= 1))
+            v.Error("step_size", $"is a fraction of eps per step and must be in (0, 1], got {ss.ToString(System.Globalization.CultureInfo.InvariantCulture)}; for an absolute step in pixel units use alpha");
+        if (Alpha is { } al) v.Positive("alpha", al);
         if (Restarts is { } r) v.Positive("restarts", r);
         if (Queries is { } q) v.Positive("queries", q);
-        v.Positive("samples", Samples);
-        v.Positive("batch_size", BatchSize);
+        if (Samples is { } n) v.Positive("samples", n);
+        if (BatchSize is { } b) v.Positive("batch_size", b);
         v.RequireModels();
         v.ModelRefs("models", Models);
         if (Attack == "fgsm")
         {
-            foreach (var k in new[] { "steps", "restarts", "step_size" }.Where(v.Given))
+            foreach (var k in new[] { "steps", "restarts", "step_size", "alpha" }.Where(v.Given))
                 v.Error(k, $"conflicting options: fgsm is a single step of size eps; use 'pgd' or 'bim' for '{k}'");
         }
         if (Queries is not null && Attack is not ("square" or "autoattack" or "ensemble"))
@@ -98,13 +104,50 @@ public sealed record AttackSection : IConfigSection
     {
         var args = new Dictionary<string, double>(StringComparer.Ordinal);
         if (Steps is { } s) args["steps"] = s;
-        // step_size is in pixel units here; the registry's step_size is relative to eps and 'alpha' is absolute.
-        if (StepSize is { } a) args["alpha"] = a;
+        // One meaning everywhere: step_size is a fraction of eps, alpha an absolute step in pixel units.
+        if (StepSize is { } rel) args["step_size"] = rel;
+        if (Alpha is { } a) args["alpha"] = a;
         if (Restarts is { } r) args["restarts"] = r;
         if (RandomStart is { } rs) args["random_start"] = rs ? 1 : 0;
         if (Queries is { } q) args["queries"] = q;
         foreach (var (k, val) in Options ?? new Dictionary<string, double>()) args[k] = val;
         return args;
+    }
+
+    /// <summary>First N test rows: the section's, else <see cref="RobustnessOptions"/>' default.</summary>
+    [JsonIgnore] public int EffectiveSamples => Samples ?? new RobustnessOptions().Samples;
+
+    /// <summary>Batch size: the section's, else <see cref="RobustnessOptions"/>' default.</summary>
+    [JsonIgnore] public int EffectiveBatchSize => BatchSize ?? new RobustnessOptions().BatchSize;
+
+    /// <summary>Attack mode: the section's, else <see cref="RobustnessOptions"/>' default.</summary>
+    [JsonIgnore] public AttackMode EffectiveMode => Mode is null ? new RobustnessOptions().Mode : AttackModes.Parse(Mode, "mode");
+
+    /// <summary>Nested epsilon grid: off when the section asks for independent epsilons, else <see cref="RobustnessOptions"/>' default.</summary>
+    [JsonIgnore] public bool EffectiveNestedEpsilons => IndependentEps is { } independent ? !independent : new RobustnessOptions().NestedEpsilons;
+
+    /// <summary>
+    /// The library's options for sections that run together (same norm, grid, samples, batch size, targeting, mode and
+    /// epsilon nesting): <see cref="RobustnessOptions"/>' defaults, overridden by the sections' keys (what
+    /// <c>lab robustness</c>'s flags do). Workers are the run's (<c>lab run --workers</c>), not a section's: null keeps the library's.
+    /// </summary>
+    public static RobustnessOptions ToOptions(IReadOnlyList<AttackSection> group, int seed, int? workers = null)
+    {
+        var first = group[0];
+        var d = new RobustnessOptions();
+        return d with
+        {
+            Attacks = group.Select(s => new AttackSpec(s.RegistryName!, s.RegistryArgs() is { Count: > 0 } a ? a : null)).ToList(),
+            Epsilons = first.EffectiveNorm == "linf" ? first.Eps : [],
+            L2Epsilons = first.EffectiveNorm == "l2" ? first.Eps : [],
+            Samples = first.EffectiveSamples,
+            BatchSize = first.EffectiveBatchSize,
+            Seed = seed,
+            Target = first.Targeted ? TargetRule.Random : null,
+            Mode = first.EffectiveMode,
+            NestedEpsilons = first.EffectiveNestedEpsilons,
+            Workers = workers ?? d.Workers,
+        };
     }
 
     /// <summary>"pgd-l2" -> "pgd": the registry's name without its norm suffix.</summary>

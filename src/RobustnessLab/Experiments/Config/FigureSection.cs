@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using RobustnessLab.Evaluation;
 
 namespace RobustnessLab.Experiments.Config;
 
@@ -14,9 +15,9 @@ public sealed record FigureSection : IConfigSection
 
     [JsonPropertyName("kind"), Description("panel (clean + eps * perturbation = adversarial)")] public string Kind { get; init; } = "panel";
     [Required, JsonPropertyName("model"), Description("model id")] public string Model { get; init; } = "";
-    [JsonPropertyName("attack"), Description("attack making the perturbation (fgsm)")] public string Attack { get; init; } = "fgsm";
-    [JsonPropertyName("eps"), Description("budget in [0,1] pixel units (0.1)")] public double Eps { get; init; } = 0.1;
-    [JsonPropertyName("samples"), Description("number of panels (3), taken from the first correctly classified test rows")] public int Samples { get; init; } = 3;
+    [JsonPropertyName("attack"), Description("attack making the perturbation (the library's: fgsm)")] public string? Attack { get; init; }
+    [JsonPropertyName("eps"), Description("budget in [0,1] pixel units (the library's: 0.1)")] public double? Eps { get; init; }
+    [JsonPropertyName("samples"), Description("number of panels (the library's: 1), taken from the first correctly classified test rows")] public int? Samples { get; init; }
     [JsonPropertyName("indices"), Description("explicit test-set rows instead of 'samples'")] public IReadOnlyList<int>? Indices { get; init; }
     [JsonPropertyName("class"), Description("only rows of this class (a class name)")] public string? Class { get; init; }
     [JsonPropertyName("title"), Description("caption title")] public string? Title { get; init; }
@@ -26,11 +27,11 @@ public sealed record FigureSection : IConfigSection
         v.OneOf("kind", Kind, Kinds);
         v.RequireModels();
         v.ModelRef("model", Model);
-        v.OneOf("attack", Attack, AttackSection.KnownAttacks);
-        if (AttackSection.MinimalAttacks.Contains(Attack))
+        if (Attack is not null) v.OneOf("attack", Attack, AttackSection.KnownAttacks);
+        if (Attack is not null && AttackSection.MinimalAttacks.Contains(Attack))
             v.Error("attack", $"'{Attack}' finds a minimal perturbation; a panel needs a fixed-budget attack such as fgsm or pgd");
-        v.Range("eps", Eps, 0, 1);
-        v.Positive("samples", Samples);
+        if (Eps is { } e) v.Range("eps", e, 0, 1);
+        if (Samples is { } n) v.Positive("samples", n);
         v.ClassName("class", Class);
         if (Indices is not null)
         {
@@ -38,5 +39,20 @@ public sealed record FigureSection : IConfigSection
             if (v.Given("class")) v.Error("indices", "conflicting options: give 'indices' or 'class', not both");
             for (int i = 0; i < Indices.Count; i++) v.NonNegative($"indices[{i}]", Indices[i]);
         }
+    }
+
+    /// <summary>The library's options: <see cref="FigureOptions"/>' defaults, overridden by each key given (what <c>lab attack</c>'s flags do).</summary>
+    public FigureOptions ToOptions(int seed)
+    {
+        var d = new FigureOptions();
+        return d with
+        {
+            Attack = Attack is null ? d.Attack : new AttackSpec(Attack),
+            Eps = Eps ?? d.Eps,
+            Examples = Indices?.Count ?? Samples ?? d.Examples,
+            Rows = Indices,
+            Class = Class,
+            Seed = seed,
+        };
     }
 }

@@ -1,19 +1,20 @@
 using static TorchSharp.torch;
 
-namespace RobustnessLab.FeatureVis;
+namespace RobustnessLab.Core;
 
 /// <summary>
 /// Adam (Kingma and Ba 2014, arXiv:1412.6980) over a fixed list of tensors, stepped with gradients the caller got
-/// from autograd.grad, so no .grad field (of the image or of any model parameter) is ever written.
+/// from autograd.grad, so no .grad field (of the image or of any model parameter) is ever written. The one optimiser of
+/// inputs: feature visualisation's images and Carlini-Wagner's tanh-space perturbation.
 /// </summary>
-internal sealed class AdamOptimizer : IDisposable
+internal sealed class InputAdam : IDisposable
 {
     private readonly IReadOnlyList<Tensor> parameters;
     private readonly Tensor[] m, v;
     private readonly double lr, beta1, beta2, eps;
     private int t;
 
-    public AdamOptimizer(IReadOnlyList<Tensor> parameters, double lr, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
+    public InputAdam(IReadOnlyList<Tensor> parameters, double lr, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
     {
         this.parameters = parameters;
         this.lr = lr;

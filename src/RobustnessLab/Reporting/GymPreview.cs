@@ -1,7 +1,7 @@
 using RobustnessLab.Core;
-using RobustnessLab.Reporting;
+using RobustnessLab.Data.Gym;
 
-namespace RobustnessLab.Data.Gym;
+namespace RobustnessLab.Reporting;
 
 /// <summary>A labelled grid of gym renders (the first n training rows of a variant), optionally with their masks.</summary>
 public static class GymPreview

@@ -1,9 +1,12 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace RobustnessLab.FeatureVis;
+namespace RobustnessLab.Core;
 
-/// <summary>Separable Gaussian blur of [B,C,H,W] tensors, reflect-padded so borders keep their level.</summary>
+/// <summary>
+/// Separable Gaussian blur of [B,C,H,W] tensors (radius 2.5 sigma), reflect-padded so borders keep their level: the one
+/// blur of feature visualisation and gradient fooling.
+/// </summary>
 public static class GaussianBlur
 {
     public static Tensor Apply(Tensor x, double sigma)
