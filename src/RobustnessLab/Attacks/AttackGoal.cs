@@ -26,7 +26,9 @@ public sealed record AttackGoal(Tensor Labels, Tensor Targets, Criterion Criteri
     /// <summary>The goal restricted to some rows (for attacks that drop samples once they succeed).</summary>
     public AttackGoal Select(Tensor rows) => this with
     {
-        Labels = Labels.index_select(0, rows), Targets = Targets.index_select(0, rows), Done = Done?.index_select(0, rows),
+        Labels = Labels.index_select(0, rows),
+        Targets = Targets.index_select(0, rows),
+        Done = Done?.index_select(0, rows),
     };
 
     /// <summary>The rows (int64) still to attack: all of them unless early stopping with some done.</summary>

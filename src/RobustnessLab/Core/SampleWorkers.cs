@@ -52,7 +52,8 @@ public static class SampleWorkers
                 Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null);
                 stop.Cancel();
             }
-        }, 16 * 1024 * 1024) { IsBackground = true, Name = $"sample worker {w}" }).ToList();
+        }, 16 * 1024 * 1024)
+        { IsBackground = true, Name = $"sample worker {w}" }).ToList();
         foreach (var t in pool) t.Start();
         foreach (var t in pool) t.Join();
         // set_num_threads also changes the default that threads started later begin with: put the caller's back.

@@ -329,8 +329,11 @@ public static class RobustnessEvaluation
                     var part = parts[g];
                     if (part.Stages?[0] is [var s]) turn = turn with
                     {
-                        Attacked = turn.Attacked + s.Attacked, Broken = turn.Broken + s.Broken, Seconds = turn.Seconds + s.Seconds,
-                        GradientEvaluations = turn.GradientEvaluations + s.GradientEvaluations, Queries = turn.Queries + s.Queries,
+                        Attacked = turn.Attacked + s.Attacked,
+                        Broken = turn.Broken + s.Broken,
+                        Seconds = turn.Seconds + s.Seconds,
+                        GradientEvaluations = turn.GradientEvaluations + s.GradientEvaluations,
+                        Queries = turn.Queries + s.Queries,
                     };
                     seconds[e] += part.Seconds[0];
                     grads[e] += part.GradientEvaluations[0];
