@@ -64,6 +64,16 @@ fooling:
         Assert.That(fromCli, Is.EqualTo(fromConfig).Using<FoolingOptions>(SameJson));
         var cppn = new FoolingSection { Encoding = "cppn" }.ToOptions(0);
         Assert.That(cppn.EffectiveGenerations, Is.EqualTo(FoolCommand.BuildOptions(new FoolCommand.Settings { Model = "m", Out = "o", Method = "cppn" }).EffectiveGenerations));
+        // Workers: the run's (lab run --workers) through a stage, --workers through the command; one worker unless given.
+        var twoFromConfig = new FoolingSection().ToOptions(0, workers: 2);
+        var twoFromCli = FoolCommand.BuildOptions(new FoolCommand.Settings { Model = "m", Out = "o", Method = "direct", Workers = 2 });
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(twoFromCli, Is.EqualTo(twoFromConfig).Using<FoolingOptions>(SameJson));
+            Assert.That(twoFromCli.Workers, Is.EqualTo(2));
+            Assert.That(fromCli.Workers, Is.EqualTo(defaults.Workers));
+            Assert.That(new FoolingSection().ToOptions(0).Workers, Is.EqualTo(defaults.Workers));
+        }
     }
 
     private static bool SameJson<T>(T a, T b) => RobustnessLab.Core.Json.Serialize(a) == RobustnessLab.Core.Json.Serialize(b);
