@@ -124,6 +124,9 @@ public sealed class BenchCommand : LabCommand<BenchCommand.Settings>
         if (report.Eval is { } ev)
             AnsiConsole.MarkupLine($"eval: AutoAttack-style {ev["autoattack_seconds"]:F1} s vs {ev["autoattack_seconds_baseline"]:F1} s baseline ([bold]{ev["autoattack_speedup"]:F2}x[/]), " +
                                    $"robust accuracy {ev["robust_accuracy"]:F4} vs {ev["robust_accuracy_baseline"]:F4}; PGD-20 curve {ev["curve_seconds"]:F1} s vs {ev["curve_seconds_baseline"]:F1} s ([bold]{ev["curve_speedup"]:F2}x[/])");
+        if (report.Eval is { } split)
+            AnsiConsole.MarkupLine($"eval, split: early stop on 1 worker {split["autoattack_early_stop_speedup"]:F2}x (AutoAttack-style) and {split["curve_early_stop_speedup"]:F2}x (curve); " +
+                                   $"{split["workers"]:F0} workers on top {split["autoattack_workers_speedup"]:F2}x and {split["curve_workers_speedup"]:F2}x");
         AnsiConsole.MarkupLine($"[grey]load average (1 min): {report.LoadAverage["start"]:F2} at the start, {report.LoadAverage["end"]:F2} at the end, on {Environment.ProcessorCount} cores[/]");
         if (s.JsonOut is not null) Json.WriteFile(s.JsonOut, report);
         return CliHost.Ok;
