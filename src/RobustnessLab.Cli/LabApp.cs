@@ -37,10 +37,10 @@ public static class LabApp
             {
                 data.SetDescription("Look at datasets.");
                 data.AddCommand<DataPreviewCommand>("preview").WithDescription("Write a grid PNG of a dataset's first renders (gym).")
-                    .WithExample("data", "preview", "gym", "--debiased", "--n", "64", "--out", "gym.png");
+                    .WithExample("data", "preview", "gym", "--debiased", "--n", "64", "--out", "gym");
             });
             config.AddCommand<VisualizeCommand>("visualize").WithDescription("Feature visualisation of a checkpoint: classes or any objective, as a PNG sheet.")
-                .WithExample("visualize", "--model", "runs/cnn", "--class", "Sneaker", "--out", "sneaker.png");
+                .WithExample("visualize", "--model", "runs/cnn", "--class", "Sneaker", "--out", "sneaker");
             config.AddCommand<DumbbellCommand>("dumbbell").WithDescription("Inceptionism's dumbbell-with-arm, reproduced: biased vs debiased gym models, visualised and measured.")
                 .WithExample("dumbbell", "--seed", "0", "--out", "runs/dumbbell");
             config.AddCommand<RunExperimentCommand>("run").WithDescription("Run an experiment config: models, stages, results.json and the HTML gallery.")

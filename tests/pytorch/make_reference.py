@@ -3,11 +3,12 @@
 
 For each architecture: build it with a fixed seed and random weights (BatchNorm statistics randomised too, so
 eval-mode BatchNorm is not the identity), save the state dict in one of the formats the lab reads, and compute on
-fixed inputs the logits and a one-step FGSM image (eps 8/255, summed cross-entropy, inputs in [0,1] and normalised
+fixed inputs the logits, the input gradient in float32 and in float64, and a one-step FGSM image (eps 8/255, summed cross-entropy, inputs in [0,1] and normalised
 inside the model as the lab does). Everything goes to OUT_DIR; nothing is downloaded and nothing here is committed.
 
 usage: python3 make_reference.py OUT_DIR
 """
+import copy
 import json
 import struct
 import sys
@@ -182,10 +183,15 @@ def main(out):
         logits = model((xg - m) / s)
         loss = F.cross_entropy(logits, y, reduction="sum")
         (grad,) = torch.autograd.grad(loss, [xg])
+        # The same gradient in float64: the truth both float32 implementations are measured against.
+        model64 = copy.deepcopy(model).double()
+        xg64 = x.double().requires_grad_(True)
+        loss64 = F.cross_entropy(model64((xg64 - m.double()) / s.double()), y, reduction="sum")
+        (grad64,) = torch.autograd.grad(loss64, [xg64])
         eps = 8 / 255
         fgsm = (x + eps * grad.sign()).clamp(0, 1)
         save_safetensors(f"{out}/{name}.reference.safetensors",
-                         {"x": x, "y": y, "logits": logits.detach(), "grad": grad, "fgsm": fgsm})
+                         {"x": x, "y": y, "logits": logits.detach(), "grad": grad, "grad64": grad64, "fgsm": fgsm})
         cases[name] = {"weights": weights, "input": size, "classes": classes, "mean": mean, "std": std, "eps": eps,
                        "args": {"depth": 28, "widen_factor": 10} if name == "wide-resnet" else {}}
         print(f"{name}: {sum(p.numel() for p in model.parameters())} parameters, max |logit| {logits.abs().max().item():.4g}", flush=True)

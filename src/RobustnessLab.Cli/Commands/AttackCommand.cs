@@ -15,8 +15,11 @@ namespace RobustnessLab.Cli.Commands;
 /// <summary>`lab attack`: the panda figure per chosen example, as PNG panels, exact 16-bit PNGs and JSON.</summary>
 public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
 {
-    public sealed class Settings : AttackSettings
+    public sealed class Settings : AttackSettings, IFigureSettings
     {
+        [CommandOption(IFigureSettings.FormatOption)][Description(IFigureSettings.FormatHelp)] public string? FigureFormat { get; set; }
+        [CommandOption(IFigureSettings.ScaleOption)][Description(IFigureSettings.ScaleHelp)] public double? FigureScale { get; set; }
+
         [CommandOption("-a|--attack <NAME>")]
         [Description("fixed-epsilon attack: fgsm (default), bim, pgd, pgd-l2, mi-fgsm, apgd-ce, apgd-t, square, ensemble")]
         public string? Attack { get; set; }
@@ -92,6 +95,7 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
     protected override int Run(Settings s, CancellationToken cancel)
     {
         var options = BuildOptions(s);
+        var figures = ((IFigureSettings)s).Figures();
         AtomicFile.EnsureWritableDirectory(s.Out!);
 
         var ctx = CreateContext(s, s.Seed);
@@ -107,7 +111,7 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
             bar.Set(1, 1, "done");
             return r;
         });
-        report = AdversarialFigures.Write(report, s.Out!);
+        report = AdversarialFigures.Write(report, s.Out!, figures: figures);
         Json.WriteFile(Path.Combine(s.Out!, AdversarialFigures.JsonFile), report);
         var written = report.Panels;
 
@@ -123,7 +127,7 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
         return CliHost.Ok;
     }
 
-    private static string Show(Prediction p) => AdversarialPanelImage.Show(p);
+    private static string Show(Prediction p) => AdversarialPanelFigure.Show(p);
 
     private static int? ClassIndex(IReadOnlyList<string> names, string text)
     {

@@ -4,16 +4,20 @@ using RobustnessLab.Cli.Infrastructure;
 using RobustnessLab.Core;
 using RobustnessLab.Data.Gym;
 using RobustnessLab.Reporting;
+using RobustnessLab.Reporting.Figures;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace RobustnessLab.Cli.Commands;
 
-/// <summary>`lab data preview gym`: a grid PNG of the first renders of a dataset, so a person can look at the data.</summary>
+/// <summary>`lab data preview gym`: a grid figure (SVG and PNG) of the first renders of a dataset, so a person can look at the data.</summary>
 public sealed class DataPreviewCommand : LabCommand<DataPreviewCommand.Settings>
 {
-    public sealed class Settings : LabSettings
+    public sealed class Settings : LabSettings, IFigureSettings
     {
+        [CommandOption(IFigureSettings.FormatOption)][Description(IFigureSettings.FormatHelp)] public string? FigureFormat { get; set; }
+        [CommandOption(IFigureSettings.ScaleOption)][Description(IFigureSettings.ScaleHelp)] public double? FigureScale { get; set; }
+
         [CommandArgument(0, "<DATASET>")]
         [Description("dataset to preview (gym)")]
         public string Dataset { get; set; } = "gym";
@@ -32,9 +36,9 @@ public sealed class DataPreviewCommand : LabCommand<DataPreviewCommand.Settings>
         public int Samples { get; set; } = 64;
 
         [CommandOption("-o|--out <FILE>")]
-        [Description("PNG file to write")]
-        [DefaultValue("gym-preview.png")]
-        public string Out { get; set; } = "gym-preview.png";
+        [Description("grid to write: FILE.svg and FILE.png (a name ending in .svg or .png is taken without it)")]
+        [DefaultValue("gym-preview")]
+        public string Out { get; set; } = "gym-preview";
 
         [CommandOption("--seed <N>")][DefaultValue(0)] public int Seed { get; set; }
 
@@ -67,10 +71,10 @@ public sealed class DataPreviewCommand : LabCommand<DataPreviewCommand.Settings>
         };
         foreach (var (k, v) in LabSettings.ParseNumericPairs(s.Options, "--option")) dict[k] = v.ToString(CultureInfo.InvariantCulture);
         var options = GymOptions.From(new Data.DataOptions(Options: dict));
-        AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.Out))!);
+        IFigureSettings.FigureOutputName(s.Out);
         var sheet = GymPreview.Draw(options, s.Samples, s.Seed, s.Masks);
-        sheet.SavePng(s.Out);
-        AnsiConsole.MarkupLine($"wrote {Markup.Escape(Path.GetFullPath(s.Out))} ({s.Samples} renders, {sheet.Width}x{sheet.Height})");
+        var written = FigureWriter.Write(sheet, FigureWriter.Stem(s.Out), ((IFigureSettings)s).Figures());
+        AnsiConsole.MarkupLine($"wrote {Markup.Escape(string.Join(", ", written.All.Select(Path.GetFullPath)))} ({s.Samples} renders)");
         return CliHost.Ok;
     }
 }

@@ -4,6 +4,7 @@ using RobustnessLab.Core;
 using RobustnessLab.Dumbbell;
 using RobustnessLab.Experiments.Config;
 using RobustnessLab.Reporting;
+using RobustnessLab.Reporting.Figures;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -12,8 +13,11 @@ namespace RobustnessLab.Cli.Commands;
 /// <summary>`lab dumbbell`: the Inceptionism dumbbell experiment, biased vs debiased, sheets and dumbbell.json.</summary>
 public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
 {
-    public sealed class Settings : LabSettings
+    public sealed class Settings : LabSettings, IFigureSettings
     {
+        [CommandOption(IFigureSettings.FormatOption)][Description(IFigureSettings.FormatHelp)] public string? FigureFormat { get; set; }
+        [CommandOption(IFigureSettings.ScaleOption)][Description(IFigureSettings.ScaleHelp)] public double? FigureScale { get; set; }
+
         [CommandOption("-o|--out <DIR>")]
         [Description("folder for the sheets, dumbbell.json and the checkpoints (required)")]
         public string? Out { get; set; }
@@ -54,10 +58,11 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
     protected override int Run(Settings s, CancellationToken cancel)
     {
         var o = Options(s);
+        var figures = ((IFigureSettings)s).Figures();
         var ctx = CreateContext(s, s.Seed);
         var report = ConsoleProgress.Run(s, "dumbbell", bar => DumbbellExperiment.Run(o, ctx,
             bar.For<DumbbellProgress>((b, p) => b.Set(p.Stage - 1 + p.Fraction, p.Stages, p.Status)), cancel));
-        report = DumbbellFigures.Write(report, s.Out!);
+        report = DumbbellFigures.Write(report, s.Out!, figures);
 
         var table = new Table().Border(TableBorder.Simple).AddColumns("", "biased", "debiased");
         void Row(string name, Func<DumbbellModelReport, string> f) => table.AddRow(name, f(report.Biased), f(report.Debiased));

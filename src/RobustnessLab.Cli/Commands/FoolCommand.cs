@@ -6,6 +6,7 @@ using RobustnessLab.Data;
 using RobustnessLab.Fooling;
 using RobustnessLab.Models;
 using RobustnessLab.Reporting;
+using RobustnessLab.Reporting.Figures;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -14,8 +15,11 @@ namespace RobustnessLab.Cli.Commands;
 /// <summary>`lab fool`: fooling images (Nguyen, Yosinski, Clune 2015, arXiv:1412.1897) for a checkpoint.</summary>
 public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
 {
-    public sealed class Settings : LabSettings
+    public sealed class Settings : LabSettings, IFigureSettings
     {
+        [CommandOption(IFigureSettings.FormatOption)][Description(IFigureSettings.FormatHelp)] public string? FigureFormat { get; set; }
+        [CommandOption(IFigureSettings.ScaleOption)][Description(IFigureSettings.ScaleHelp)] public double? FigureScale { get; set; }
+
         [CommandOption("-m|--model <DIR>")]
         [Description("checkpoint folder of the model to fool (required)")]
         public string? Model { get; set; }
@@ -26,7 +30,7 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
         public string Method { get; set; } = "direct";
 
         [CommandOption("-o|--out <DIR>")]
-        [Description("output folder (required): fooling.json, champions.png, curve.png, curve.csv, champions/")]
+        [Description("output folder (required): fooling.json, champions.svg/.png, curve.svg/.png, curve.csv, champions/")]
         public string? Out { get; set; }
 
         [CommandOption("--generations <G>")]
@@ -123,6 +127,7 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
     protected override int Run(Settings s, CancellationToken cancel)
     {
         var options = BuildOptions(s);
+        var figures = ((IFigureSettings)s).Figures();
         var ctx = CreateContext(s, s.Seed);
         var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);
         using var _ = model;
@@ -164,9 +169,9 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
             bar.For<FoolingProgress>((b, p) => b.Set(p.Iteration, p.Total, p.Phase == "search"
                 ? $"{(options.Method == FoolingMethod.Gradient ? "step" : "gen")} {p.Iteration}/{p.Total} min p {FoolingFigures.FormatConfidence(p.MinConfidence)}, {p.ClassesAtTop}/{p.Classes} at top"
                 : p.Phase)), cancel));
-        report = FoolingFigures.WriteAll(report, s.Out!, s.Scale);
+        report = FoolingFigures.WriteAll(report, s.Out!, s.Scale, figures);
         Print(report);
-        AnsiConsole.MarkupLine($"written: {Markup.Escape(Path.GetFullPath(s.Out!))}/{{{FoolingFigures.JsonFile}, {FoolingFigures.GridFile}, {FoolingFigures.CurveFile}, {FoolingFigures.CurveCsvFile}, {FoolingFigures.ChampionFolder}/}}");
+        AnsiConsole.MarkupLine($"written: {Markup.Escape(Path.GetFullPath(s.Out!))}/{{{FoolingFigures.JsonFile}, {string.Join(", ", report.Figures!.Values)}, {FoolingFigures.CurveCsvFile}, {FoolingFigures.ChampionFolder}/}}");
         if (report.Cancelled)
         {
             AnsiConsole.MarkupLine($"[yellow]interrupted after {report.Generations} {(options.Method == FoolingMethod.Gradient ? "steps" : "generations")}: the champions found so far were written[/]");

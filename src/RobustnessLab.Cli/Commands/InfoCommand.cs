@@ -41,11 +41,18 @@ public sealed class InfoCommand : LabCommand<InfoCommand.Settings>
             Row("CUDA available", torch.cuda.is_available() ? "yes" : "no");
             Row("glibc malloc tuned", NativeAllocator.EnsureTuned() ? "yes (mmap threshold 32 MB, trim threshold 512 MB; RL_DEFAULT_MALLOC=1 keeps glibc's defaults)" : "no");
             double canary = InputGradientCheck.CanaryRelativeError();
-            Row("input-gradient canary (3->4 conv, batch 2)", canary <= InputGradientCheck.Tolerance
+            Row("input-gradient canary (3->4 conv, batch 2, oneDNN on)", canary <= InputGradientCheck.Tolerance
                 ? $"right (float32 vs float64 relative error {canary:G2})"
-                : $"WRONG (relative error {canary:G2}); models are checked one by one before attacks (--skip-gradient-check overrides)");
+                : $"WRONG (relative error {canary:G2}); each model is checked before it is attacked, and oneDNN is switched off where its gradients are wrong (--skip-gradient-check overrides)");
+            if (!NativeRuntime.MkldnnDisabled && NativeRuntime.SetMkldnnEnabled(false))
+            {
+                double off = InputGradientCheck.CanaryRelativeError();
+                NativeRuntime.SetMkldnnEnabled(true);
+                Row("input-gradient canary, oneDNN off", off <= InputGradientCheck.Tolerance ? $"right (relative error {off:G2})" : $"WRONG (relative error {off:G2})");
+            }
             Row("input-gradient check cache", InputGradientCheck.CachePath);
-            Row("oneDNN (mkldnn) convolutions", "on; switched off in processes that build resnet50 (libtorch 2.10's oneDNN divides by zero on its strided 1x1 input gradients here; RL_KEEP_MKLDNN=1 keeps it)");
+            Row("oneDNN (mkldnn) convolutions", "on; switched off for the rest of a process that builds resnet50 (libtorch 2.10's oneDNN divides by zero on its strided 1x1 input gradients here) " +
+                "or whose model fails the input-gradient check (RL_KEEP_MKLDNN=1 keeps it on)");
             Row("NNPACK convolutions", NativeRuntime.NnpackDisabled ? "off (libtorch's other CPU kernels serve; RL_KEEP_NNPACK=1 keeps libtorch's default)" : "libtorch default");
         }
         var dir = FashionMnist.Locate(s.DataDir);

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using RobustnessLab.Cli.Infrastructure;
 using RobustnessLab.Experiments;
 using RobustnessLab.Reporting;
+using RobustnessLab.Reporting.Figures;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -10,8 +11,11 @@ namespace RobustnessLab.Cli.Commands;
 /// <summary><c>lab run FILE</c>: runs an experiment config and writes results.json and the gallery.</summary>
 public sealed class RunExperimentCommand : LabCommand<RunExperimentCommand.Settings>
 {
-    public sealed class Settings : LabSettings
+    public sealed class Settings : LabSettings, IFigureSettings
     {
+        [CommandOption(IFigureSettings.FormatOption)][Description(IFigureSettings.FormatHelp)] public string? FigureFormat { get; set; }
+        [CommandOption(IFigureSettings.ScaleOption)][Description(IFigureSettings.ScaleHelp)] public double? FigureScale { get; set; }
+
         [CommandArgument(0, "<FILE>")]
         [Description("experiment config (.yaml, .yml or .json)")]
         public string File { get; set; } = "";
@@ -62,6 +66,7 @@ public sealed class RunExperimentCommand : LabCommand<RunExperimentCommand.Setti
             Threads = threads,
             Workers = s.Workers,
             Cancel = cancel,
+            Figures = ((IFigureSettings)s).Figures(),
         };
         var results = ConsoleProgress.Run(s, $"run {experiment.Name}", bar => runner.Run(experiment, options with
         {

@@ -4,21 +4,25 @@ using RobustnessLab.Core;
 using RobustnessLab.FeatureVis;
 using RobustnessLab.Models;
 using RobustnessLab.Reporting;
+using RobustnessLab.Reporting.Figures;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace RobustnessLab.Cli.Commands;
 
-/// <summary>`lab visualize`: what a checkpoint's classes (or any objective) look like to it, as a PNG sheet.</summary>
+/// <summary>`lab visualize`: what a checkpoint's classes (or any objective) look like to it, as a sheet (SVG and PNG).</summary>
 public sealed class VisualizeCommand : LabCommand<VisualizeCommand.Settings>
 {
-    public sealed class Settings : LabSettings
+    public sealed class Settings : LabSettings, IFigureSettings
     {
+        [CommandOption(IFigureSettings.FormatOption)][Description(IFigureSettings.FormatHelp)] public string? FigureFormat { get; set; }
+        [CommandOption(IFigureSettings.ScaleOption)][Description(IFigureSettings.ScaleHelp)] public double? FigureScale { get; set; }
+
         [CommandOption("-m|--model <DIR>")][Description("checkpoint folder (required)")] public string? Model { get; set; }
         [CommandOption("--class <NAME>")][Description("class name or index (repeatable)")] public string[] Classes { get; set; } = [];
         [CommandOption("--all")][Description("every class")] public bool All { get; set; }
         [CommandOption("--objective <EXPR>")][Description("e.g. \"logit:Sneaker - 0.5*logit:Sandal\", channel:net.4:3, dream:net.4")] public string? Objective { get; set; }
-        [CommandOption("-o|--out <FILE>")][Description("PNG sheet to write")][DefaultValue("visualization.png")] public string Out { get; set; } = "visualization.png";
+        [CommandOption("-o|--out <FILE>")][Description("sheet to write: FILE.svg and FILE.png (a name ending in .svg or .png is taken without it)")][DefaultValue("visualization")] public string Out { get; set; } = "visualization";
         [CommandOption("--steps <N>")][Description("optimiser steps (default 512)")] public int? Steps { get; set; }
         [CommandOption("--seeds <N>")][Description("images per class, one per seed (default 3)")] public int? Seeds { get; set; }
         [CommandOption("--seed <N>")][DefaultValue(0)] public int Seed { get; set; }
@@ -87,7 +91,8 @@ public sealed class VisualizeCommand : LabCommand<VisualizeCommand.Settings>
 
     protected override int Run(Settings s, CancellationToken cancel)
     {
-        AtomicFile.RequireFileOutput(s.Out, "--out", ".png");
+        var figures = ((IFigureSettings)s).Figures();
+        IFigureSettings.FigureOutputName(s.Out);
         var options = BuildOptions(s);
         var ctx = CreateContext(s, s.Seed);
         var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);
@@ -99,13 +104,13 @@ public sealed class VisualizeCommand : LabCommand<VisualizeCommand.Settings>
         var report = ConsoleProgress.Run(s, "visualize", bar => Visualize.Run(model, options, Path.GetFullPath(s.Model!),
             bar.For<(int Objective, int Objectives, VisualizationProgress Step)>((b, p) =>
                 b.Set(p.Objective * steps + p.Step.Step, p.Objectives * steps, $"objective {p.Objective + 1}/{p.Objectives} step {p.Step.Step} objective {p.Step.Objective:G4}")), cancel));
-        report = VisualizationSheets.Write(report, s.Out, Path.GetFileName(s.Out),
-            $"{info.Architecture} on {info.Dataset ?? "?"}: {steps} steps, {options.Optimization.Parameterization.ToString().ToLowerInvariant()}");
+        report = VisualizationSheets.Write(report, s.Out,
+            $"{info.Architecture} on {info.Dataset ?? "?"}: {steps} steps, {options.Optimization.Parameterization.ToString().ToLowerInvariant()}", figures);
         foreach (var e in report.Entries)
             AnsiConsole.MarkupLine($"{Markup.Escape(e.Class ?? e.Objective)}: objective {string.Join(", ", e.FinalObjective.Select(v => v.ToString("G4")))}" +
                 (e.ClassProbability is { } p ? $", P(class) {string.Join(", ", p.Select(v => v.ToString("F3")))}" : "") + $" ({e.Seconds:F1} s)");
         if (s.Json is not null) Core.Json.WriteFile(s.Json, report);
-        AnsiConsole.MarkupLine($"wrote {Markup.Escape(Path.GetFullPath(s.Out))}");
+        AnsiConsole.MarkupLine($"wrote {Markup.Escape(string.Join(", ", figures.Files(Path.GetFullPath(FigureWriter.Stem(s.Out))).All))}");
         return CliHost.Ok;
     }
 }

@@ -31,6 +31,7 @@ public abstract class LabCommand<TSettings> : Command<TSettings> where TSettings
         });
         // Process-wide (and inherited by worker processes), like RL_KEEP_NNPACK.
         if (settings.SkipGradientCheck) Environment.SetEnvironmentVariable(InputGradientCheck.SkipVariable, "1");
+        bool mkldnnWasOff = NativeRuntime.MkldnnDisabled;
         try
         {
             return Run(settings, cts.Token);
@@ -38,6 +39,7 @@ public abstract class LabCommand<TSettings> : Command<TSettings> where TSettings
         finally
         {
             Console.CancelKeyPress -= onCancel;
+            if (!mkldnnWasOff && NativeRuntime.MkldnnDisabledReason is { } why) Warn("oneDNN convolutions were switched off for this run: " + why);
         }
     }
 

@@ -166,20 +166,36 @@ public static class NativeRuntime
             + (File.Exists(restore) ? $"fetch it once with: dotnet restore {restore}" : "reference the TorchSharp-cpu package (it brings libtorch-cpu-linux-x64)"));
     }
 
-    /// <summary>Whether oneDNN (mkldnn) convolutions were switched off (<see cref="DisableMkldnn"/>).</summary>
+    /// <summary>Whether oneDNN (mkldnn) convolutions are switched off in this process (<see cref="DisableMkldnn"/>).</summary>
     public static bool MkldnnDisabled { get; private set; }
+
+    /// <summary>Why oneDNN was switched off (null while it is on): shown by `lab info` and as a warning by the CLI.</summary>
+    public static string? MkldnnDisabledReason { get; private set; }
 
     /// <summary>
     /// Switches libtorch's oneDNN (mkldnn) CPU path off for the rest of the process (PyTorch's
-    /// torch.backends.mkldnn.enabled = False). libtorch 2.10's oneDNN divides by zero (SIGFPE, killing the process)
-    /// while planning the input gradient of some strided 1x1 convolutions on AVX-512 CPUs
-    /// (brgemm_convolution_bwd_strided, brg_blocking_t::est_eff_1x1), as in torchvision's ResNet-50; the models that
-    /// contain such convolutions call this before they run. RL_KEEP_MKLDNN=1 keeps oneDNN on. Best effort.
+    /// torch.backends.mkldnn.enabled = False). Two defects of libtorch 2.10's oneDNN on AVX-512 CPUs need it: it divides
+    /// by zero (SIGFPE, killing the process) while planning the input gradient of some strided 1x1 convolutions
+    /// (brgemm_convolution_bwd_strided, brg_blocking_t::est_eff_1x1), as in torchvision's ResNet-50, and it returns
+    /// wrong batched input gradients for convolutions with fewer than 16 output channels (see
+    /// <see cref="Models.InputGradientCheck"/>, which calls this when its check fails). libtorch's other CPU kernels
+    /// serve instead. RL_KEEP_MKLDNN=1 keeps oneDNN on. Returns whether oneDNN is off afterwards; best effort.
     /// </summary>
-    public static bool DisableMkldnn()
+    public static bool DisableMkldnn(string reason)
     {
         if (MkldnnDisabled) return true;
-        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || Environment.GetEnvironmentVariable("RL_KEEP_MKLDNN") == "1") return false;
+        if (Environment.GetEnvironmentVariable("RL_KEEP_MKLDNN") == "1" || !SetMkldnnEnabled(false)) return false;
+        MkldnnDisabledReason = reason;
+        return true;
+    }
+
+    /// <summary>
+    /// Sets libtorch's process-wide oneDNN switch (at::Context::setUserEnabledMkldnn) and returns whether the state
+    /// asked for is in force. Tests use it to restore oneDNN after a test switched it off.
+    /// </summary>
+    public static bool SetMkldnnEnabled(bool enabled)
+    {
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return false;
         EnsureLoaded();
         try
         {
@@ -190,9 +206,11 @@ public static class NativeRuntime
             unsafe
             {
                 var context = ((delegate* unmanaged<nint>)globalContext)();
-                ((delegate* unmanaged<nint, byte, void>)setEnabled)(context, 0);
-                MkldnnDisabled = ((delegate* unmanaged<nint, byte>)getEnabled)(context) == 0;
-                return MkldnnDisabled;
+                ((delegate* unmanaged<nint, byte, void>)setEnabled)(context, enabled ? (byte)1 : (byte)0);
+                bool on = ((delegate* unmanaged<nint, byte>)getEnabled)(context) != 0;
+                MkldnnDisabled = !on;
+                if (on) MkldnnDisabledReason = null;
+                return on == enabled;
             }
         }
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or EntryPointNotFoundException)

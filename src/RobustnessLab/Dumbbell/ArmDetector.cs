@@ -64,17 +64,11 @@ public static class ArmDetector
         report?.Invoke(0.6, "arm detector: rendering");
         var train = Mix(o.DetectorTrain, trainVis, size, baseSeed + 11);
         var test = Mix(o.Test, heldOutVis, size, baseSeed + 12);
-        using var trainSet = ToDataset(train, size, ctx.Device);
-        using var testSet = ToDataset(test, size, ctx.Device);
-        using var val = trainSet.Take(0);
-        var (mean, std) = Trainer.ChannelStatistics(trainSet);
+        using var trainSet = ToDataset(train, ctx.Device);
+        using var testSet = ToDataset(test, ctx.Device);
         int detectorSeed = (int)(LabContext.DeriveSeed(baseSeed, 2) & 0x7fffffff);
-        var spec = ModelZoo.Spec(o.Architecture, [3, size, size], ClassNames, mean, std, DumbbellModels.ModelArgs(o));
-        var trainer = new Trainer(ctx);
-        var model = trainer.CreateModel(spec, detectorSeed);
-        trainer.Train(model, new DataSplits(trainSet, val, testSet), DumbbellModels.TrainingSettings(o, o.DetectorEpochs, detectorSeed), dir, false, "gym-arm",
-            report is null ? null : new SyncProgress<TrainingProgress>(p => report(0.6 + 0.4 * (((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch)),
-                $"arm detector: epoch {p.Epoch}/{p.Epochs} acc {p.Accuracy:P1}")), cancel);
+        var model = DumbbellModels.TrainInstrument("gym-arm", o, ctx, trainSet, testSet, DumbbellModels.TrainingSettings(o, o.DetectorEpochs, detectorSeed),
+            dir, report, 0.6, 0.4, "arm detector", cancel);
 
         // 4. Validity on held-out data: renders, and control visualisations of seeds it never saw.
         var p = DumbbellMeasurement.DetectorArmProbability(model, test.Select(t => t.Image).ToList());
@@ -171,19 +165,6 @@ public static class ArmDetector
         return result;
     }
 
-    private static Dataset ToDataset(List<Sample> samples, int size, Device device)
-    {
-        int per = 3 * size * size;
-        var pixels = new float[(long)samples.Count * per];
-        var labels = new long[samples.Count];
-        for (int i = 0; i < samples.Count; i++)
-        {
-            Array.Copy(samples[i].Image.Pixels, 0, pixels, (long)i * per, per);
-            labels[i] = samples[i].Arm ? 1 : 0;
-        }
-        using var scope = NewDisposeScope();
-        var x = tensor(pixels, new long[] { samples.Count, 3, size, size }).to(device);
-        var y = tensor(labels).to(device);
-        return new Dataset("gym-arm", x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope(), ClassNames);
-    }
+    private static Dataset ToDataset(List<Sample> samples, Device device) =>
+        DumbbellModels.ToDataset("gym-arm", samples.Select(s => (s.Image, s.Arm ? 1 : 0)).ToList(), ClassNames, device);
 }

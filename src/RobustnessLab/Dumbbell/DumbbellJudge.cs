@@ -52,22 +52,15 @@ public static class DumbbellJudge
         report?.Invoke(0, "judge: rendering");
         var train = Renders(o.JudgeTrain, size, baseSeed + 1);
         var test = Renders(Math.Max(60, o.Test / 2), size, baseSeed + 2);
-        using var trainSet = ToDataset(train, size, ctx.Device);
-        using var testSet = ToDataset(test, size, ctx.Device);
-        using var val = trainSet.Take(0);
-        var (mean, std) = Trainer.ChannelStatistics(trainSet);
+        using var trainSet = ToDataset(train, ctx.Device);
+        using var testSet = ToDataset(test, ctx.Device);
         int seed = (int)(LabContext.DeriveSeed(baseSeed, 3) & 0x7fffffff);
-        var spec = ModelZoo.Spec(o.Architecture, [3, size, size], LabelNames, mean, std, DumbbellModels.ModelArgs(o));
-        var trainer = new Trainer(ctx);
-        var model = trainer.CreateModel(spec, seed);
         var settings = DumbbellModels.TrainingSettings(o, o.JudgeEpochs, seed) with
         {
             Objective = "pgd-l2",
             ObjectiveArgs = new Dictionary<string, double> { ["eps"] = o.JudgeEpsilon, ["steps"] = o.AdversarialSteps },
         };
-        trainer.Train(model, new DataSplits(trainSet, val, testSet), settings, dir, false, "gym-judge",
-            report is null ? null : new SyncProgress<TrainingProgress>(p => report(0.1 + 0.85 * (((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch)),
-                $"judge: epoch {p.Epoch}/{p.Epochs} acc {p.Accuracy:P1}")), cancel);
+        var model = DumbbellModels.TrainInstrument("gym-judge", o, ctx, trainSet, testSet, settings, dir, report, 0.1, 0.85, "judge", cancel);
 
         report?.Invoke(0.95, "judge: validity");
         var verdicts = Assess(model, test.Select(t => t.Image).ToList());
@@ -139,19 +132,6 @@ public static class DumbbellJudge
         return list;
     }
 
-    private static Dataset ToDataset(List<Sample> samples, int size, Device device)
-    {
-        int per = 3 * size * size;
-        var pixels = new float[(long)samples.Count * per];
-        var labels = new long[samples.Count];
-        for (int i = 0; i < samples.Count; i++)
-        {
-            Array.Copy(samples[i].Image.Pixels, 0, pixels, (long)i * per, per);
-            labels[i] = samples[i].Label;
-        }
-        using var scope = NewDisposeScope();
-        var x = tensor(pixels, new long[] { samples.Count, 3, size, size }).to(device);
-        var y = tensor(labels).to(device);
-        return new Dataset("gym-judge", x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope(), LabelNames);
-    }
+    private static Dataset ToDataset(List<Sample> samples, Device device) =>
+        DumbbellModels.ToDataset("gym-judge", samples.Select(s => (s.Image, s.Label)).ToList(), LabelNames, device);
 }

@@ -5,6 +5,7 @@ using RobustnessLab.Evaluation;
 using RobustnessLab.FeatureVis;
 using RobustnessLab.Models;
 using RobustnessLab.Training;
+using static TorchSharp.torch;
 
 namespace RobustnessLab.Dumbbell;
 
@@ -28,6 +29,44 @@ public static class DumbbellModels
         using var trainPart = splits.Train.Take(splits.Test.Count);
         double trainAcc = Accuracy.Evaluate(model, trainPart).Accuracy;
         return new Trained(name, model, acc, trainAcc, dir ?? "");
+    }
+
+    /// <summary>
+    /// Trains one of the experiment's instruments (the arm detector, the judge) on labelled images: the experiment's
+    /// architecture, normalised with the training images' channel statistics, seeded with <c>settings.Seed</c>.
+    /// Progress goes to <paramref name="report"/> as the fraction <paramref name="from"/> + <paramref name="span"/> x
+    /// (share of steps done), with "<paramref name="label"/>: epoch i/n acc a".
+    /// </summary>
+    public static Classifier TrainInstrument(string name, DumbbellOptions o, LabContext ctx, Dataset trainSet, Dataset testSet, TrainingOptions settings,
+        string? dir, Action<double, string>? report, double from, double span, string label, CancellationToken cancel)
+    {
+        using var val = trainSet.Take(0);
+        var (mean, std) = Trainer.ChannelStatistics(trainSet);
+        var spec = ModelZoo.Spec(o.Architecture, [3, o.Size, o.Size], trainSet.ClassNames, mean, std, ModelArgs(o));
+        var trainer = new Trainer(ctx);
+        var model = trainer.CreateModel(spec, settings.Seed);
+        trainer.Train(model, new DataSplits(trainSet, val, testSet), settings, dir, false, name,
+            report is null ? null : new SyncProgress<TrainingProgress>(p => report(from + span * (((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch)),
+                $"{label}: epoch {p.Epoch}/{p.Epochs} acc {p.Accuracy:P1}")), cancel);
+        return model;
+    }
+
+    /// <summary>Labelled images (each 3 x size x size) as a dataset on <paramref name="device"/>.</summary>
+    public static Dataset ToDataset(string name, IReadOnlyList<(ImageData Image, int Label)> samples, IReadOnlyList<string> classNames, Device device)
+    {
+        int per = samples.Count == 0 ? 0 : samples[0].Image.Pixels.Length;
+        var pixels = new float[(long)samples.Count * per];
+        var labels = new long[samples.Count];
+        for (int i = 0; i < samples.Count; i++)
+        {
+            Array.Copy(samples[i].Image.Pixels, 0, pixels, (long)i * per, per);
+            labels[i] = samples[i].Label;
+        }
+        var first = samples.Count == 0 ? null : samples[0].Image;
+        using var scope = NewDisposeScope();
+        var x = tensor(pixels, new long[] { samples.Count, first?.Channels ?? 3, first?.Height ?? 0, first?.Width ?? 0 }).to(device);
+        var y = tensor(labels).to(device);
+        return new Dataset(name, x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope(), classNames);
     }
 
     /// <summary>Model arguments of every classifier in the experiment (the two models, the control and the detector).</summary>

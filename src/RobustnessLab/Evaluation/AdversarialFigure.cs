@@ -57,12 +57,12 @@ public static class AdversarialFigure
         if (attack is Fgsm)
         {
             direction = model.InEvalMode(() => Fgsm.StepDirection(new AttackModel(model), x, goal));
-            directionLabel = criterion.IsTargeted ? "-sign(grad J(x,t))" : "sign(grad J(x,y))";
+            directionLabel = criterion.IsTargeted ? "−sign(∇ₓJ(θ, x, t))" : "sign(∇ₓJ(θ, x, y))";
         }
         else
         {
             direction = options.Eps > 0 ? (adv - x) / options.Eps : zeros_like(x);
-            directionLabel = "(x' - x) / eps";
+            directionLabel = "(x′ − x) / ε";
         }
         var clean = Classify(model, x);
         var attacked = Classify(model, adv);

@@ -23,7 +23,7 @@ public sealed record AdversarialPanel
     public required bool Success { get; init; }
     public required double Linf { get; init; }
     public required double L2 { get; init; }
-    /// <summary>What the middle image shows, e.g. "sign(grad_x J(x, y))".</summary>
+    /// <summary>What the middle image shows, e.g. "sign(∇ₓJ(θ, x, y))".</summary>
     public required string DirectionLabel { get; init; }
     /// <summary>Files written for this panel (filled in by the writer).</summary>
     public IReadOnlyDictionary<string, string>? Files { get; init; }

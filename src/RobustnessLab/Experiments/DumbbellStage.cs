@@ -24,7 +24,7 @@ public sealed class DumbbellStage : IExperimentStage
         var options = section.ToOptions(context.Config.Seed, context.StageDirectory);
         var progress = new SyncProgress<DumbbellProgress>(p => context.Report((p.Stage - 1 + p.Fraction) / p.Stages, p.Status));
         var report = DumbbellExperiment.Run(options, context.Lab, progress, context.Cancel);
-        report = DumbbellFigures.Write(report, context.StageDirectory);
+        report = DumbbellFigures.Write(report, context.StageDirectory, context.Figures);
         // The record's paths are relative to the stage folder (as in its dumbbell.json); results.json's are relative to the run folder.
         string Relative(string path) => path.Length == 0 ? path : context.Relative(Path.Combine(context.StageDirectory, path));
         report = report with

@@ -128,6 +128,7 @@ public sealed class ExperimentRunner(StageRegistry registry)
                                     StageDirectory = Path.Combine(pointDir, "stages", name),
                                     Progress = StageReporter(options, where, name, unit, units),
                                     Cancel = cancel,
+                                    Figures = options.Figures,
                                 };
                                 var output = stage.Run(context);
                                 // A stage may stop early on cancellation and return what it has (a fooling search returns
@@ -145,7 +146,7 @@ public sealed class ExperimentRunner(StageRegistry registry)
                                 Json.WriteFile(recordPath, record);
                             }
                             pr.Stages[name] = record.Data?.DeepClone();
-                            pr.Views[name] = record.View;
+                            pr.Views[name] = WriteCharts(record.View, Path.Combine(pointDir, "stages", name), outDir, options.Figures);
                             pr.Runtime[name] = new StageRuntime { Seconds = record.Seconds, Reused = reuse, Fingerprint = fingerprint };
                             unit++;
                             Save(outDir, results, options);
@@ -236,5 +237,21 @@ public sealed class ExperimentRunner(StageRegistry registry)
     private sealed class Reporter(Action<StageProgress> action) : IProgress<StageProgress>
     {
         public void Report(StageProgress value) => action(value);
+    }
+
+    /// <summary>
+    /// Writes every chart of a stage's view as a figure (STAGE/chartN.svg and .png, as the run asks), so the curves the
+    /// gallery draws inline exist as files too; returns the view with each chart's files named. Also for reused stages:
+    /// the files follow the figure options of this run.
+    /// </summary>
+    private static StageView WriteCharts(StageView view, string stageDirectory, string runDirectory, Reporting.Figures.FigureOutput figures)
+    {
+        if (view.Curves.Count == 0) return view;
+        var charts = view.Curves.Select((chart, i) =>
+        {
+            var written = Reporting.Figures.FigureWriter.Write(ChartFigure.Build(chart), Path.Combine(stageDirectory, $"chart{i + 1}"), figures);
+            return chart with { Files = written.All.Select(f => Path.GetRelativePath(runDirectory, f).Replace('\\', '/')).ToList() };
+        }).ToList();
+        return view with { Curves = charts };
     }
 }

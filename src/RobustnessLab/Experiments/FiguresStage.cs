@@ -7,7 +7,7 @@ namespace RobustnessLab.Experiments;
 
 /// <summary>
 /// <c>figures:</c> panda-style panels (Goodfellow, Shlens, Szegedy 2014, arXiv:1412.6572, figure 1) from
-/// <see cref="AdversarialFigure"/>: each panel as a PNG, the clean and adversarial images as exact 16-bit PNGs, and the
+/// <see cref="AdversarialFigure"/>: each panel as SVG and PNG, the clean and adversarial images as exact 16-bit PNGs, and the
 /// saved adversarial re-read and re-classified (an attack that 8-bit rounding undoes is shown as such).
 /// </summary>
 public sealed class FiguresStage : IExperimentStage
@@ -32,7 +32,7 @@ public sealed class FiguresStage : IExperimentStage
             AdversarialFigureReport report;
             try { report = AdversarialFigure.Run(model.Model, test, options, s.Model, s.Title, context.Cancel); }
             catch (Core.LabException e) when (options.Rows is not null || options.Class is not null) { throw new Core.LabException($"figures[{f}]: {e.Message}", e); }
-            report = AdversarialFigures.Write(report, context.StageDirectory, $"figure{f + 1}-");
+            report = AdversarialFigures.Write(report, context.StageDirectory, $"figure{f + 1}-", context.Figures);
             // The record's files are relative to the stage folder; results.json's to the run folder.
             report = report with
             {
@@ -45,9 +45,9 @@ public sealed class FiguresStage : IExperimentStage
             {
                 string eps = report.Eps.ToString("0.####", CultureInfo.InvariantCulture);
                 images.Add(new FigureImage(p.Files!["panel"],
-                    $"{report.Attack} at eps {eps} on test image {p.Index}: {AdversarialPanelImage.Show(p.Clean)} becomes {AdversarialPanelImage.Show(p.Adversarial)}",
+                    $"{report.Attack} at eps {eps} on test image {p.Index}: {AdversarialPanelFigure.Show(p.Clean)} becomes {AdversarialPanelFigure.Show(p.Adversarial)}",
                     $"{s.Title ?? $"{s.Model}: {report.Attack}, eps = {eps}"} (test image {p.Index}, true {p.TrueLabel}): " +
-                    $"{AdversarialPanelImage.Show(p.Clean)} -> {AdversarialPanelImage.Show(p.Adversarial)}{(p.Success ? "" : " (attack failed)")}",
+                    $"{AdversarialPanelFigure.Show(p.Clean)} -> {AdversarialPanelFigure.Show(p.Adversarial)}{(p.Success ? "" : " (attack failed)")}",
                     s.Title ?? $"{s.Model}: {report.Attack} at eps = {eps}"));
             }
             figures.Add(report);

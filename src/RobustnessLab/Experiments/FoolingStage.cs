@@ -37,7 +37,7 @@ public sealed class FoolingStage : IExperimentStage
                 (index + (p.Total > 0 ? (double)p.Iteration / p.Total : 0)) / models.Count, $"{model.Id}: {p.Phase} {p.Iteration}/{p.Total}"));
             var report = FoolingRun.Run(model.Model, options, inputs, progress, context.Cancel);
             var folder = Path.Combine(context.StageDirectory, Slug(model.Id));
-            report = FoolingFigures.WriteAll(report, folder);
+            report = FoolingFigures.WriteAll(report, folder, figures: context.Figures);
             report = report with
             {
                 Classes = report.Classes.Select(c => c with { ImageFile = c.ImageFile is null ? null : context.Relative(Path.Combine(folder, c.ImageFile)) }).ToList(),
@@ -60,11 +60,11 @@ public sealed class FoolingStage : IExperimentStage
                 $"{r.Summary.Reached99} of {r.Summary.Classes} classes at >= 99%"));
             if (r.Summary.MeanTransferConfidence is { } t)
                 headline.Add(new HeadlineMetric("transfer confidence", t, "percent", r.Model, $"mean, on {r.TransferModel}"));
-            images.Add(new FigureImage(context.Relative(Path.Combine(folder, FoolingFigures.GridFile)),
+            images.Add(new FigureImage(context.Relative(Path.Combine(folder, r.Figures!["champions"])),
                 $"Fooling images for {r.Model}, one per class, labelled with the class and the model's confidence",
                 $"{r.Model}: {r.Method} fooling images after {r.Generations} {(r.Method == "gradient" ? "steps" : "generations")}; p = the model's confidence in the class " +
-                $"(green at >= 99%){(r.TransferModel is null ? "" : $", 2nd = confidence of {r.TransferModel} in the same class")}.", $"fooling-{r.Model}"));
-            images.Add(new FigureImage(context.Relative(Path.Combine(folder, FoolingFigures.CurveFile)),
+                $"(green at >= 99%){(r.TransferModel is null ? "" : $", 2nd model = confidence of {r.TransferModel} in the same class")}.", $"fooling-{r.Model}"));
+            images.Add(new FigureImage(context.Relative(Path.Combine(folder, r.Figures!["curve"])),
                 $"Best confidence per class against {(r.Method == "gradient" ? "steps" : "generations")} for {r.Model}",
                 "Best confidence per class on a 'nines' axis (0.99, 0.999, ...).", $"fooling-{r.Model}"));
             tables.Add(new TableView($"Fooling images: {r.Model}",

@@ -28,6 +28,9 @@ public sealed record RunOptions
 
     public bool WriteGallery { get; init; } = true;
 
+    /// <summary>The formats and PNG scale of every figure the stages write.</summary>
+    public Reporting.Figures.FigureOutput Figures { get; init; } = Reporting.Figures.FigureOutput.Default;
+
     public IProgress<ExperimentProgress>? Progress { get; init; }
 
     public CancellationToken Cancel { get; init; }

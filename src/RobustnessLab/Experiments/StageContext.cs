@@ -30,6 +30,9 @@ public sealed class StageContext
     public IProgress<StageProgress>? Progress { get; init; }
     public CancellationToken Cancel { get; init; }
 
+    /// <summary>The formats and PNG scale of the figures this stage writes.</summary>
+    public Reporting.Figures.FigureOutput Figures { get; init; } = Reporting.Figures.FigureOutput.Default;
+
     public T SectionAs<T>() where T : class =>
         Section as T ?? throw new InvalidOperationException($"stage '{Name}' expected a {typeof(T).Name} section, got {Section.GetType().Name}");
 

@@ -32,8 +32,7 @@ public sealed class VisualizeStage : IExperimentStage
                 context.Report((index + (p.Objective + (double)p.Step.Step / p.Step.Steps) / p.Objectives) / models.Count,
                     $"{model.Id}: objective {p.Objective + 1}/{p.Objectives} step {p.Step.Step}/{p.Step.Steps}"));
             var report = Visualize.Run(model.Model, options, model.Id, progress, context.Cancel);
-            string file = $"{Slug(model.Id)}-sheet.png";
-            report = VisualizationSheets.Write(report, Path.Combine(context.StageDirectory, file), context.Relative(Path.Combine(context.StageDirectory, file)), model.Id);
+            report = VisualizationSheets.Write(report, Path.Combine(context.StageDirectory, $"{Slug(model.Id)}-sheet"), model.Id, context.Figures, context.RunDirectory);
             entries.AddRange(report.Entries);
             var path = report.Entries[0].Sheet!;
             images.Add(new FigureImage(path, $"Feature visualisations of {model.Id}: {report.Entries.Count} objectives x {options.Images} seeds",

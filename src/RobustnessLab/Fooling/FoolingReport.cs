@@ -22,5 +22,7 @@ public sealed record FoolingReport
     [JsonPropertyName("rubbish")] public IReadOnlyList<RubbishReport>? Rubbish { get; init; }
     [JsonPropertyName("options")] public required FoolingOptions Options { get; init; }
     [JsonPropertyName("provenance")] public Provenance? Provenance { get; init; }
+    /// <summary>The figure files (champions grid, curve) relative to the report's folder; SVG where written.</summary>
+    [JsonPropertyName("figures")] public IReadOnlyDictionary<string, string>? Figures { get; init; }
     [JsonIgnore] public IReadOnlyList<FoolingCurvePoint> Curve { get; init; } = [];
 }

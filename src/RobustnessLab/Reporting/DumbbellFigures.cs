@@ -2,25 +2,26 @@ using RobustnessLab.Core;
 using RobustnessLab.Data.Gym;
 using RobustnessLab.Dumbbell;
 using RobustnessLab.FeatureVis;
+using RobustnessLab.Reporting.Figures;
 
 namespace RobustnessLab.Reporting;
 
 /// <summary>
 /// Writes a dumbbell experiment's record to a folder: the class visualisations of both models side by side, the
-/// dumbbell visualisations with their arm scores, and dumbbell.json. The one writer of <c>lab dumbbell</c> and the
+/// dumbbell visualisations with their arm scores (each as SVG and PNG), and dumbbell.json. The one writer of <c>lab dumbbell</c> and the
 /// <c>dumbbell:</c> stage.
 /// </summary>
 public static class DumbbellFigures
 {
     public const string ReportFile = "dumbbell.json";
-    public const string ClassSheetFile = "class-visualizations.png";
-    public const string DumbbellSheetFile = "dumbbell.png";
+    public const string ClassSheetStem = "class-visualizations";
+    public const string DumbbellSheetStem = "dumbbell";
 
     /// <summary>
     /// Writes everything; returns the record with <see cref="DumbbellReport.Files"/> completed (paths relative to
     /// <paramref name="folder"/>, as in the dumbbell.json written there).
     /// </summary>
-    public static DumbbellReport Write(DumbbellReport report, string folder)
+    public static DumbbellReport Write(DumbbellReport report, string folder, FigureOutput? figures = null)
     {
         AtomicFile.EnsureWritableDirectory(folder);
         var files = new Dictionary<string, string>(report.Files);
@@ -30,7 +31,7 @@ public static class DumbbellFigures
         // Pictures may be drawn larger than the models' input (DumbbellOptions.VisImageSize).
         int picture = visB.Count > 0 && visB[0].Images.Count > 0 ? visB[0].Images[0].Height : o.Size;
         int scale = Math.Max(1, 128 / picture);
-        ImageCanvas Sheet(string title, IReadOnlyList<VisualizationResult> vis)
+        Figure Sheet(string title, IReadOnlyList<VisualizationResult> vis)
         {
             var images = new List<ImageData>();
             var captions = new List<string>();
@@ -44,8 +45,8 @@ public static class DumbbellFigures
         }
         if (visB.Count > 0 && visD.Count > 0)
         {
-            ContactSheet.SideBySide([Sheet("biased model", visB), Sheet("debiased model", visD)], 24).SavePng(Path.Combine(folder, ClassSheetFile));
-            files["class_visualizations"] = ClassSheetFile;
+            Add("class_visualizations", FigureWriter.Write(ContactSheet.SideBySide([Sheet("biased model", visB), Sheet("debiased model", visD)], 24),
+                Path.Combine(folder, ClassSheetStem), figures));
 
             int d = GymScenes.DumbbellIndex;
             int columns = visB[d].Images.Count;
@@ -68,13 +69,19 @@ public static class DumbbellFigures
                         : r.ArmScoreDetector is { } det ? $"arm={det.Values[i]:F2}" : $"p={vis[d].ClassProbabilities[i][d]:F2}";
                     caps.Add(i == 0 ? $"{name} {score}" : score);
                 }
-            ContactSheet.Draw(dumb, columns, Math.Max(2, 192 / picture), caps, "real renders, then what each model draws for 'dumbbell'")
-                .SavePng(Path.Combine(folder, DumbbellSheetFile));
-            files["dumbbell_sheet"] = DumbbellSheetFile;
+            Add("dumbbell_sheet", FigureWriter.Write(ContactSheet.Draw(dumb, columns, Math.Max(2, 192 / picture), caps, "real renders, then what each model draws for 'dumbbell'"),
+                Path.Combine(folder, DumbbellSheetStem), figures));
         }
         files["report"] = ReportFile;
         report = report with { Files = files };
         Json.WriteFile(Path.Combine(folder, ReportFile), report);
         return report;
+
+        // The SVG where written (pages show it) under KEY, the PNG beside it under KEY_png; names relative to the folder.
+        void Add(string key, FigureFiles written)
+        {
+            files[key] = Path.GetFileName(written.Preferred);
+            if (written is { Svg: not null, Png: { } png }) files[key + "_png"] = Path.GetFileName(png);
+        }
     }
 }

@@ -2,31 +2,29 @@ using System.Globalization;
 using System.Text;
 using RobustnessLab.Core;
 using RobustnessLab.Fooling;
+using RobustnessLab.Reporting.Figures;
 
 namespace RobustnessLab.Reporting;
 
 /// <summary>
-/// Writes a fooling run's outputs to a folder: fooling.json, champions.png (the champions upscaled without smoothing,
-/// labelled with class and confidence), curve.png (confidence over generations on a "nines" axis) with its data in
-/// curve.csv, and every champion at model resolution as a 16-bit PNG under champions/ (lossless for re-evaluation).
+/// Writes a fooling run's outputs to a folder: fooling.json, champions.svg/.png (the champions enlarged without
+/// smoothing, labelled with class and confidence), curve.svg/.png (confidence over generations on a "nines" axis) with
+/// its data in curve.csv, and every champion at model resolution as a 16-bit PNG under champions/ (lossless for
+/// re-evaluation).
 /// </summary>
 public static class FoolingFigures
 {
     public const string JsonFile = "fooling.json";
-    public const string GridFile = "champions.png";
-    public const string CurveFile = "curve.png";
+    public const string GridStem = "champions";
+    public const string CurveStem = "curve";
     public const string CurveCsvFile = "curve.csv";
     public const string ChampionFolder = "champions";
 
-    /// <summary>Ten distinguishable line colours (matplotlib's tab10), cycled beyond ten classes.</summary>
-    private static readonly Rgb[] Palette =
-    [
-        new(31, 119, 180), new(255, 127, 14), new(44, 160, 44), new(214, 39, 40), new(148, 103, 189),
-        new(140, 86, 75), new(227, 119, 194), new(127, 127, 127), new(188, 189, 34), new(23, 190, 207),
-    ];
-
-    /// <summary>Writes everything; returns the report with each class's image file filled in.</summary>
-    public static FoolingReport WriteAll(FoolingReport report, string folder, int scale = 4)
+    /// <summary>
+    /// Writes everything (the figures as <paramref name="figures"/> asks; <paramref name="scale"/> enlarges the champions
+    /// in the grid); returns the report with each class's image file and the figure files filled in.
+    /// </summary>
+    public static FoolingReport WriteAll(FoolingReport report, string folder, int scale = 4, FigureOutput? figures = null)
     {
         AtomicFile.EnsureWritableDirectory(folder);
         var dir = Path.Combine(folder, ChampionFolder);
@@ -39,85 +37,115 @@ public static class FoolingFigures
             rows.Add(row with { ImageFile = ChampionFolder + "/" + name });
         }
         report = report with { Classes = rows };
-        ChampionGrid(report, scale).SavePng(Path.Combine(folder, GridFile));
-        CurveChart(report).SavePng(Path.Combine(folder, CurveFile));
+        var grid = FigureWriter.Write(ChampionGrid(report, scale), Path.Combine(folder, GridStem), figures);
+        var curve = FigureWriter.Write(CurveChart(report), Path.Combine(folder, CurveStem), figures);
         AtomicFile.WriteAllText(Path.Combine(folder, CurveCsvFile), CurveCsv(report));
+        report = report with
+        {
+            Figures = new Dictionary<string, string>
+            {
+                ["champions"] = Path.GetFileName(grid.Preferred),
+                ["curve"] = Path.GetFileName(curve.Preferred),
+            },
+        };
         Json.WriteFile(Path.Combine(folder, JsonFile), report);
         return report;
     }
 
     /// <summary>The champions in a grid (up to 5 per row), each labelled with its class and confidence.</summary>
-    public static ImageCanvas ChampionGrid(FoolingReport report, int scale = 4)
+    public static Figure ChampionGrid(FoolingReport report, int scale = 4)
     {
         var rows = report.Classes;
-        if (rows.Count == 0) return new ImageCanvas(1, 1);
-        int w = rows[0].Image.Width * scale, h = rows[0].Image.Height * scale;
-        int cols = Math.Min(5, rows.Count), lines = rows.Any(r => r.TransferConfidence is not null) ? 3 : 2;
-        int pad = 8, labelH = lines * 10 + 4, titleH = 20;
-        int cellW = Math.Max(w, 6 * 18) + pad, cellH = h + labelH + pad;
-        var canvas = new ImageCanvas(pad + cols * cellW, titleH + pad + (rows.Count + cols - 1) / cols * cellH, Rgb.White);
         string title = $"{report.Method} fooling, {report.Architecture}: {report.Generations} {(report.Method == "gradient" ? "steps" : "generations")}" +
                        (report.Cancelled ? " (stopped early)" : "");
-        canvas.DrawText(title, pad, 6, Rgb.Black);
+        if (rows.Count == 0) return new Figure(FigureFont.Measure(title, FigureStyle.Title, true) + 24, 40, title, [new FigureText(title, 12, 26, FigureStyle.Title, Bold: true)]);
+        double w = rows[0].Image.Width * scale, h = rows[0].Image.Height * scale;
+        int cols = Math.Min(5, rows.Count), lines = rows.Any(r => r.TransferConfidence is not null) ? 3 : 2;
+        const double pad = 12, line = 16, titleH = 36;
+        double cellW = Math.Max(w, 112) + pad, cellH = h + 8 + lines * line + pad;
+        double width = Math.Max(pad + cols * cellW, FigureFont.Measure(title, FigureStyle.Title, true) + 2 * pad);
+        var e = new List<FigureElement> { new FigureText(title, pad, 24, FigureStyle.Title, Bold: true) };
         for (int i = 0; i < rows.Count; i++)
         {
             var r = rows[i];
-            int x = pad + i % cols * cellW, y = titleH + pad + i / cols * cellH;
-            canvas.Paste(r.Image, x, y, scale);
-            canvas.Outline(x - 1, y - 1, w + 2, h + 2, Rgb.LightGrey);
-            canvas.DrawText(Fit(r.ClassName, cellW - pad), x, y + h + 4, Rgb.Black);
-            canvas.DrawText($"p={FormatConfidence(r.Confidence)}", x, y + h + 14, r.Confidence >= 0.99 ? Rgb.Green : Rgb.Red);
-            if (r.TransferConfidence is { } t) canvas.DrawText($"2nd={FormatConfidence(t)}", x, y + h + 24, Rgb.Grey);
+            double x = pad + i % cols * cellW, y = titleH + i / cols * cellH;
+            e.Add(new FigureRaster(r.Image, x, y, r.Image.Width * scale, r.Image.Height * scale, FigureStyle.Frame));
+            var (name, size) = ContactSheet.Caption(r.ClassName, cellW - pad);
+            e.Add(new FigureText(name, x, y + h + 4 + line - 3, size));
+            e.Add(new FigureText($"p = {FormatConfidence(r.Confidence)}", x, y + h + 4 + 2 * line - 3, FigureStyle.Small,
+                Colour: r.Confidence >= 0.99 ? FigureStyle.Correct : FigureStyle.Wrong, Bold: true));
+            if (r.TransferConfidence is { } t)
+                e.Add(new FigureText($"2nd model: {FormatConfidence(t)}", x, y + h + 4 + 3 * line - 3, FigureStyle.Small - 1, Colour: FigureStyle.Muted));
         }
-        return canvas;
+        return new Figure(Math.Ceiling(width), Math.Ceiling(titleH + (rows.Count + cols - 1) / cols * cellH), title, e)
+        {
+            Description = string.Join("; ", rows.Select(r => $"{r.ClassName}: p = {FormatConfidence(r.Confidence)}")),
+        };
     }
 
     /// <summary>
     /// Best confidence per class against generations, on a "nines" scale (-log10(1 - p): 2 is 0.99, 4 is 0.9999),
-    /// which is where fooling runs differ; a linear probability axis would show flat lines at 1.
+    /// which is where fooling runs differ; a linear probability axis would show flat lines at 1. Drawn like the
+    /// gallery's robustness curves.
     /// </summary>
-    public static ImageCanvas CurveChart(FoolingReport report)
+    public static Figure CurveChart(FoolingReport report)
     {
-        const int width = 760, height = 440, left = 56, right = 150, top = 30, bottom = 44;
-        var canvas = new ImageCanvas(width, height, Rgb.White);
+        const double W = 700, H = 400, left = 78, right = 150, top = 36, bottom = 52;
+        double pw = W - left - right, ph = H - top - bottom;
         var curve = report.Curve;
-        int plotW = width - left - right, plotH = height - top - bottom;
-        int lastIter = Math.Max(1, curve.Count > 0 ? curve[^1].Iteration : 1);
+        double lastIter = Math.Max(1, curve.Count > 0 ? curve[^1].Iteration : 1);
         double maxNines = curve.Count == 0 ? 4 : curve.SelectMany(p => p.LogOdds).Select(Nines).Where(double.IsFinite).DefaultIfEmpty(4).Max();
         double yMax = Math.Clamp(Math.Ceiling(maxNines + 0.25), 4, 8);
-        int X(double it) => left + (int)Math.Round(it / lastIter * plotW);
-        int Y(double nines) => top + plotH - (int)Math.Round(Math.Clamp(nines, 0, yMax) / yMax * plotH);
-
-        canvas.DrawText($"best confidence per class ({report.Method}, {report.Architecture})", left, 8, Rgb.Black);
+        double X(double it) => left + it / lastIter * pw;
+        double Y(double nines) => top + ph - Math.Clamp(nines, 0, yMax) / yMax * ph;
+        string unit = report.Method == "gradient" ? "step" : "generation";
+        string title = $"Best confidence per class ({report.Method}, {report.Architecture})";
+        var e = new List<FigureElement> { new FigureText(title, left, 22, FigureStyle.Body + 1, Bold: true) };
         for (int k = 0; k <= (int)yMax; k++)
         {
-            int y = Y(k);
-            for (int x = left; x <= left + plotW; x += 3) canvas.SetPixel(x, y, Rgb.LightGrey);
-            string label = k == 0 ? "0" : k <= 4 ? "0." + new string('9', k) : $"1-1e-{k}";
-            canvas.DrawText(label, left - ImageCanvas.TextWidth(label) - 4, y - 3, Rgb.Black);
+            e.Add(new FigureLine(left, Y(k), left + pw, Y(k), FigureStyle.Grid));
+            string label = k == 0 ? "0" : k <= 5 ? "0." + new string('9', k) : $"1 − 10{Superscript(-k)}";
+            e.Add(new FigureText(label, left - 6, Y(k) + 4, FigureStyle.Tick, TextAnchor.End));
         }
-        int step = NiceStep(lastIter);
-        for (int it = 0; it <= lastIter; it += step)
+        foreach (var it in SvgChart.Ticks(0, lastIter).Where(t => t <= lastIter + 1e-9))
         {
-            int x = X(it);
-            canvas.Fill(x, top + plotH, 1, 4, Rgb.Black);
-            canvas.DrawTextCentered(it.ToString(CultureInfo.InvariantCulture), x, top + plotH + 7, Rgb.Black);
+            e.Add(new FigureLine(X(it), top + ph, X(it), top + ph + 5, FigureStyle.Axis));
+            e.Add(new FigureText(it.ToString("0.##", CultureInfo.InvariantCulture), X(it), top + ph + 19, FigureStyle.Tick, TextAnchor.Middle));
         }
-        canvas.Fill(left, top, 1, plotH + 1, Rgb.Black);
-        canvas.Fill(left, top + plotH, plotW + 1, 1, Rgb.Black);
-        canvas.DrawTextCentered(report.Method == "gradient" ? "step" : "generation", left + plotW / 2, height - 14, Rgb.Black);
-
+        e.Add(new FigureLine(left, top + ph, left + pw, top + ph, FigureStyle.Axis));
+        e.Add(new FigureLine(left, top, left, top + ph, FigureStyle.Axis));
+        e.Add(new FigureText(unit, left + pw / 2, H - 10, FigureStyle.Body, TextAnchor.Middle));
+        e.Add(new FigureText("best confidence p (axis: −log₁₀(1 − p))", 18, top + ph / 2, FigureStyle.Body, TextAnchor.Middle, Math: true, Rotate: -90));
         for (int c = 0; c < report.Classes.Count; c++)
         {
-            var color = Palette[c % Palette.Length];
-            for (int i = 1; i < curve.Count; i++)
-                Line(canvas, X(curve[i - 1].Iteration), Y(Nines(curve[i - 1].LogOdds[c])), X(curve[i].Iteration), Y(Nines(curve[i].LogOdds[c])), color);
-            int ly = top + 4 + c * 12;
-            canvas.Fill(left + plotW + 10, ly, 8, 7, color);
-            canvas.DrawText(Fit(report.Classes[c].ClassName, right - 24), left + plotW + 22, ly, Rgb.Black);
+            string colour = FigureStyle.Palette[c % FigureStyle.Palette.Count];
+            bool dashed = c >= FigureStyle.Palette.Count;
+            e.Add(new FigurePolyline(curve.Select(p => (X(p.Iteration), Y(Nines(p.LogOdds[c])))).ToList(), colour, 1.8, dashed));
+            double ly = top + 8 + c * 19;
+            e.Add(new FigureLine(left + pw + 12, ly, left + pw + 32, ly, colour, 2.5, dashed));
+            e.Add(new FigureText(FigureFont.Fit(report.Classes[c].ClassName, right - 44, FigureStyle.Small), left + pw + 38, ly + 4, FigureStyle.Small));
         }
-        return canvas;
+        return new Figure(W, H, title, e)
+        {
+            Description = $"Confidence of the best image per class over {lastIter} {unit}s: " +
+                          string.Join("; ", report.Classes.Select(r => $"{r.ClassName} {FormatConfidence(r.Confidence)}")),
+        };
     }
+
+    private static string Superscript(int n) => string.Concat(n.ToString(CultureInfo.InvariantCulture).Select(ch => ch switch
+    {
+        '-' => '⁻',
+        '0' => '⁰',
+        '1' => '¹',
+        '2' => '²',
+        '3' => '³',
+        '4' => '⁴',
+        '5' => '⁵',
+        '6' => '⁶',
+        '7' => '⁷',
+        '8' => '⁸',
+        _ => '⁹',
+    }));
 
     /// <summary>The curve as CSV: iteration, seconds, then one confidence column per class.</summary>
     public static string CurveCsv(FoolingReport report)
@@ -154,32 +182,6 @@ public static class FoolingFigures
         int keep = text.Length;
         while (keep > dot + 3 && text[keep - 1] == '0') keep--;
         return text[..keep];
-    }
-
-    private static int NiceStep(int span)
-    {
-        foreach (var s in new[] { 1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000 })
-            if (span / s <= 10) return s;
-        return Math.Max(1, span / 10);
-    }
-
-    private static void Line(ImageCanvas canvas, int x0, int y0, int x1, int y1, Rgb color)
-    {
-        int dx = Math.Abs(x1 - x0), dy = -Math.Abs(y1 - y0), sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1, err = dx + dy;
-        while (true)
-        {
-            canvas.Fill(x0, y0, 2, 2, color);
-            if (x0 == x1 && y0 == y1) break;
-            int e2 = 2 * err;
-            if (e2 >= dy) { err += dy; x0 += sx; }
-            if (e2 <= dx) { err += dx; y0 += sy; }
-        }
-    }
-
-    private static string Fit(string text, int pixels)
-    {
-        int max = Math.Max(1, (pixels + 1) / 6);
-        return text.Length <= max ? text : text[..Math.Max(1, max - 1)] + ".";
     }
 
     private static string Slug(string name)

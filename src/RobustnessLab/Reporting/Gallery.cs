@@ -114,7 +114,10 @@ public static class Gallery
                 {
                     figure++;
                     sb.Append("<figure>").Append(SvgChart.Render(chart, $"fig{figure}")).Append("<figcaption><b>Figure ").Append(figure).Append(".</b> ")
-                        .Append(Html.Escape(chart.Caption ?? chart.Title)).Append("</figcaption></figure>");
+                        .Append(Html.Escape(chart.Caption ?? chart.Title));
+                    if (chart.Files is { Count: > 0 } files)
+                        sb.Append(" <span class=\"files\">(").AppendJoin(" · ", files.Select(f => $"<a href=\"{Html.Url(f)}\">{Html.Escape(Path.GetExtension(f).TrimStart('.').ToUpperInvariant())}</a>")).Append(")</span>");
+                    sb.Append("</figcaption></figure>");
                 }
                 Images(sb, view.Images, ref figure);
                 foreach (var t in view.Tables) Table(sb, t, ref table);

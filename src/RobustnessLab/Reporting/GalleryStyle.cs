@@ -33,19 +33,22 @@ pre { background: #f4f4f1; padding: 12px 14px; overflow-x: auto; border-left: 3p
 figure { margin: 16px 0 22px; }
 figcaption { font-size: .92rem; color: #333; max-width: 72ch; }
 figcaption b { font-weight: 600; }
+figcaption .files { color: var(--muted); font-size: .85rem; white-space: nowrap; }
 .figrow { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
-.figrow figure { margin: 0 0 12px; flex: 0 1 auto; }
-.figrow img { display: block; max-width: 100%; image-rendering: pixelated; border: 1px solid var(--faint); background: #fff; }
+.figrow figure { margin: 0 0 12px; flex: 0 1 auto; min-width: 0; max-width: 100%; }
+.figrow img { display: block; max-width: 100%; height: auto; image-rendering: pixelated; border: 1px solid var(--faint); background: #fff; }
+.figrow img[src$=".svg"] { image-rendering: auto; }
 .group-title { font-style: italic; color: var(--muted); margin: 12px 0 4px; }
 svg.chart { width: 100%; max-width: 720px; height: auto; background: #fff; border: 1px solid var(--faint); }
 svg.chart .grid { stroke: #ececec; } svg.chart .axis { stroke: #444; }
 svg.chart text { font-family: inherit; fill: #222; } svg.chart .tick { font-size: 12px; } svg.chart .axis-label { font-size: 13px; }
 svg.chart .chart-title { font-size: 14px; font-weight: 600; } svg.chart .legend { font-size: 12.5px; }
-.table-wrap { overflow-x: auto; margin: 10px 0 20px; }
-table { min-width: 420px; border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .92rem; border-top: 2px solid var(--rule); border-bottom: 2px solid var(--rule); }
+.table-wrap { overflow-x: auto; max-width: 100%; margin: 10px 0 20px; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .88rem; border-top: 2px solid var(--rule); border-bottom: 2px solid var(--rule); }
 caption { caption-side: top; text-align: left; font-size: .92rem; padding-bottom: 6px; }
-th, td { padding: 4px 12px; text-align: left; vertical-align: top; }
-thead th { border-bottom: 1px solid var(--rule); font-weight: 600; white-space: nowrap; }
+th, td { padding: 4px 7px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+/* Headers wrap between words, so a wide table (the attacks: 14 columns) fits the page instead of scrolling. */
+thead th { border-bottom: 1px solid var(--rule); font-weight: 600; vertical-align: bottom; hyphens: manual; }
 td.num, th.num { text-align: right; }
 table.sortable thead th { cursor: pointer; }
 table.sortable thead th::after { content: " \2195"; color: #aaa; font-size: .8em; }
@@ -58,6 +61,8 @@ details { margin: 8px 0 14px; } summary { cursor: pointer; color: var(--muted); 
 dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 6px 0; font-size: .92rem; }
 dl.kv dt { color: var(--muted); } dl.kv dd { margin: 0; }
 footer { color: var(--muted); font-size: .85rem; padding-top: 30px; padding-bottom: 40px; }
+/* Phones: narrower margins; a table that still does not fit scrolls inside its own box, never the page. */
+@media (max-width: 640px) { header, main, footer { padding-left: 14px; padding-right: 14px; } h1 { font-size: 1.6rem; } nav ol { columns: 1; } body { font-size: 15px; } dl.kv { grid-template-columns: 1fr; } dl.kv dd { margin-bottom: 4px; overflow-wrap: anywhere; } }
 """;
 
     /// <summary>Click (or Enter on) a header to sort by it; numbers sort numerically through data-sort.</summary>

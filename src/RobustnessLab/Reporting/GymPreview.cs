@@ -1,16 +1,17 @@
 using RobustnessLab.Core;
 using RobustnessLab.Data.Gym;
+using RobustnessLab.Reporting.Figures;
 
 namespace RobustnessLab.Reporting;
 
 /// <summary>A labelled grid of gym renders (the first n training rows of a variant), optionally with their masks.</summary>
 public static class GymPreview
 {
-    public static ImageCanvas Draw(GymOptions options, int count, int seed, bool masks = false, int scale = 0)
+    public static Figure Draw(GymOptions options, int count, int seed, bool masks = false, int scale = 0)
     {
         options.Validate();
         if (count < 1) throw new LabException($"preview needs at least 1 image, got {count}");
-        if (scale <= 0) scale = Math.Max(1, 96 / options.Size);
+        if (scale <= 0) scale = Math.Max(1, 128 / options.Size);
         var stream = GymScenes.SplitSeed(seed, 1);
         var images = new List<ImageData>();
         var captions = new List<string>();

@@ -36,14 +36,6 @@ public static class Png
         });
     }
 
-    /// <summary>8-bit PNG, upscaled without smoothing (for viewing).</summary>
-    public static void SaveView(ImageData image, string path, int scale = 1)
-    {
-        var c = new ImageCanvas(image.Width * scale, image.Height * scale);
-        c.Paste(image, 0, 0, scale);
-        c.SavePng(path);
-    }
-
     /// <summary>Loads a PNG as [0,1] floats with the given channel count (1: luminance, 3: RGB).</summary>
     public static ImageData Load(string path, int channels)
     {

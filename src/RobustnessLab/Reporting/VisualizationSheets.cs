@@ -1,5 +1,6 @@
 using RobustnessLab.Core;
 using RobustnessLab.FeatureVis;
+using RobustnessLab.Reporting.Figures;
 
 namespace RobustnessLab.Reporting;
 
@@ -10,8 +11,12 @@ namespace RobustnessLab.Reporting;
 /// </summary>
 public static class VisualizationSheets
 {
-    /// <summary>Writes the sheet as a PNG; returns the report with every entry's sheet set to <paramref name="sheetName"/>.</summary>
-    public static VisualizeReport Write(VisualizeReport report, string path, string sheetName, string? title = null)
+    /// <summary>
+    /// Writes the sheet as <paramref name="stem"/>.svg and/or .png (as <paramref name="figures"/> asks; a stem given with
+    /// .svg or .png is taken without it); returns the report with every entry's sheet set to the file a page shows (the
+    /// SVG where there is one), relative to <paramref name="relativeTo"/> (default: the sheet's own folder).
+    /// </summary>
+    public static VisualizeReport Write(VisualizeReport report, string stem, string? title = null, FigureOutput? figures = null, string? relativeTo = null)
     {
         var images = new List<ImageData>();
         var captions = new List<string>();
@@ -36,8 +41,9 @@ public static class VisualizationSheets
         if (images.Count == 0) throw new LabException("nothing to draw: the visualisation has no images");
         int scale = Math.Max(2, 96 / Math.Max(images[0].Height, images[0].Width));
         var sheet = ContactSheet.Draw(images, columns, scale, captions, title ?? report.Model);
-        AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        sheet.SavePng(path);
-        return report with { Entries = report.Entries.Select(e => e with { Sheet = sheetName }).ToList() };
+        stem = Path.GetFullPath(FigureWriter.Stem(stem));
+        var written = FigureWriter.Write(sheet, stem, figures);
+        string name = Path.GetRelativePath(relativeTo ?? Path.GetDirectoryName(stem)!, written.Preferred).Replace('\\', '/');
+        return report with { Entries = report.Entries.Select(e => e with { Sheet = name }).ToList() };
     }
 }

@@ -72,8 +72,8 @@ public class DumbbellExperimentTests
                 Assert.That(r.Targets.Select(t => t.Name), Has.Some.Contains("judge P(arm)").And.Some.Contains("arm effect").And.Some.Contains("legible"));
                 Assert.That(r.JudgeObjectAccuracy, Is.InRange(0.0, 1.0));
                 Assert.That(File.Exists(Path.Combine(dir, DumbbellFigures.ReportFile)), Is.True);
-                Assert.That(File.Exists(Path.Combine(dir, "dumbbell.png")), Is.True);
-                Assert.That(File.Exists(Path.Combine(dir, "class-visualizations.png")), Is.True);
+                foreach (var file in new[] { "dumbbell.svg", "dumbbell.png", "class-visualizations.svg", "class-visualizations.png" })
+                    Assert.That(File.Exists(Path.Combine(dir, file)), Is.True, $"{file} written");
             }
         }
         finally

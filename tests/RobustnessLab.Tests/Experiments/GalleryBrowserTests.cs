@@ -10,7 +10,8 @@ namespace RobustnessLab.Tests.Experiments;
 /// <summary>
 /// Opens generated galleries in Debian's headless chromium (driven by Playwright with ExecutablePath; no browser is
 /// downloaded) and checks what a reader would hit: images that do not load, console errors, broken or remote links,
-/// injected markup. Saves a screenshot. Inconclusive where chromium is not installed; CI installs it.
+/// injected markup, and anything wider than the window at desktop and phone widths. Saves screenshots. Inconclusive
+/// where chromium is not installed; CI installs it.
 /// </summary>
 [Category("Slow")]
 public class GalleryBrowserTests
@@ -91,4 +92,61 @@ public class GalleryBrowserTests
         TestContext.Out.WriteLine($"screenshot: {shot}");
         Assert.That(problems, Is.Empty);
     }
+
+    /// <summary>
+    /// The shrunk quickstart's gallery at a desktop width (1400 px) and a phone width (390 px): full-page screenshots
+    /// (attached to the test result), no element reaching past the viewport, the page never scrolling sideways, and at
+    /// desktop width no result table needing to scroll. At phone width a wide table may scroll inside its own box, as
+    /// may the raw results.json tables folded under "All numbers" and the config text.
+    /// </summary>
+    [TestCase(1400, false)]
+    [TestCase(390, true)]
+    public async Task QuickstartGalleryFitsTheWindow(int width, bool tablesMayScroll)
+    {
+        Assume.That(File.Exists(Chromium), $"chromium not found at {Chromium} (apt-get install chromium, or set CHROMIUM_PATH)");
+        var page = Path.Combine(QuickstartEndToEndTests.RunFolder(), Gallery.PageFile);
+        Assert.That(File.Exists(page), Is.True, "the quickstart wrote its gallery");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var tab = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
+        await tab.GotoAsync(new Uri(page).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        var shot = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"quickstart-gallery-{width}.png");
+        await tab.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+        TestContext.AddTestAttachment(shot, $"quickstart gallery at {width} px");
+        TestContext.Out.WriteLine($"screenshot: {shot}");
+
+        var overflow = await tab.EvaluateAsync<string[]>(OverflowScript, tablesMayScroll);
+        Assert.That(overflow, Is.Empty, $"at {width} px");
+        Assert.That(new FileInfo(shot).Length, Is.GreaterThan(20_000));
+    }
+
+    /// <summary>
+    /// Lists what does not fit the viewport: elements whose box reaches past it (unless a scrolling or clipping box
+    /// around them hides the excess), the page scrolling sideways, and (unless allowed) a box that must scroll.
+    /// </summary>
+    private const string OverflowScript = """
+        tablesMayScroll => {
+          const vw = document.documentElement.clientWidth, out = [];
+          const describe = el => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '') +
+            ' "' + (el.textContent || el.getAttribute('alt') || '').trim().replace(/\s+/g, ' ').slice(0, 50) + '"';
+          const clipped = el => { for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return true; return false; };
+          for (const el of document.querySelectorAll('body *')) {
+            const r = el.getBoundingClientRect();
+            if ((r.width === 0 && r.height === 0) || el.closest('details:not([open]) > :not(summary)')) continue;
+            if ((r.right > vw + 0.5 || r.left < -0.5) && !clipped(el)) out.push(`${describe(el)} spans ${Math.round(r.left)}..${Math.round(r.right)} px`);
+          }
+          if (document.documentElement.scrollWidth > vw) out.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${vw} px)`);
+          for (const el of document.querySelectorAll('body *')) {
+            const o = getComputedStyle(el).overflowX;
+            if ((o === 'auto' || o === 'scroll') && el.scrollWidth > el.clientWidth + 1 && !(tablesMayScroll || el.tagName === 'PRE' || el.closest('details')))
+              out.push(`${describe(el)} cuts off ${el.scrollWidth - el.clientWidth} px (scrolls inside)`);
+          }
+          return out;
+        }
+        """;
 }

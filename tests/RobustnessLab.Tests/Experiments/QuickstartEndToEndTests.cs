@@ -25,14 +25,22 @@ public class QuickstartEndToEndTests
         "dumbbell.options={test: 100, width: 16, probe_count: 20, control_train: 200, control_epochs: 1, detector_train: 300, detector_epochs: 1, detector_vis_seeds: 1}",
     ];
 
-    [Test]
-    public void ShrunkQuickstartRunsEveryStageIntoTheGallery()
+    private static readonly Lazy<(string OutDir, RunResults Results)> Run = new(() =>
     {
         var root = ExperimentFixtures.TempDir("quickstart-e2e");
         var config = Path.Combine(ConfigLoadingTests.FindExperimentsFolder(), "quickstart.yaml");
         var e = ExperimentLoader.Load(config, Shrink);
         var outDir = Path.Combine(root, "quickstart");
-        var results = new ExperimentRunner().Run(e, new RunOptions { OutDirectory = outDir, CacheDirectory = Path.Combine(root, ".cache"), Threads = 1 });
+        return (outDir, new ExperimentRunner().Run(e, new RunOptions { OutDirectory = outDir, CacheDirectory = Path.Combine(root, ".cache"), Threads = 1 }));
+    });
+
+    /// <summary>The shrunk quickstart's run folder, run once per test process (the browser test screenshots its gallery).</summary>
+    public static string RunFolder() => Run.Value.OutDir;
+
+    [Test]
+    public void ShrunkQuickstartRunsEveryStageIntoTheGallery()
+    {
+        var (outDir, results) = Run.Value;
 
         Assert.That(results.Status, Is.EqualTo("complete"), results.Error);
         var point = results.Points.Single();
@@ -73,6 +81,14 @@ public class QuickstartEndToEndTests
             foreach (var key in new[] { "clean_accuracy", "arm_effect", "p_dumbbell_arm_only" })
                 Assert.That(dumbbell["biased"]!.AsObject().ContainsKey(key), Is.True, $"dumbbell.biased carries '{key}'");
             Assert.That(File.Exists(Path.Combine(outDir, dumbbell["files"]!["dumbbell_sheet"]!.GetValue<string>())), Is.True);
+
+            // Every figure the run wrote exists as SVG and as PNG; the gallery shows the SVG.
+            var svgs = Directory.GetFiles(outDir, "*.svg", SearchOption.AllDirectories);
+            Assert.That(svgs.Length, Is.GreaterThanOrEqualTo(2 + 2 + 2), "panels, fooling grid and curve, dumbbell sheets");
+            foreach (var svg in svgs) Assert.That(File.Exists(Path.ChangeExtension(svg, ".png")), Is.True, $"{svg} has its PNG");
+            foreach (var p in panels) Assert.That(p!["files"]!["panel"]!.GetValue<string>(), Does.EndWith(".svg"));
+            Assert.That(point.Views.Values.SelectMany(v => v.Images).Select(i => i.Path), Has.All.EndsWith(".svg"), "the gallery uses the SVG figures");
+            Assert.That(fooling["figures"]!["curve"]!.GetValue<string>(), Is.EqualTo("curve.svg"), "the fooling curve is an SVG chart");
 
             // The gallery: every image the views name exists; curves and side-by-side groups are there.
             var html = File.ReadAllText(Path.Combine(outDir, Gallery.PageFile));

@@ -29,8 +29,10 @@ public class FoolingOutputTests
                 Assert.That((string?)first["class"], Is.EqualTo("T-shirt/top"));
                 Assert.That((double?)first["transfer_confidence"], Is.Not.Null);
                 Assert.That(json["rubbish"]!.AsArray(), Has.Count.EqualTo(2));
-                Assert.That(File.Exists(Path.Combine(dir, FoolingFigures.GridFile)), Is.True);
-                Assert.That(File.Exists(Path.Combine(dir, FoolingFigures.CurveFile)), Is.True);
+                foreach (var stem in new[] { FoolingFigures.GridStem, FoolingFigures.CurveStem })
+                    foreach (var ext in new[] { ".svg", ".png" })
+                        Assert.That(File.Exists(Path.Combine(dir, stem + ext)), Is.True, $"{stem}{ext} written");
+                Assert.That((string?)json["figures"]!["curve"], Is.EqualTo("curve.svg"), "fooling.json names the SVG the gallery shows");
                 Assert.That(File.ReadAllLines(Path.Combine(dir, FoolingFigures.CurveCsvFile)), Has.Length.EqualTo(6));
                 // The 16-bit champion PNG reloads to the scored pixels (within 16-bit rounding).
                 var saved = Png.Load(Path.Combine(dir, written.Classes[3].ImageFile!), 1);

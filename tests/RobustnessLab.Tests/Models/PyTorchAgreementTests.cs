@@ -10,10 +10,10 @@ namespace RobustnessLab.Tests.Models;
 /// Imported weights must compute what PyTorch computes. tests/pytorch/make_reference.py (run here with Debian's
 /// python3-torch and python3-torchvision, which CI installs) builds each architecture with a fixed seed and random
 /// weights, saves it (plain torch.save, a DataParallel checkpoint wrapped in {"state_dict": ...}, {"model": ...},
-/// and .safetensors) and records logits and an FGSM image on fixed inputs. The lab imports the same files and must
-/// agree: logits within 1e-4 of the largest logit (at least 1), the same predicted classes, and the same FGSM image
-/// wherever PyTorch's gradient is not a near-tie (|g| below 1e-4 of the largest, where float32 rounding can flip
-/// the sign).
+/// and .safetensors) and records logits, the input gradient in float32 and in float64, and an FGSM image on fixed
+/// inputs. The lab imports the same files and must agree: logits within 1e-4 of the largest logit (at least 1), the
+/// same predicted classes, an input gradient about as close to the float64 truth as PyTorch's own float32 gradient,
+/// and the same FGSM image wherever the gradient's sign is determined at float32 precision.
 /// </summary>
 [TestFixture, Category("Slow")]
 public sealed class PyTorchAgreementTests
@@ -21,13 +21,12 @@ public sealed class PyTorchAgreementTests
     private const string Python = "/usr/bin/python3";
 
     /// <summary>
-    /// A gradient entry counts as a tie when it is below this fraction of the largest entry: there float32 rounding
-    /// (summation order differs between PyTorch 1.13 and libtorch 2.10) can flip its sign. Measured 2026-11-29 on
-    /// the pixels where the images differ: WRN-28-10 1 of 12,288 at 6.2e-5 of the largest (a tie); ResNet-50 (random
-    /// weights, logits up to 1508) 74 of 602,112, the largest at 3.7e-3 of the largest gradient entry, 48 of them
-    /// above 1e-4: ResNet-50 does not meet this criterion yet and the test says so.
+    /// The lab's float32 input gradient may be this many times further from the float64 truth (largest entry-wise
+    /// error) than PyTorch's float32 gradient is: both sum in float32 in different orders and with different kernels
+    /// (PyTorch 1.13 with oneDNN, the lab's libtorch 2.10 with oneDNN off for ResNet-50), so neither is exact, but a
+    /// wrong gradient (a missing BatchNorm, a wrong stride) is off by orders of magnitude.
     /// </summary>
-    private const double TieFraction = 1e-4;
+    private const double ErrorRatio = 10;
     private string dir = null!;
     private JsonElement cases;
     private bool keep;
@@ -87,18 +86,31 @@ public sealed class PyTorchAgreementTests
         double maxDiff = (logits - r["logits"]).abs().max().item<float>();
         using var fgsm = new Fgsm().Run(model, r["x"], r["y"], [c.GetProperty("eps").GetDouble()]);
         var g = r["grad"];
-        double gmax = g.abs().max().item<float>();
-        var tie = g.abs().le(TieFraction * gmax);
+        var g64 = r["grad64"];
+        Tensor labGrad;
+        using (enable_grad())
+        {
+            var input = r["x"].detach().requires_grad_(true);
+            labGrad = autograd.grad([nn.functional.cross_entropy(model.call(input), r["y"], reduction: nn.Reduction.Sum)], [input])[0];
+        }
+        double truthMax = g64.abs().max().item<double>();
+        double torchError = (g.to(float64) - g64).abs().max().item<double>(), labError = (labGrad.to(float64) - g64).abs().max().item<double>();
+        // Where |truth| is within the two float32 errors, either implementation may get the sign wrong: undetermined.
+        var determined = g64.abs().gt(torchError + labError);
         var differs = fgsm.Adversarials[0].sub(r["fgsm"]).abs().gt(1e-6);
-        long differing = differs.sum().item<long>(), outsideTies = differs.logical_and(tie.logical_not()).sum().item<long>();
-        double worst = differing == 0 ? 0 : g.abs().masked_select(differs).max().item<float>() / gmax;
+        long differing = differs.sum().item<long>(), whereDetermined = differs.logical_and(determined).sum().item<long>();
+        long labWrongSigns = labGrad.sign().to(float64).ne(g64.sign()).logical_and(determined).sum().item<long>();
         TestContext.Out.WriteLine($"{arch}: max |logit difference| {maxDiff:G3} (largest |logit| {scale:G4}, relative {maxDiff / scale:G3}); " +
-                                  $"FGSM pixels differing {differing} of {g.numel()} (largest |gradient| among them {worst:G3} of the largest), outside ties {outsideTies}; wrapper {imported.Result.Wrapper ?? "none"}, prefix {imported.Result.StrippedPrefix ?? "none"}");
+                                  $"input gradient error vs float64 (of the largest entry {truthMax:G3}): PyTorch float32 {torchError / truthMax:G3}, lab {labError / truthMax:G3}; " +
+                                  $"FGSM pixels differing {differing} of {g.numel()}, where the sign is determined {whereDetermined}; lab signs wrong where determined {labWrongSigns}; " +
+                                  $"wrapper {imported.Result.Wrapper ?? "none"}, prefix {imported.Result.StrippedPrefix ?? "none"}");
         using (Assert.EnterMultipleScope())
         {
             Assert.That(maxDiff / scale, Is.LessThanOrEqualTo(1e-4), "logits relative to max(1, max |logit|)");
             Assert.That(logits.argmax(1).data<long>().ToArray(), Is.EqualTo(r["logits"].argmax(1).data<long>().ToArray()), "predicted classes");
-            Assert.That(outsideTies, Is.Zero, "FGSM pixels that differ where the gradient sign is not a tie");
+            Assert.That(labError, Is.LessThanOrEqualTo(ErrorRatio * torchError), "the lab's input gradient error against float64, relative to PyTorch's float32 error");
+            Assert.That(labWrongSigns, Is.Zero, "gradient signs the lab gets wrong where float32 determines them");
+            Assert.That(whereDetermined, Is.Zero, "FGSM pixels that differ from PyTorch's where the gradient sign is determined");
         }
     }
 

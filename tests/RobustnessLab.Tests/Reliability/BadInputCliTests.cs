@@ -69,7 +69,7 @@ public class BadInputCliTests
     [Test]
     public void VisualizeRefusesAJpgNameForPngData() =>
         ExpectOneLine(["visualize", "--model", checkpoint, "--all", "--out", "/tmp/robustnesslab-tests/x.jpg"], 2,
-            "lab: error: usage: --out '/tmp/robustnesslab-tests/x.jpg': this writes PNG data, so the name must end in .png, not .jpg (see lab visualize --help)");
+            "lab: error: usage: --out '/tmp/robustnesslab-tests/x.jpg': this writes a figure as NAME.svg and NAME.png, so the name must end in .svg or .png or have none, not .jpg (see lab visualize --help)");
 
     [Test]
     public void VisualizeRefusesSeedsThatCannotFit()

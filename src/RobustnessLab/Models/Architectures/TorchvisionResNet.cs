@@ -21,7 +21,7 @@ public sealed class TorchvisionResNet : nn.Module<Tensor, Tensor>
     public TorchvisionResNet(bool bottleneck, int[] blocks, int inChannels, int numClasses) : base("ResNet")
     {
         // libtorch 2.10's oneDNN crashes (SIGFPE) planning the input gradient of ResNet-50's strided 1x1 convolutions.
-        if (bottleneck) Core.NativeRuntime.DisableMkldnn();
+        if (bottleneck) Core.NativeRuntime.DisableMkldnn("ResNet-50's strided 1x1 convolutions make libtorch 2.10's oneDNN divide by zero (SIGFPE) planning their input gradient");
         int expansion = bottleneck ? 4 : 1;
         conv1 = nn.Conv2d(inChannels, 64, 7, stride: 2, padding: 3, bias: false);
         bn1 = nn.BatchNorm2d(64);
