@@ -9,7 +9,7 @@ namespace RobustnessLab.Cli.Commands;
 /// <summary>Workloads of the other areas (fooling, visualisation) that `lab bench` times after the core ones.</summary>
 internal static class BenchExtensions
 {
-    /// <summary>Issue 15's workloads: workers against intra-op threads, PGD-AT with workers, larger batches, the evaluation paths.</summary>
+    /// <summary>The speed workloads: workers against intra-op threads, PGD-AT with workers, larger batches, the evaluation paths.</summary>
     public static void RunParallel(BenchReport report, LabContext ctx, BenchCommand.Settings s, Func<string, bool> want, double matmulGflops, CancellationToken cancel)
     {
         if (want("workers"))
@@ -25,7 +25,7 @@ internal static class BenchExtensions
         }
         if (want("batches"))
         {
-            AnsiConsole.MarkupLine("[grey]batches: FGSM step at batch 128, 256, 512, 1024...[/]");
+            AnsiConsole.MarkupLine("[grey]batches: FGSM step at batch 128, 256, 512, 1024, and at 256 with oneDNN off...[/]");
             using var model = CoreBenchmarks.CreateCnn(ctx.Device);
             report.Workloads["fgsm_batch_sizes"] = ParallelBenchmarks.BatchSizes(model, matmulGflops, s.Seconds);
         }

@@ -110,9 +110,9 @@ public static class ParallelBenchmarks
     }
 
     /// <summary>
-    /// Attack-step throughput (forward + input gradient) at larger batches than the step benchmarks' default. (TorchSharp
-    /// 0.107 exposes neither a memory-format argument nor a oneDNN switch, so channels-last and the mkldnn path cannot be
-    /// chosen from here; libtorch already runs CPU convolutions through oneDNN.)
+    /// Attack-step throughput (forward + input gradient) at larger batches than the step benchmarks' default, and at
+    /// batch 256 with libtorch's oneDNN (mkldnn) convolutions switched off (<see cref="NativeRuntime.SetMkldnnEnabled"/>),
+    /// then back on. (TorchSharp 0.107 exposes no memory-format argument, so channels-last cannot be chosen from here.)
     /// </summary>
     public static Dictionary<string, double> BatchSizes(Classifier model, double matmulGflops, double seconds)
     {
@@ -122,6 +122,17 @@ public static class ParallelBenchmarks
             var m = CoreBenchmarks.FgsmStep(model, b, matmulGflops, seconds);
             result[$"fgsm_images_per_s_batch_{b}"] = m.ImagesPerSecond;
             result[$"fgsm_flop_utilization_batch_{b}"] = m.FlopUtilization;
+        }
+        // Only where oneDNN is on and can be switched back on: a process that switched it off for a reason keeps it off.
+        if (!NativeRuntime.MkldnnDisabled && NativeRuntime.SetMkldnnEnabled(false))
+        {
+            try
+            {
+                var off = CoreBenchmarks.FgsmStep(model, 256, matmulGflops, seconds);
+                result["fgsm_images_per_s_batch_256_onednn_off"] = off.ImagesPerSecond;
+                result["onednn_speedup_batch_256"] = result["fgsm_images_per_s_batch_256"] / off.ImagesPerSecond;
+            }
+            finally { NativeRuntime.SetMkldnnEnabled(true); }
         }
         return result;
     }
