@@ -48,11 +48,16 @@ public static class RobustnessAssert
         return record;
     }
 
-    /// <summary>Runs one attack at one epsilon and returns its record (no assertion).</summary>
-    public static AttackRecord Measure(Classifier model, Dataset data, AttackSpec attack, double eps, int samples = 500, Criterion? criterion = null, int seed = 0)
+    /// <summary>
+    /// Runs one attack at one epsilon and returns its record (no assertion). The mode is <see cref="RobustnessOptions"/>'
+    /// unless given (early stopping: the success rate and robust accuracy of the loss-maximising run at a fraction of the steps).
+    /// </summary>
+    public static AttackRecord Measure(Classifier model, Dataset data, AttackSpec attack, double eps, int samples = 500, Criterion? criterion = null, int seed = 0,
+        AttackMode? mode = null)
     {
         bool l2 = AttackRegistry.Get(attack.Name).Norm == "l2";
-        var options = new RobustnessOptions
+        var d = new RobustnessOptions();
+        var options = d with
         {
             Attacks = [attack],
             Epsilons = l2 ? [] : [eps],
@@ -61,6 +66,7 @@ public static class RobustnessAssert
             Seed = seed,
             Target = criterion is TargetedMisclassification t ? t.Rule : null,
             TargetClass = criterion is TargetedMisclassification t2 ? t2.TargetClass : null,
+            Mode = mode ?? d.Mode,
         };
         return RobustnessEvaluation.Run(model, data, options).Attacks.Single();
     }

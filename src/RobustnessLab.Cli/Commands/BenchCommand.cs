@@ -31,8 +31,27 @@ public sealed class BenchCommand : LabCommand<BenchCommand.Settings>
         public int MemorySteps { get; set; } = 1000;
 
         [CommandOption("--only <LIST>")]
-        [Description("comma-separated subset: train,fgsm,pgd,memory,data,fooling,visualize (matmul always runs)")]
+        [Description("comma-separated subset: train,fgsm,pgd,memory,data,fooling,visualize,workers,pgd-at,batches,eval (matmul always runs; eval only when listed)")]
         public string? Only { get; set; }
+
+        [CommandOption("--workers <N>")]
+        [Description("worker threads of the workers, pgd-at and eval workloads")]
+        [DefaultValue(2)]
+        public int Workers { get; set; } = 2;
+
+        [CommandOption("--eval-model <DIR>")]
+        [Description("checkpoint for the eval workload (default: train a standard cnn for --eval-epochs on Fashion-MNIST)")]
+        public string? EvalModel { get; set; }
+
+        [CommandOption("--eval-epochs <N>")]
+        [Description("epochs of the eval workload's standard cnn")]
+        [DefaultValue(2)]
+        public int EvalEpochs { get; set; } = 2;
+
+        [CommandOption("--eval-samples <N>")]
+        [Description("test images of the eval workload")]
+        [DefaultValue(1000)]
+        public int EvalSamples { get; set; } = 1000;
     }
 
     protected override int Run(Settings s, CancellationToken cancel)
@@ -40,11 +59,16 @@ public sealed class BenchCommand : LabCommand<BenchCommand.Settings>
         if (s.Batch <= 0) throw new UsageException($"--batch must be positive, got {s.Batch}");
         if (!(s.Seconds > 0)) throw new UsageException($"--seconds must be positive, got {s.Seconds}");
         if (s.MemorySteps < 0) throw new UsageException($"--memory-steps must be >= 0, got {s.MemorySteps}");
+        if (s.Workers <= 0) throw new UsageException($"--workers must be positive, got {s.Workers}");
+        if (s.EvalEpochs <= 0) throw new UsageException($"--eval-epochs must be positive, got {s.EvalEpochs}");
+        if (s.EvalSamples <= 0) throw new UsageException($"--eval-samples must be positive, got {s.EvalSamples}");
         var only = s.Only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
-        string[] workloads = ["train", "fgsm", "pgd", "memory", "data", "fooling", "visualize"];
-        if (only?.FirstOrDefault(w => !workloads.Contains(w)) is { } unknown)
-            throw new UsageException($"--only: unknown workload '{unknown}'; valid: {string.Join(", ", workloads)}");
-        bool Want(string w) => only is null || only.Contains(w);
+        string[] known = ["train", "fgsm", "pgd", "memory", "data", "fooling", "visualize", "workers", "pgd-at", "batches", "eval"];
+        foreach (var w in only ?? [])
+            if (!known.Contains(w)) throw new UsageException($"--only: unknown workload '{w}'; valid: {string.Join(", ", known)}");
+        // The eval workload takes many minutes: it runs only when asked for by name.
+        bool Want(string w) => only is null ? w != "eval" : only.Contains(w);
+        double loadStart = LoadAverage();
         var ctx = CreateContext(s);
         if (s.JsonOut is not null) AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.JsonOut))!);
 
@@ -60,6 +84,7 @@ public sealed class BenchCommand : LabCommand<BenchCommand.Settings>
             ForwardGflopPerImage = fwdPerImage,
             Threads = ctx.Threads,
             Provenance = Provenance.Capture(ctx.Threads),
+            LoadAverage = { ["start"] = loadStart },
             TrainStep = Want("train") ? CoreBenchmarks.TrainStep(model, s.Batch, mm, s.Seconds) : null,
             FgsmStep = Want("fgsm") ? CoreBenchmarks.FgsmStep(model, s.Batch, mm, s.Seconds) : null,
             PgdStep = Want("pgd") ? CoreBenchmarks.PgdStep(model, s.Batch, mm, s.Seconds) : null,
@@ -78,6 +103,8 @@ public sealed class BenchCommand : LabCommand<BenchCommand.Settings>
             report.Workloads["fashion_mnist_load"] = new() { ["seconds"] = Data.FashionMnist.TimeLoad(s.DataDir).TotalSeconds, ["images"] = 70_000 };
         }
         BenchExtensions.RunAll(report, ctx, s, Want, cancel);
+        BenchExtensions.RunParallel(report, ctx, s, Want, mm, cancel);
+        report.LoadAverage["end"] = LoadAverage();
 
         var t = new Table().Border(TableBorder.Simple).AddColumns("workload", "ms/step", "images/s", "GFLOP/s", "of matmul");
         void Row(string name, StepMeasurement? m)
@@ -94,7 +121,26 @@ public sealed class BenchCommand : LabCommand<BenchCommand.Settings>
             AnsiConsole.MarkupLine($"{Markup.Escape(name)}: {Markup.Escape(string.Join(", ", values.Select(kv => $"{kv.Key} {kv.Value:G4}")))}");
         if (report.Memory.Count > 0)
             AnsiConsole.MarkupLine($"memory over {report.Memory["pgd_steps"]:F0} PGD steps: RSS {report.Memory["rss_start_mb"]:F0} MB -> {report.Memory["rss_end_mb"]:F0} MB ({report.Memory["rss_growth_mb"]:+0;-0} MB)");
+        if (report.Eval is { } ev)
+            AnsiConsole.MarkupLine($"eval: AutoAttack-style {ev["autoattack_seconds"]:F1} s vs {ev["autoattack_seconds_baseline"]:F1} s baseline ([bold]{ev["autoattack_speedup"]:F2}x[/]), " +
+                                   $"robust accuracy {ev["robust_accuracy"]:F4} vs {ev["robust_accuracy_baseline"]:F4}; PGD-20 curve {ev["curve_seconds"]:F1} s vs {ev["curve_seconds_baseline"]:F1} s ([bold]{ev["curve_speedup"]:F2}x[/])");
+        if (report.Eval is { } split)
+            AnsiConsole.MarkupLine($"eval, split: early stop on 1 worker {split["autoattack_early_stop_speedup"]:F2}x (AutoAttack-style) and {split["curve_early_stop_speedup"]:F2}x (curve); " +
+                                   $"{split["workers"]:F0} workers on top {split["autoattack_workers_speedup"]:F2}x and {split["curve_workers_speedup"]:F2}x");
+        AnsiConsole.MarkupLine($"[grey]load average (1 min): {report.LoadAverage["start"]:F2} at the start, {report.LoadAverage["end"]:F2} at the end, on {Environment.ProcessorCount} cores[/]");
         if (s.JsonOut is not null) Json.WriteFile(s.JsonOut, report);
         return CliHost.Ok;
+    }
+
+    /// <summary>The 1-minute load average (NaN where /proc/loadavg does not exist).</summary>
+    private static double LoadAverage()
+    {
+        try
+        {
+            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException) { return double.NaN; }
+        catch (UnauthorizedAccessException) { return double.NaN; }
     }
 }

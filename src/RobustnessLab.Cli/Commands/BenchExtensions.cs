@@ -9,6 +9,42 @@ namespace RobustnessLab.Cli.Commands;
 /// <summary>Workloads of the other areas (fooling, visualisation) that `lab bench` times after the core ones.</summary>
 internal static class BenchExtensions
 {
+    /// <summary>The speed workloads: workers against intra-op threads, PGD-AT with workers, larger batches, the evaluation paths.</summary>
+    public static void RunParallel(BenchReport report, LabContext ctx, BenchCommand.Settings s, Func<string, bool> want, double matmulGflops, CancellationToken cancel)
+    {
+        if (want("workers"))
+        {
+            AnsiConsole.MarkupLine($"[grey]workers: 8 batches x 5 PGD steps (batch 128), 1 worker x {ctx.Threads} threads vs {s.Workers} workers...[/]");
+            using var model = CoreBenchmarks.CreateCnn(ctx.Device);
+            report.Workloads["pgd_workers"] = ParallelBenchmarks.PgdWorkers(model, 128, 8, 5, s.Workers);
+        }
+        if (want("pgd-at"))
+        {
+            AnsiConsole.MarkupLine($"[grey]pgd-at: PGD-AT (7 steps) training steps at batch 128, 1 worker vs {s.Workers} workers...[/]");
+            report.Workloads["pgd_at_step"] = ParallelBenchmarks.PgdTraining(ctx, s.Workers);
+        }
+        if (want("batches"))
+        {
+            AnsiConsole.MarkupLine("[grey]batches: FGSM step at batch 128, 256, 512, 1024, and at 256 with oneDNN off...[/]");
+            using var model = CoreBenchmarks.CreateCnn(ctx.Device);
+            report.Workloads["fgsm_batch_sizes"] = ParallelBenchmarks.BatchSizes(model, matmulGflops, s.Seconds);
+        }
+        if (want("eval"))
+        {
+            using var data = Data.FashionMnist.Load(new Data.DataOptions(s.DataDir, Seed: 0), ctx.Device);
+            Models.Classifier model;
+            if (s.EvalModel is not null) model = Models.Checkpoint.Load(s.EvalModel, ctx.Device).Model;
+            else
+            {
+                AnsiConsole.MarkupLine($"[grey]eval: training a standard cnn for {s.EvalEpochs} epoch(s) on Fashion-MNIST (not timed)...[/]");
+                model = EvaluationBenchmark.TrainStandardCnn(ctx, data, s.EvalEpochs, cancel: cancel);
+            }
+            using var _ = model;
+            var progress = new ConsoleLines(m => AnsiConsole.MarkupLine($"[grey]eval: {Markup.Escape(m)}...[/]"));
+            report.Eval = EvaluationBenchmark.Run(model, data.Test, s.EvalSamples, 0.1, s.Workers, progress, cancel);
+        }
+    }
+
     public static void RunAll(BenchReport report, LabContext ctx, BenchCommand.Settings s, Func<string, bool> want, CancellationToken cancel)
     {
         if (want("fooling"))
@@ -39,5 +75,10 @@ internal static class BenchExtensions
             var r = RobustnessLab.Dumbbell.DumbbellBench.TimeRobustVisualization(ctx, 512, 64, cancel);
             report.Workloads["visualize_robust_512_steps_64px"] = new() { ["seconds"] = r.Seconds, ["steps_per_s"] = r.StepsPerSecond };
         }
+    }
+
+    private sealed class ConsoleLines(Action<string> write) : IProgress<string>
+    {
+        public void Report(string value) => write(value);
     }
 }

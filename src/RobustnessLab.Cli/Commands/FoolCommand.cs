@@ -99,6 +99,10 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
         [Description("Gaussian-noise inputs for the rubbish-class rate (default 1000; 0: skip)")]
         public int? RubbishSamples { get; set; }
 
+        [CommandOption("--workers <N>")]
+        [Description("direct, cppn: worker threads sharing each generation's scoring pass, --threads split among them (default 1; the search does not depend on it)")]
+        public int? Workers { get; set; }
+
         [CommandOption("--option <KEY=VALUE>")]
         [Description("any other setting by its fooling.json name, repeatable: mutation_eta, cross_eta, rubbish_threshold, cppn_add_node, ... (as a config's fooling.options)")]
         public string[] Option { get; set; } = [];
@@ -159,7 +163,8 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
         var inputs = new FoolingInputs(data?.Train, data?.Test, transfer, s.Model, s.TransferModel, ctx.Threads);
         int total = options.Method == FoolingMethod.Gradient ? options.Steps : options.EffectiveGenerations;
         AnsiConsole.MarkupLine($"[grey]fooling[/] {Markup.Escape(info.Architecture)} ({Markup.Escape(s.Model!)}) with {Markup.Escape(s.Method)}: " +
-                               $"{classes.Length} classes, {total} {(options.Method == FoolingMethod.Gradient ? "steps" : $"generations x {options.Population}")}, seed {s.Seed}, {ctx.Threads} threads");
+                               $"{classes.Length} classes, {total} {(options.Method == FoolingMethod.Gradient ? "steps" : $"generations x {options.Population}")}, seed {s.Seed}, " +
+                               (options.Workers > 1 && options.Method != FoolingMethod.Gradient ? $"{options.Workers} workers x {Math.Max(1, ctx.Threads / options.Workers)} threads" : $"{ctx.Threads} threads"));
         var report = ConsoleProgress.Run(s, $"fool {s.Method}", bar => FoolingRun.Run(model, options, inputs,
             bar.For<FoolingProgress>((b, p) => b.Set(p.Iteration, p.Total, p.Phase == "search"
                 ? $"{(options.Method == FoolingMethod.Gradient ? "step" : "gen")} {p.Iteration}/{p.Total} min p {FoolingFigures.FormatConfidence(p.MinConfidence)}, {p.ClassesAtTop}/{p.Classes} at top"
@@ -216,11 +221,12 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
             BlurSigma = s.BlurSigma ?? d.BlurSigma,
             Jitter = s.Jitter ?? d.Jitter,
             RubbishSamples = s.RubbishSamples ?? d.RubbishSamples,
+            Workers = s.Workers ?? d.Workers,
         };
         try
         {
             options = NumericSettings.Apply(options, LabSettings.ParseNumericPairs(s.Option, "--option"), "fooling",
-                ["seed", "generations", "population", "steps"]);
+                ["seed", "generations", "population", "steps", "workers"]);
             options.Validate();
         }
         catch (LabException e) { throw new UsageException(OptionName(e.Message)); }
@@ -233,7 +239,7 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
         foreach (var (prefix, option) in new[] { ("generations", "--generations"), ("population", "--population"), ("steps", "--steps"),
                      ("mutation rate", "--mutation-rate"), ("mutation halving period", "--halving"), ("cross rate", "--cross-rate"), ("step size", "--step-size"),
                      ("L2 decay", "--l2-decay"), ("blur period", "--blur-every"), ("blur sigma", "--blur-sigma"), ("jitter", "--jitter"),
-                     ("target confidence", "--target"), ("rubbish samples", "--rubbish-samples") })
+                     ("target confidence", "--target"), ("rubbish samples", "--rubbish-samples"), ("workers", "--workers") })
             if (message.StartsWith(prefix, StringComparison.Ordinal)) return option + message[prefix.Length..];
         return message;
     }

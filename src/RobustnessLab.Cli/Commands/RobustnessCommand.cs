@@ -41,6 +41,18 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
         [Description("upper end of the minimal-epsilon search (default 0.5)")]
         public double? MinEpsMax { get; set; }
 
+        [CommandOption("--mode <MODE>")]
+        [Description("early-stop (default): each sample stops at its first adversarial iterate (same robust accuracy, far fewer steps); max-loss: every sample runs every step")]
+        public string? Mode { get; set; }
+
+        [CommandOption("--independent-eps")]
+        [Description("attack every epsilon on every sample (default: a sample broken at a smaller epsilon keeps that example at the larger ones)")]
+        public bool IndependentEps { get; set; }
+
+        [CommandOption("--workers <N>")]
+        [Description("worker threads sharing the batches, --threads split among them (default 1; results do not depend on it)")]
+        public int? Workers { get; set; }
+
         [CommandOption("-o|--out <FILE>")]
         [Description("write the report as JSON")]
         public string? Out { get; set; }
@@ -51,6 +63,7 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
             if (!b.Successful) return b;
             if (Samples < 0) return ValidationResult.Error($"--n must be >= 0, got {Samples}");
             if (BatchSize <= 0) return ValidationResult.Error($"--batch-size must be positive, got {BatchSize}");
+            if (Workers <= 0) return ValidationResult.Error($"--workers must be positive, got {Workers}");
             return ValidationResult.Success();
         }
     }
@@ -81,10 +94,19 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
             TargetClass = target,
             MinimalEpsilonAttack = s.MinEps is null ? null : new AttackSpec(s.MinEps, args.GetValueOrDefault(s.MinEps)),
             MinimalEpsilonMax = s.MinEpsMax ?? d.MinimalEpsilonMax,
+            Mode = s.Mode is null ? d.Mode : ParseMode(s.Mode),
+            NestedEpsilons = !s.IndependentEps && d.NestedEpsilons,
+            Workers = s.Workers ?? d.Workers,
         };
         try { options.Validate(); }
         catch (LabException e) { throw new UsageException(e.Message); }
         return options;
+    }
+
+    private static AttackMode ParseMode(string text)
+    {
+        try { return AttackModes.Parse(text, "--mode"); }
+        catch (LabException e) { throw new UsageException(e.Message); }
     }
 
     protected override int Run(Settings s, CancellationToken cancel)
@@ -98,7 +120,8 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
         var datasetName = s.Dataset ?? info.Dataset ?? FashionMnist.Name;
         using var data = DatasetRegistry.LoadForModel(datasetName, new DataOptions(s.DataDir, Seed: info.Seed), info, ctx.Device);
         AnsiConsole.MarkupLine($"[grey]robustness[/] of {Markup.Escape(s.Model!)} ({Markup.Escape(info.Architecture)}) on {Markup.Escape(datasetName)} test, " +
-                               $"{(options.Samples == 0 ? data.Test.Count : Math.Min(options.Samples, data.Test.Count)):N0} images, {Markup.Escape(options.Criterion.Describe())}, {ctx.Threads} threads");
+                               $"{(options.Samples == 0 ? data.Test.Count : Math.Min(options.Samples, data.Test.Count)):N0} images, {Markup.Escape(options.Criterion.Describe())}, {options.Mode.Name()}, " +
+                               (options.Workers > 1 ? $"{options.Workers} workers x {Math.Max(1, ctx.Threads / options.Workers)} threads" : $"{ctx.Threads} threads"));
         if (options.Samples > data.Test.Count) Warn($"--n {options.Samples} is more than the {data.Test.Count} test images of '{datasetName}'; using all {data.Test.Count}");
         var report = ConsoleProgress.Run(s, "robustness", bar => RobustnessEvaluation.Run(model, data.Test, options,
             bar.For<RobustnessProgress>((b, p) => b.Set(p.Done, p.Total, p.Stage)), cancel, s.Model));
@@ -109,6 +132,8 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
             table.AddRow(r.Attack, r.Norm, F(r.Eps), F(r.RobustAccuracy), F(r.SuccessRateCorrect), F(r.SuccessRateAll), F(r.MeanAdvConfidence),
                 F(r.MaxLinf), F(r.MeanL2), $"{r.Seconds:F1}", r.GradientEvals is { } g ? $"{g:F1} grads" : r.Queries is { } q ? $"{q:F1} queries" : "");
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("[grey]mode: " + Markup.Escape(string.Join("; ", report.Attacks.GroupBy(r => r.Attack)
+            .Select(g => $"{g.Key} {g.First().Mode}" + (g.First().EpsilonGrid == "nested" ? " (nested eps)" : "")))) + "[/]");
         foreach (var w in report.WorstCase)
             AnsiConsole.MarkupLine($"worst case {w.Norm} eps {F(w.Eps)}: robust accuracy [bold]{w.RobustAccuracy:F4}[/] over {Markup.Escape(string.Join(", ", w.Attacks))}" +
                                    (w.Flips.Count > 0 ? $"; top flips: {Markup.Escape(string.Join(", ", w.Flips.Take(3).Select(f => $"{f.From} -> {f.To} ({f.Count})")))}" : ""));

@@ -32,6 +32,10 @@ public sealed class RunExperimentCommand : LabCommand<RunExperimentCommand.Setti
         [Description("run only shard I of N of the sweep's points (0-based); merge with lab merge")]
         public string? Shard { get; set; }
 
+        [CommandOption("--workers <N>")]
+        [Description("worker threads sharing the attack batches and PGD-AT's attack, threads split among them (default 1; attack results do not depend on it)")]
+        public int? Workers { get; set; }
+
         [CommandOption("--cache <DIR>")]
         [Description("model cache (default: .cache/models beside the run folder)")]
         public string? Cache { get; set; }
@@ -41,6 +45,7 @@ public sealed class RunExperimentCommand : LabCommand<RunExperimentCommand.Setti
     {
         var shard = s.Shard is null ? ShardSpec.Whole : ShardSpec.Parse(s.Shard);
         int threads = Core.ResourceLimits.Threads(s.Threads, "--threads", Warn);
+        if (s.Workers <= 0) throw new UsageException($"--workers must be positive, got {s.Workers}");
         var experiment = ExperimentLoader.Load(s.File, s.Set);
         if (threads == 0) Core.ResourceLimits.Threads(experiment.Config.Threads, $"{s.File}: threads:", Warn);
         var runner = new ExperimentRunner();
@@ -59,6 +64,7 @@ public sealed class RunExperimentCommand : LabCommand<RunExperimentCommand.Setti
             DataDir = s.DataDir,
             Overrides = s.Set,
             Threads = threads,
+            Workers = s.Workers,
             Cancel = cancel,
             Figures = ((IFigureSettings)s).Figures(),
         };

@@ -40,6 +40,7 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         [CommandOption("--seed <N>")][DefaultValue(0)] public int Seed { get; set; }
         [CommandOption("--validation <N>")][Description("training rows held out for validation (default 5000)")] public int? Validation { get; set; }
         [CommandOption("--train-limit <N>")][Description("use at most N training rows (0: all)")][DefaultValue(0)] public int TrainLimit { get; set; }
+        [CommandOption("--workers <N>")][Description("worker threads that split each batch's adversarial attack (pgd objective), --threads shared among them (default 1)")] public int? Workers { get; set; }
         [CommandOption("--resume")][Description("continue the run checkpointed in --out")] public bool Resume { get; set; }
         [CommandOption("--force")][Description("replace a checkpoint already in --out")] public bool Force { get; set; }
 
@@ -87,11 +88,13 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         UsageException.Wrap(options.Validate);
         UsageException.Wrap(() => ModelZoo.Get(s.Model));
         UsageException.Wrap(() => DatasetRegistry.Validate(s.Dataset));
+        if (s.Workers <= 0) throw new UsageException($"--workers must be positive, got {s.Workers}");
         var modelArgs = LabSettings.ParseNumericPairs(s.ModelArgs, "--arg");
         Core.AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.Out!))!);
         Checkpoint.CheckOutput(s.Out!, s.Resume, s.Force);
 
         var ctx = CreateContext(s, s.Seed);
+        if (s.Workers is { } workers) ctx = ctx with { Workers = workers };
         using var data = DatasetRegistry.Load(s.Dataset, new DataOptions(s.DataDir, s.Validation ?? new DataOptions().ValidationSize, s.Seed, s.TrainLimit), ctx.Device);
         var (mean, std) = Trainer.ChannelStatistics(data.Train);
         var spec = ModelZoo.Spec(s.Model, [data.Channels, data.Height, data.Width], data.ClassNames, mean, std, modelArgs);
@@ -104,7 +107,7 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         var trainer = new Trainer(ctx);
         using var model = trainer.CreateModel(spec, s.Seed);
         AnsiConsole.MarkupLine($"[grey]training[/] {Markup.Escape(s.Model)} ({model.ParameterCount():N0} parameters) on {Markup.Escape(data.Name)}: " +
-                               $"{data.Train.Count:N0} train / {data.Validation.Count:N0} val / {data.Test.Count:N0} test, {ctx.Threads} threads, objective {Markup.Escape(options.Objective)}");
+                               $"{data.Train.Count:N0} train / {data.Validation.Count:N0} val / {data.Test.Count:N0} test, {(ctx.Workers > 1 ? $"{ctx.Workers} workers x {Math.Max(1, ctx.Threads / ctx.Workers)} threads" : $"{ctx.Threads} threads")}, objective {Markup.Escape(options.Objective)}");
         var result = ConsoleProgress.Run(s, $"train {s.Model}", bar => trainer.Train(model, data, options, s.Out, s.Resume, s.Dataset,
             bar.For<TrainingProgress>((b, p) => b.Set((p.Epoch - 1) * p.StepsPerEpoch + p.Step, p.Epochs * p.StepsPerEpoch,
                 $"epoch {p.Epoch}/{p.Epochs} {p.Phase} loss {p.Loss:F4} acc {p.Accuracy:P1} {p.ImagesPerSecond:N0} img/s")), cancel));

@@ -25,6 +25,8 @@ public abstract class Apgd : FixedEpsilonAttack
 
     public override Distance Distance => Distance.Linf;
 
+    public override AttackMode ModeRun(AttackMode requested) => requested;
+
     public override void Validate()
     {
         if (Steps <= 0) throw new LabException($"{Name}: steps must be positive, got {Steps}");
@@ -33,11 +35,13 @@ public abstract class Apgd : FixedEpsilonAttack
     }
 
     /// <summary>
-    /// One APGD run ascending <paramref name="loss"/>, updating the per-sample worst case (best, bestSuccess)
-    /// in place.
+    /// One APGD run ascending <paramref name="loss"/> (per-sample loss of the logits of the given rows), updating the
+    /// per-sample worst case in place: the first successful iterate is kept. With early stopping only the rows not yet
+    /// adversarial are evaluated; the step-size schedule and all state are per sample, so a running sample follows the
+    /// same trajectory as in a full run.
     /// </summary>
-    protected void RunOnce(AttackModel model, Tensor x, AttackGoal goal, Tensor eps, Func<Tensor, Tensor> loss, Generator? generator,
-        Tensor best, Tensor bestSuccess)
+    private protected void RunOnce(AttackModel model, Tensor x, AttackGoal goal, Tensor eps, Func<Tensor, Tensor, Tensor> loss, Generator? generator,
+        WorstCase best)
     {
         using var scope = NewDisposeScope();
         int n = (int)x.shape[0];
@@ -46,11 +50,14 @@ public abstract class Apgd : FixedEpsilonAttack
         var t0 = rand(x.shape, dtype: x.dtype, generator: generator).to(x.device) * 2 - 1;
         var adv = ProjectAndClip(x, x + eps * t0 / Distance.PerSample(Distance.Linf.Measure(t0), t0).clamp_min(1e-12), eps);
         var stepSize = eps * 2;
-        var (gradient, logits, lossNow) = Evaluate(model, adv, loss);
-        Keep(goal, adv, logits, best, bestSuccess);
+        var gradient = zeros_like(x);
+        var lossNow = full(new[] { (long)n }, float.NegativeInfinity, device: x.device);
+        var logitsNow = zeros(new[] { (long)n, model.NumClasses }, dtype: x.dtype, device: x.device);
+        if (!Evaluate(model, adv, goal, loss, best, gradient, lossNow, logitsNow)) return;
         var xMax = adv.clone();
         var gradMax = gradient.clone();
         var lossMax = lossNow.clone();
+        var logitsMax = logitsNow.clone();
         var lossPrevious = lossNow.clone();
         var previous = adv.clone();
         var increases = zeros(new[] { (long)n }, device: x.device);
@@ -66,16 +73,17 @@ public abstract class Apgd : FixedEpsilonAttack
             var next = ProjectAndClip(x, adv + (z - adv) * a + (adv - previous) * (1 - a), eps);
             previous.copy_(adv);
             adv.copy_(next);
-            var (g, l, value) = Evaluate(model, adv, loss);
-            Keep(goal, adv, l, best, bestSuccess);
-            gradient.copy_(g);
+            // Rows not evaluated (finished) keep their previous loss, which never beats their best: no update for them.
+            var value = lossPrevious.clone();
+            if (!Evaluate(model, adv, goal, loss, best, gradient, value, logitsNow)) break;
             increases.add_(value.gt(lossPrevious).to(increases.dtype));
             lossPrevious.copy_(value);
             var improved = value.gt(lossMax);
             var improvedX = Distance.PerSample(improved, x);
             xMax.copy_(where(improvedX, adv, xMax));
-            gradMax.copy_(where(improvedX, g, gradMax));
+            gradMax.copy_(where(improvedX, gradient, gradMax));
             lossMax.copy_(where(improved, value, lossMax));
+            logitsMax.copy_(where(improved.unsqueeze(1), logitsNow, logitsMax));
             if (nextCheckpoint < checkpoints.Length && k + 1 == checkpoints[nextCheckpoint])
             {
                 int window = checkpoints[nextCheckpoint] - lastCheckpoint;
@@ -96,8 +104,33 @@ public abstract class Apgd : FixedEpsilonAttack
             }
         }
         // Samples never broken return their highest-loss point, so norms are measured on a real attempt.
-        var failed = Distance.PerSample(bestSuccess.logical_not(), x);
-        best.copy_(where(failed, xMax, best));
+        var failed = best.Success.logical_not();
+        if (goal.EarlyStop && goal.Done is { } done) failed = failed.logical_and(done.logical_not());
+        best.Example.copy_(where(Distance.PerSample(failed, x), xMax, best.Example));
+        best.Logits.copy_(where(failed.unsqueeze(1), logitsMax, best.Logits));
+    }
+
+    /// <summary>
+    /// Loss, gradient and logits at <paramref name="adv"/> for the running rows, written into the full-batch tensors
+    /// (gradient rows of finished samples are zero); keeps first successes. False when no row is running.
+    /// </summary>
+    private static bool Evaluate(AttackModel model, Tensor adv, AttackGoal goal, Func<Tensor, Tensor, Tensor> loss, WorstCase best,
+        Tensor gradient, Tensor value, Tensor logits)
+    {
+        using var scope = NewDisposeScope();
+        var rows = best.Running(goal);
+        if (rows.numel() == 0) return false;
+        var input = adv.index_select(0, rows);
+        var (grads, l, values) = model.Gradients(input, output => [loss(output, rows)]);
+        var success = goal.Select(rows).IsAdversarial(l);
+        // First success wins (no loss comparison among successful iterates): a successful row gets +inf loss in the
+        // worst-case record only where it is newly successful.
+        best.Keep(rows, input, l, success, where(success, float.PositiveInfinity, float.NegativeInfinity));
+        if (rows.shape[0] != adv.shape[0]) gradient.zero_();
+        gradient.index_copy_(0, rows, grads[0]);
+        value.index_copy_(0, rows, values[0]);
+        logits.index_copy_(0, rows, l);
+        return true;
     }
 
     /// <summary>Checkpoint iterations ceil(p_j * steps) of Algorithm 1.</summary>
@@ -106,20 +139,5 @@ public abstract class Apgd : FixedEpsilonAttack
         var p = new List<double> { 0, 0.22 };
         while (p[^1] < 1) p.Add(p[^1] + Math.Max(p[^1] - p[^2] - 0.03, 0.06));
         return p.Where(v => v <= 1).Select(v => (int)Math.Ceiling(v * steps)).Distinct().ToArray();
-    }
-
-    private static (Tensor Gradient, Tensor Logits, Tensor Loss) Evaluate(AttackModel model, Tensor x, Func<Tensor, Tensor> loss)
-    {
-        var (grads, logits, values) = model.Gradients(x, l => [loss(l)]);
-        return (grads[0], logits, values[0]);
-    }
-
-    /// <summary>Successful iterates replace unsuccessful ones in the per-sample worst case.</summary>
-    protected static void Keep(AttackGoal goal, Tensor adv, Tensor logits, Tensor best, Tensor bestSuccess)
-    {
-        using var scope = NewDisposeScope();
-        var newly = goal.IsAdversarial(logits).logical_and(bestSuccess.logical_not());
-        best.copy_(where(Distance.PerSample(newly, best), adv, best));
-        bestSuccess.logical_or_(newly);
     }
 }

@@ -15,10 +15,16 @@ public sealed class ApgdCe : Apgd
     protected internal override Tensor Perturb(AttackModel model, Tensor x, AttackGoal goal, Tensor eps, Generator? generator)
     {
         using var scope = NewDisposeScope();
-        var best = x.clone();
-        var bestSuccess = zeros(new[] { x.shape[0] }, dtype: ScalarType.Bool, device: x.device);
+        return PerturbWithLogits(model, x, goal, eps, generator).Adversarial.MoveToOuterDisposeScope();
+    }
+
+    protected internal override (Tensor Adversarial, Tensor Logits) PerturbWithLogits(AttackModel model, Tensor x, AttackGoal goal, Tensor eps,
+        Generator? generator)
+    {
+        using var scope = NewDisposeScope();
+        var best = new WorstCase(x, model.NumClasses);
         for (int r = 0; r < Restarts; r++)
-            RunOnce(model, x, goal, eps, logits => AttackLoss.CrossEntropy(logits, goal), generator, best, bestSuccess);
-        return best.MoveToOuterDisposeScope();
+            RunOnce(model, x, goal, eps, (logits, rows) => AttackLoss.CrossEntropy(logits, goal.Select(rows)), generator, best);
+        return (best.Example.MoveToOuterDisposeScope(), best.Logits.MoveToOuterDisposeScope());
     }
 }

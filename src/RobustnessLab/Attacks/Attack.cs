@@ -39,8 +39,10 @@ public abstract class Attack
     /// <param name="criterion">Untargeted when null.</param>
     /// <param name="generator">Randomness (random starts, random targets, Square's proposals); reproducible for a seed and batch.</param>
     /// <param name="cancel">Checked once per step.</param>
+    /// <param name="mode">Early stopping (robust accuracy, success rates) or the loss-maximising run (every step for every sample).</param>
+    /// <param name="nestedEpsilons">With early stopping: a sample adversarial at a smaller epsilon keeps that example at the larger ones.</param>
     public AttackResult Run(Classifier model, Tensor x, Tensor labels, IReadOnlyList<double> epsilons, Criterion? criterion = null,
-        Generator? generator = null, CancellationToken cancel = default)
+        Generator? generator = null, CancellationToken cancel = default, AttackMode mode = AttackMode.MaximizeLoss, bool nestedEpsilons = false)
     {
         criterion ??= Criterion.Untargeted;
         CheckCall(model, x, labels, epsilons, criterion);
@@ -49,13 +51,20 @@ public abstract class Attack
             using var scope = NewDisposeScope();
             var access = new AttackModel(model, cancel);
             var targets = ResolveTargets(model, x, labels, criterion, generator);
-            var goal = new AttackGoal(labels, targets, criterion);
-            return RunCore(access, x, goal, epsilons.ToArray(), generator);
+            var goal = new AttackGoal(labels, targets, criterion) { EarlyStop = mode == AttackMode.EarlyStop };
+            return RunCore(access, x, goal, epsilons.ToArray(), generator, nestedEpsilons);
         });
     }
 
     /// <summary>The attack proper, on a checked batch, in eval mode, inside a dispose scope.</summary>
-    protected internal abstract AttackResult RunCore(AttackModel model, Tensor x, AttackGoal goal, double[] epsilons, Generator? generator);
+    protected internal abstract AttackResult RunCore(AttackModel model, Tensor x, AttackGoal goal, double[] epsilons, Generator? generator,
+        bool nestedEpsilons);
+
+    /// <summary>
+    /// The mode that actually runs when <paramref name="requested"/> is asked for: attacks without per-sample
+    /// iterations (FGSM, the minimisation attacks) run in full; Square always stops at the first success.
+    /// </summary>
+    public virtual AttackMode ModeRun(AttackMode requested) => AttackMode.MaximizeLoss;
 
     /// <summary>Checks a call's inputs with errors a researcher can act on.</summary>
     protected void CheckCall(Classifier model, Tensor x, Tensor labels, IReadOnlyList<double> epsilons, Criterion criterion)

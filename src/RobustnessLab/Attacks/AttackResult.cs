@@ -10,7 +10,7 @@ namespace RobustnessLab.Attacks;
 public sealed class AttackResult : IDisposable
 {
     public AttackResult(string attack, Distance distance, double[] epsilons, Tensor[] adversarials, bool[][] success, long[] targets,
-        double[] seconds, long[] gradientEvaluations, long[] queries, double[]? minimalNorms = null)
+        double[] seconds, long[] gradientEvaluations, long[] queries, double[]? minimalNorms = null, Tensor[]? logits = null)
     {
         Attack = attack;
         Distance = distance;
@@ -22,6 +22,7 @@ public sealed class AttackResult : IDisposable
         GradientEvaluations = gradientEvaluations;
         Queries = queries;
         MinimalNorms = minimalNorms;
+        Logits = logits?.Select(l => l.DetachFromDisposeScope()).ToArray();
     }
 
     public string Attack { get; }
@@ -49,6 +50,15 @@ public sealed class AttackResult : IDisposable
     /// <summary>Minimisation attacks: per-sample norm of the smallest successful perturbation found (+inf when none).</summary>
     public double[]? MinimalNorms { get; }
 
+    /// <summary>Logits of <see cref="Adversarials"/> per epsilon, as the attack computed them (null when it did not keep them).</summary>
+    public Tensor[]? Logits { get; }
+
+    /// <summary>The mode that ran (see <see cref="Attack.ModeRun"/>).</summary>
+    public AttackMode Mode { get; init; }
+
+    /// <summary>Whether larger epsilons reused the examples found at smaller ones.</summary>
+    public bool NestedEpsilons { get; init; }
+
     /// <summary>Ensembles: per epsilon, each member's turn in the order they ran (null for single attacks).</summary>
     public IReadOnlyList<EnsembleStage>[]? Stages { get; init; }
 
@@ -60,5 +70,6 @@ public sealed class AttackResult : IDisposable
     public void Dispose()
     {
         foreach (var a in Adversarials) a.Dispose();
+        foreach (var l in Logits ?? []) l.Dispose();
     }
 }

@@ -43,16 +43,30 @@ public abstract class IterativeGradientAttack : FixedEpsilonAttack
                                    "for an absolute step in pixel units set alpha");
     }
 
+    public override AttackMode ModeRun(AttackMode requested) => requested;
+
     /// <summary>The per-sample loss ascended (cross-entropy toward the goal by default).</summary>
     protected virtual Tensor Loss(Tensor logits, AttackGoal goal) => AttackLoss.CrossEntropy(logits, goal);
 
     protected internal override Tensor Perturb(AttackModel model, Tensor x, AttackGoal goal, Tensor eps, Generator? generator)
     {
         using var scope = NewDisposeScope();
+        return PerturbWithLogits(model, x, goal, eps, generator).Adversarial.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The attack proper. With early stopping, each step evaluates the model only on the samples not yet adversarial
+    /// (and not done before the attack): the others have their first adversarial iterate kept. The update arithmetic
+    /// and the random draws still cover the whole batch, so a running sample follows exactly the trajectory it
+    /// follows in the loss-maximising mode.
+    /// </summary>
+    protected internal override (Tensor Adversarial, Tensor Logits) PerturbWithLogits(AttackModel model, Tensor x, AttackGoal goal, Tensor eps,
+        Generator? generator)
+    {
+        using var scope = NewDisposeScope();
+        long n = x.shape[0];
         var alpha = StepSize is { } a ? full_like(eps, a) : eps * RelativeStepSize;
-        var best = x.clone();
-        var bestSuccess = zeros(new[] { x.shape[0] }, dtype: ScalarType.Bool, device: x.device);
-        var bestLoss = full(new[] { x.shape[0] }, float.NegativeInfinity, device: x.device);
+        var best = new WorstCase(x, model.NumClasses);
         for (int r = 0; r < Restarts; r++)
         {
             var adv = RandomStart ? ProjectAndClip(x, x + Distance.RandomInBall(x, eps, generator), eps) : x.clone();
@@ -61,38 +75,29 @@ public abstract class IterativeGradientAttack : FixedEpsilonAttack
             {
                 using var step = NewDisposeScope();
                 model.Cancel.ThrowIfCancellationRequested();
+                var rows = best.Running(goal);
+                if (rows.numel() == 0) break;
+                var input = adv.index_select(0, rows);
+                var sub = goal.Select(rows);
                 Tensor logits, gradient = null!;
                 if (t < Steps)
-                    (gradient, logits) = model.Gradient(adv, l => Loss(l, goal));
+                    (gradient, logits) = model.Gradient(input, l => Loss(l, sub));
                 else
-                    logits = model.Logits(adv); // the last iterate is checked too
-                Keep(adv, logits, goal, best, bestSuccess, bestLoss);
+                    logits = model.Logits(input); // the last iterate is checked too
+                best.Keep(rows, input, logits, sub.IsAdversarial(logits), Loss(logits, sub));
                 if (t == Steps) break;
-                var direction = gradient;
+                var direction = rows.shape[0] == n ? gradient : zeros_like(x).index_copy_(0, rows, gradient);
                 if (Momentum > 0)
                 {
                     // g_{t+1} = mu * g_t + grad / ||grad||_1 (Dong et al. 2018, eq. 6).
-                    var l1 = Distance.PerSample(gradient.flatten(1).abs().mean(new long[] { 1 }), gradient).clamp_min(1e-12);
-                    velocity.mul_(Momentum).add_(gradient / l1);
+                    var l1 = Distance.PerSample(direction.flatten(1).abs().mean(new long[] { 1 }), direction).clamp_min(1e-12);
+                    velocity.mul_(Momentum).add_(direction / l1);
                     direction = velocity;
                 }
                 var next = ProjectAndClip(x, adv + alpha * Distance.Direction(direction), eps);
                 adv.copy_(next);
             }
         }
-        return best.MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Updates the per-sample worst case in place.</summary>
-    private void Keep(Tensor adv, Tensor logits, AttackGoal goal, Tensor best, Tensor bestSuccess, Tensor bestLoss)
-    {
-        using var scope = NewDisposeScope();
-        var success = goal.IsAdversarial(logits);
-        var loss = Loss(logits, goal);
-        var better = success.logical_and(bestSuccess.logical_not())
-            .logical_or(success.eq(bestSuccess).logical_and(loss.gt(bestLoss)));
-        best.copy_(where(Distance.PerSample(better, best), adv, best));
-        bestSuccess.logical_or_(success);
-        bestLoss.copy_(where(better, loss, bestLoss));
+        return (best.Example.MoveToOuterDisposeScope(), best.Logits.MoveToOuterDisposeScope());
     }
 }

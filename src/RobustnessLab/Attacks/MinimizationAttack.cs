@@ -30,7 +30,8 @@ public abstract class MinimizationAttack : Attack
         return ProjectAndClip(x, Minimize(model, x, goal, generator), eps).MoveToOuterDisposeScope();
     }
 
-    protected internal override AttackResult RunCore(AttackModel model, Tensor x, AttackGoal goal, double[] epsilons, Generator? generator)
+    protected internal override AttackResult RunCore(AttackModel model, Tensor x, AttackGoal goal, double[] epsilons, Generator? generator,
+        bool nestedEpsilons)
     {
         int n = (int)x.shape[0];
         var sw = Stopwatch.StartNew();

@@ -34,26 +34,39 @@ public sealed class Square : FixedEpsilonAttack
         if (!(PInit > 0 && PInit <= 1)) throw new LabException($"{Name}: p_init must be in (0, 1], got {PInit}");
     }
 
+    /// <summary>Square stops every sample at its first success whatever the caller asks: that is the algorithm.</summary>
+    public override AttackMode ModeRun(AttackMode requested) => AttackMode.EarlyStop;
+
     protected internal override Tensor Perturb(AttackModel model, Tensor x, AttackGoal goal, Tensor eps, Generator? generator)
     {
         using var scope = NewDisposeScope();
+        return PerturbWithLogits(model, x, goal, eps, generator).Adversarial.MoveToOuterDisposeScope();
+    }
+
+    protected internal override (Tensor Adversarial, Tensor Logits) PerturbWithLogits(AttackModel model, Tensor x, AttackGoal goal, Tensor eps,
+        Generator? generator)
+    {
+        using var scope = NewDisposeScope();
         var best = x.clone();
-        var bestSuccess = zeros(new[] { x.shape[0] }, dtype: ScalarType.Bool, device: x.device);
+        var logits = zeros(new[] { x.shape[0], model.NumClasses }, dtype: x.dtype, device: x.device);
+        // Samples done before the attack (a nested epsilon grid) count as finished.
+        var bestSuccess = goal.EarlyStop && goal.Done is { } done ? done.clone() : zeros(new[] { x.shape[0] }, dtype: ScalarType.Bool, device: x.device);
         for (int r = 0; r < Restarts; r++)
         {
             using var restart = NewDisposeScope();
             var remaining = bestSuccess.logical_not().nonzero().flatten();
             if (remaining.numel() == 0) break;
-            var (adv, success) = RunOnce(model, x.index_select(0, remaining), goal.Select(remaining), eps.index_select(0, remaining), generator);
+            var (adv, advLogits, success) = RunOnce(model, x.index_select(0, remaining), goal.Select(remaining), eps.index_select(0, remaining), generator);
             // Samples broken in this run keep their example; the others hold their lowest-margin point until a
             // later run replaces it.
             best.index_copy_(0, remaining, adv);
+            logits.index_copy_(0, remaining, advLogits);
             bestSuccess.index_copy_(0, remaining, success);
         }
-        return best.MoveToOuterDisposeScope();
+        return (best.MoveToOuterDisposeScope(), logits.MoveToOuterDisposeScope());
     }
 
-    private (Tensor Adversarial, Tensor Success) RunOnce(AttackModel model, Tensor x, AttackGoal goal, Tensor eps, Generator? generator)
+    private (Tensor Adversarial, Tensor Logits, Tensor Success) RunOnce(AttackModel model, Tensor x, AttackGoal goal, Tensor eps, Generator? generator)
     {
         using var scope = NewDisposeScope();
         long n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
@@ -85,9 +98,10 @@ public sealed class Square : FixedEpsilonAttack
             current.index_copy_(0, active, where(Distance.PerSample(accept, proposal), proposal, ca));
             margin.index_copy_(0, active, where(accept, proposed, old));
         }
-        Tensor success;
-        using (no_grad()) success = goal.IsAdversarial(model.Model.call(current)); // bookkeeping, not a query
-        return (current.MoveToOuterDisposeScope(), success.MoveToOuterDisposeScope());
+        Tensor logits;
+        using (no_grad()) logits = model.Model.call(current); // bookkeeping, not a query
+        var success = goal.IsAdversarial(logits);
+        return (current.MoveToOuterDisposeScope(), logits.MoveToOuterDisposeScope(), success.MoveToOuterDisposeScope());
     }
 
     /// <summary>Fraction of pixels to change at iteration i, halving at fixed points of a 10,000-query run (Andriushchenko 2020, sec. 3).</summary>

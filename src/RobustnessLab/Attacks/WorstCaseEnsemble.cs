@@ -38,45 +38,29 @@ public class WorstCaseEnsemble : FixedEpsilonAttack
         foreach (var a in Attacks) a.Validate();
     }
 
-    protected internal override Tensor Perturb(AttackModel model, Tensor x, AttackGoal goal, Tensor eps, Generator? generator) =>
-        Perturb(model, x, goal, eps, generator, []);
+    public override AttackMode ModeRun(AttackMode requested) => requested;
 
-    protected internal override AttackResult RunCore(AttackModel model, Tensor x, AttackGoal goal, double[] epsilons, Generator? generator)
+    protected internal override bool RecordsStages => true;
+
+    protected internal override Tensor Perturb(AttackModel model, Tensor x, AttackGoal goal, Tensor eps, Generator? generator)
     {
-        int n = (int)x.shape[0];
-        var adversarials = new Tensor[epsilons.Length];
-        var success = new bool[epsilons.Length][];
-        var seconds = new double[epsilons.Length];
-        var grads = new long[epsilons.Length];
-        var queries = new long[epsilons.Length];
-        var stages = new IReadOnlyList<EnsembleStage>[epsilons.Length];
-        for (int e = 0; e < epsilons.Length; e++)
-        {
-            using var scope = NewDisposeScope();
-            long q0 = model.Queries, g0 = model.GradientEvaluations;
-            var sw = Stopwatch.StartNew();
-            var log = new List<EnsembleStage>();
-            var adv = epsilons[e] == 0 || n == 0 ? x.clone() : Perturb(model, x, goal, EpsilonTensor(x, epsilons[e]), generator, log).detach();
-            seconds[e] = sw.Elapsed.TotalSeconds;
-            grads[e] = model.GradientEvaluations - g0;
-            queries[e] = model.Queries - q0;
-            stages[e] = log;
-            using (no_grad()) success[e] = n == 0 ? [] : ToBools(goal.IsAdversarial(model.Model.call(adv)));
-            adversarials[e] = adv.MoveToOuterDisposeScope();
-        }
-        return new AttackResult(Name, Distance, epsilons, adversarials, success, goal.Targets.cpu().data<long>().ToArray(), seconds, grads, queries)
-        {
-            Stages = stages,
-        };
+        using var scope = NewDisposeScope();
+        return PerturbLogged(model, x, goal, eps, generator, []).Adversarial.MoveToOuterDisposeScope();
     }
 
-    private Tensor Perturb(AttackModel model, Tensor x, AttackGoal goal, Tensor eps, Generator? generator, List<EnsembleStage> log)
+    protected internal override (Tensor Adversarial, Tensor Logits) PerturbWithLogits(AttackModel model, Tensor x, AttackGoal goal, Tensor eps,
+        Generator? generator) => PerturbLogged(model, x, goal, eps, generator, []);
+
+    protected internal override (Tensor Adversarial, Tensor Logits) PerturbLogged(AttackModel model, Tensor x, AttackGoal goal, Tensor eps,
+        Generator? generator, List<EnsembleStage> log)
     {
         using var scope = NewDisposeScope();
         var best = x.clone();
-        Tensor broken;
-        // Samples already misclassified are not attacked (AutoAttack attacks the initially robust points only).
-        using (no_grad()) broken = goal.IsAdversarial(model.Logits(x));
+        // Samples already misclassified are not attacked (AutoAttack attacks the initially robust points only), nor
+        // those done before the ensemble starts (broken at a smaller epsilon of a nested grid).
+        var logits = model.Logits(x);
+        var broken = goal.IsAdversarial(logits);
+        if (goal.EarlyStop && goal.Done is { } done) broken = broken.logical_or(done);
         foreach (var attack in Attacks)
         {
             using var member = NewDisposeScope();
@@ -92,20 +76,27 @@ public class WorstCaseEnsemble : FixedEpsilonAttack
             var xs = x.index_select(0, remaining);
             var gs = goal.Select(remaining);
             var es = eps.index_select(0, remaining);
-            var adv = attack switch
+            Tensor adv, z;
+            switch (attack)
             {
-                FixedEpsilonAttack f => f.Perturb(model, xs, gs, es, generator),
-                MinimizationAttack m => m.MinimizeWithin(model, xs, gs, es, generator),
-                _ => throw new LabException($"{Name}: cannot run '{attack.Name}'"),
-            };
-            Tensor success;
-            using (no_grad()) success = gs.IsAdversarial(model.Model.call(adv));
+                case FixedEpsilonAttack f:
+                    (adv, z) = f.PerturbWithLogits(model, xs, gs, es, generator);
+                    break;
+                case MinimizationAttack m:
+                    adv = m.MinimizeWithin(model, xs, gs, es, generator);
+                    using (no_grad()) z = model.Model.call(adv);
+                    break;
+                default:
+                    throw new LabException($"{Name}: cannot run '{attack.Name}'");
+            }
+            var success = gs.IsAdversarial(z);
             // Members run only on unbroken samples, so this never overwrites an earlier success.
             best.index_copy_(0, remaining, adv);
+            logits.index_copy_(0, remaining, z);
             broken.index_copy_(0, remaining, success);
             log.Add(new EnsembleStage(attack.Name, attacked, (int)success.sum().item<long>(), sw.Elapsed.TotalSeconds,
                 model.GradientEvaluations - g0, model.Queries - q0));
         }
-        return best.MoveToOuterDisposeScope();
+        return (best.MoveToOuterDisposeScope(), logits.MoveToOuterDisposeScope());
     }
 }

@@ -9,6 +9,9 @@ namespace RobustnessLab.Core;
 /// </summary>
 public sealed record LabContext(Device Device, int Seed, int Threads)
 {
+    /// <summary>Worker threads that share a run's batches (<see cref="SampleWorkers"/>); the threads are split among them.</summary>
+    public int Workers { get; init; } = 1;
+
     /// <summary>Creates a context and applies the thread count to libtorch's intra-op pool.</summary>
     /// <param name="device">"cpu", "cuda", "cuda:1", ...</param>
     /// <param name="seed">Master seed; every generator in the run is derived from it.</param>

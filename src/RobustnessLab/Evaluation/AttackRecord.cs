@@ -1,3 +1,5 @@
+using RobustnessLab.Attacks;
+
 namespace RobustnessLab.Evaluation;
 
 /// <summary>
@@ -28,6 +30,14 @@ public record AttackRecord
     public double? GradientEvals { get; init; }
     /// <summary>Model queries per sample (score-based attacks).</summary>
     public double? Queries { get; init; }
+    /// <summary>
+    /// How the attack ran: "early-stop" (each sample stops at its first adversarial iterate; robust accuracy and success
+    /// rates as in the loss-maximising run, norms and confidence of the first adversarial point), "max-loss" (every
+    /// sample runs every step; the example is the highest-loss successful point), or "minimisation".
+    /// </summary>
+    public string Mode { get; init; } = AttackModes.MaximizeLossName;
+    /// <summary>"nested": samples adversarial at a smaller epsilon kept that example here; "independent": this epsilon ran on every sample.</summary>
+    public string EpsilonGrid { get; init; } = "independent";
     /// <summary>Minimisation attacks: median norm of the smallest successful perturbation over initially-correct samples.</summary>
     public double? MedianMinimalNorm { get; init; }
     /// <summary>Ensembles (AutoAttack): each member's turn in order, on the samples still robust when it ran.</summary>

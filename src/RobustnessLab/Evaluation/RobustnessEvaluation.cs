@@ -20,6 +20,13 @@ public static class RobustnessEvaluation
         CancellationToken cancel = default, string? modelName = null)
     {
         options.Validate();
+        // Eval mode once for the whole run: workers share the model and must not switch its mode under each other.
+        return model.InEvalMode(() => RunInEvalMode(model, data, options, progress, cancel, modelName));
+    }
+
+    private static RobustnessReport RunInEvalMode(Classifier model, Dataset data, RobustnessOptions options, IProgress<RobustnessProgress>? progress,
+        CancellationToken cancel, string? modelName)
+    {
         var spec = model.Spec;
         if (spec.Channels != data.Channels || spec.Height != data.Height || spec.Width != data.Width)
             throw new LabException($"model input shape {spec.Channels}x{spec.Height}x{spec.Width} does not match dataset '{data.Name}' ({data.Channels}x{data.Height}x{data.Width})");
@@ -39,6 +46,8 @@ public static class RobustnessEvaluation
         var minimal = options.MinimalEpsilonAttack is { } ms ? AttackRegistry.Create(ms.Name, ms.Args) : null;
         int units = batches * (1 + attacks.Count + (minimal is null ? 0 : 1));
         int done = 0;
+        var progressLock = new object();
+        int threads = torch.get_num_threads();
         void Report(string stage) => progress?.Report(new RobustnessProgress(done, units, stage));
 
         // Clean pass: labels, predictions, zero-gradient check.
@@ -81,6 +90,8 @@ public static class RobustnessEvaluation
             var eps = (attack.Distance == Distance.L2 ? options.L2Epsilons : options.Epsilons).ToArray();
             var acc = eps.Select(_ => new Accumulator()).ToArray();
             var minimalNorms = new List<double>();
+            string mode = attack is MinimizationAttack ? "minimisation" : attack.ModeRun(options.Mode).Name();
+            string grid = "independent";
             foreach (var e in eps)
             {
                 var key = (attack.Distance.Name, e);
@@ -92,51 +103,66 @@ public static class RobustnessEvaluation
                 }
                 contributors[key].Add(attack.Name);
             }
-            for (int b = 0; b < batches; b++)
+            // Batches are independent (each derives its generator from the seed, the attack and the batch index), so
+            // workers may take them in any order; results are folded in batch order.
+            int attackIndex = ai;
+            var outcomes = attack is WorstCaseEnsemble ensemble && options.Mode == AttackMode.EarlyStop && !criterion.IsTargeted
+                ? Cascade(model, data, order, options, ensemble, ai, eps, criterion, threads, stage =>
+                {
+                    lock (progressLock) Report(stage);
+                }, cancel)
+                : SampleWorkers.Run(batches, options.Workers, threads, b =>
             {
                 cancel.ThrowIfCancellationRequested();
-                Report($"{attack.Name} ({b + 1}/{batches})");
                 using var scope = NewDisposeScope();
                 int start = b * options.BatchSize;
                 var (x, y) = data.Batch(order, start, options.BatchSize, device);
-                using var generator = new Generator(LabContext.DeriveSeed(options.Seed, 1_000_003L * (ai + 1) + b), CPU);
-                using var result = attack.Run(model, x, y, eps, criterion, generator, cancel);
+                using var generator = new Generator(LabContext.DeriveSeed(options.Seed, 1_000_003L * (attackIndex + 1) + b), CPU);
+                using var result = attack.Run(model, x, y, eps, criterion, generator, cancel, options.Mode, options.NestedEpsilons);
+                var outcome = BatchOutcome.From(result, x, model);
+                lock (progressLock)
+                {
+                    done++;
+                    Report($"{attack.Name} ({b + 1}/{batches})");
+                }
+                return outcome;
+            }, cancel);
+            if (attack is WorstCaseEnsemble && options.Mode == AttackMode.EarlyStop && !criterion.IsTargeted) done += batches;
+            foreach (var (outcome, b) in outcomes.Select((o, b) => (o, b)))
+            {
+                int start = b * options.BatchSize;
                 for (int e = 0; e < eps.Length; e++)
                 {
-                    using var inner = NewDisposeScope();
-                    var adv = result.Adversarials[e];
-                    var probs = model.Predict(adv).softmax(1);
-                    var (conf, pred) = probs.max(1);
-                    var delta = adv - x;
-                    var linf = Distance.Linf.Measure(delta).cpu().data<float>().ToArray();
-                    var l2 = Distance.L2.Measure(delta).cpu().data<float>().ToArray();
-                    var l0 = Distance.L0.Measure(delta).cpu().data<float>().ToArray();
-                    var p = pred.cpu().data<long>().ToArray();
-                    var c = conf.cpu().data<float>().ToArray();
                     var key = (attack.Distance.Name, eps[e]);
+                    var p = outcome.Predictions[e];
                     for (int i = 0; i < p.Length; i++)
                     {
                         int gi = start + i;
                         bool correct = p[i] == labels[gi];
-                        acc[e].Add(cleanCorrect[gi], correct, result.Success[e][i], c[i], linf[i], l2[i], l0[i]);
+                        acc[e].Add(cleanCorrect[gi], correct, outcome.Success[e][i], outcome.Confidence[e][i], outcome.Linf[e][i], outcome.L2[e][i], outcome.L0[e][i]);
                         if (!correct && robust[key][gi])
                         {
                             robust[key][gi] = false;
                             brokenTo[key][gi] = p[i];
                         }
                     }
-                    acc[e].Seconds += result.Seconds[e];
-                    if (result.Stages?[e] is { } stages) acc[e].AddStages(stages);
-                    acc[e].Gradients += result.GradientEvaluations[e];
-                    acc[e].Queries += result.Queries[e];
+                    acc[e].Seconds += outcome.Seconds[e];
+                    if (outcome.Stages?[e] is { } stages) acc[e].AddStages(stages);
+                    acc[e].Gradients += outcome.GradientEvaluations[e];
+                    acc[e].Queries += outcome.Queries[e];
                 }
-                if (result.MinimalNorms is { } norms)
+                if (outcome.MinimalNorms is { } norms)
                     for (int i = 0; i < norms.Length; i++)
                         if (cleanCorrect[start + i]) minimalNorms.Add(norms[i]);
-                done++;
+                mode = outcome.Mode;
+                grid = outcome.NestedEpsilons ? "nested" : "independent";
             }
             for (int e = 0; e < eps.Length; e++)
-                records.Add(acc[e].ToRecord(attack, eps[e], criterion.IsTargeted, n, correctCount, minimalNorms));
+                records.Add(acc[e].ToRecord(attack, eps[e], criterion.IsTargeted, n, correctCount, minimalNorms) with
+                {
+                    Mode = attack is MinimizationAttack ? "minimisation" : mode,
+                    EpsilonGrid = attack is MinimizationAttack ? "single run" : grid,
+                });
         }
 
         var worst = robust.OrderBy(k => k.Key.Norm).ThenBy(k => k.Key.Eps).Select(kv =>
@@ -227,6 +253,155 @@ public static class RobustnessEvaluation
         int broken = brokenTo.Count(t => t >= 0);
         return labels.Zip(brokenTo).Where(p => p.Second >= 0).GroupBy(p => p).OrderByDescending(g => g.Count()).ThenBy(g => g.Key.First).ThenBy(g => g.Key.Second)
             .Take(top).Select(g => new ClassFlip(names[(int)g.Key.First], names[(int)g.Key.Second], g.Count(), g.Count() / (double)broken)).ToList();
+    }
+
+    /// <summary>
+    /// An ensemble evaluated as AutoAttack does (Croce and Hein 2020, arXiv:2003.01690): each member runs, with early
+    /// stopping, on every sample no earlier member broke, regrouped into full batches across the whole set (so the
+    /// last members, which see few samples, run a few large batches instead of many tiny ones). With a nested grid the
+    /// epsilons run in increasing order and samples broken at a smaller one keep that example. Each regrouped batch
+    /// derives its generator from the seed, the attack, the member, the epsilon and the batch index, so the result does
+    /// not depend on the worker count. Returns the outcome per original batch, as the per-batch path does; the cost
+    /// totals are carried by the first batch.
+    /// </summary>
+    private static BatchOutcome[] Cascade(Classifier model, Dataset data, long[] order, RobustnessOptions options, WorstCaseEnsemble ensemble, int attackIndex,
+        double[] eps, Criterion criterion, int threads, Action<string> report, CancellationToken cancel)
+    {
+        int n = order.Length, k = eps.Length, size = options.BatchSize;
+        var pred = new long[k][];
+        var conf = new float[k][];
+        var linf = new float[k][];
+        var l2 = new float[k][];
+        var l0 = new float[k][];
+        var success = new bool[k][];
+        var seconds = new double[k];
+        var grads = new long[k];
+        var queries = new long[k];
+        var stages = new IReadOnlyList<EnsembleStage>[k];
+        bool nested = options.NestedEpsilons;
+        var indices = Enumerable.Range(0, k).ToArray();
+        if (nested) indices = indices.OrderBy(e => eps[e]).ToArray();
+        var carried = new bool[n];
+        int previous = -1;
+        foreach (int e in indices)
+        {
+            pred[e] = new long[n];
+            conf[e] = new float[n];
+            linf[e] = new float[n];
+            l2[e] = new float[n];
+            l0[e] = new float[n];
+            success[e] = new bool[n];
+            var log = new List<EnsembleStage>();
+            stages[e] = log;
+            var remaining = Enumerable.Range(0, n).Where(i => !carried[i]).ToList();
+            foreach (int i in Enumerable.Range(0, n).Where(i => carried[i]))
+            {
+                pred[e][i] = pred[previous][i];
+                conf[e][i] = conf[previous][i];
+                linf[e][i] = linf[previous][i];
+                l2[e][i] = l2[previous][i];
+                l0[e][i] = l0[previous][i];
+                success[e][i] = true;
+            }
+            IReadOnlyList<Attack> members = eps[e] == 0 ? [ensemble.Attacks[0]] : ensemble.Attacks;
+            for (int m = 0; m < members.Count && remaining.Count > 0; m++)
+            {
+                // A one-member ensemble runs the member exactly as the full ensemble would (minimisation members at
+                // the budget, samples the model already gets wrong left unattacked) and logs its turn.
+                var member = new WorstCaseEnsemble([members[m]], members[m].Name);
+                var rows = remaining.Select(i => order[i]).ToArray();
+                int groups = (rows.Length + size - 1) / size;
+                int memberIndex = m, epsIndex = e;
+                report($"{ensemble.Name}: {member.Name} at eps {eps[e]:0.####} on {rows.Length} samples");
+                var parts = SampleWorkers.Run(groups, options.Workers, threads, g =>
+                {
+                    using var scope = NewDisposeScope();
+                    var (x, y) = data.Batch(rows, g * size, size, model.Device);
+                    using var generator = new Generator(LabContext.DeriveSeed(options.Seed,
+                        1_000_003L * (attackIndex + 1) + 10_007L * (memberIndex + 1) + 101L * (epsIndex + 1) + g), CPU);
+                    using var result = member.Run(model, x, y, [eps[epsIndex]], criterion, generator, cancel, AttackMode.EarlyStop);
+                    return BatchOutcome.From(result, x, model);
+                }, cancel);
+                var stillRobust = new List<int>();
+                var turn = new EnsembleStage(members[m].Name, 0, 0, 0, 0, 0);
+                for (int g = 0; g < groups; g++)
+                {
+                    var part = parts[g];
+                    if (part.Stages?[0] is [var s]) turn = turn with
+                    {
+                        Attacked = turn.Attacked + s.Attacked,
+                        Broken = turn.Broken + s.Broken,
+                        Seconds = turn.Seconds + s.Seconds,
+                        GradientEvaluations = turn.GradientEvaluations + s.GradientEvaluations,
+                        Queries = turn.Queries + s.Queries,
+                    };
+                    seconds[e] += part.Seconds[0];
+                    grads[e] += part.GradientEvaluations[0];
+                    queries[e] += part.Queries[0];
+                    for (int j = 0; j < part.Predictions[0].Length; j++)
+                    {
+                        int i = remaining[g * size + j];
+                        pred[e][i] = part.Predictions[0][j];
+                        conf[e][i] = part.Confidence[0][j];
+                        linf[e][i] = part.Linf[0][j];
+                        l2[e][i] = part.L2[0][j];
+                        l0[e][i] = part.L0[0][j];
+                        success[e][i] = part.Success[0][j];
+                        if (!success[e][i]) stillRobust.Add(i);
+                    }
+                }
+                remaining = stillRobust;
+                if (eps[e] != 0) log.Add(turn);
+            }
+            // Members that never got a turn (every sample broken earlier) are listed with nothing attacked.
+            if (eps[e] != 0)
+                foreach (var unused in ensemble.Attacks.Skip(log.Count)) log.Add(new EnsembleStage(unused.Name, 0, 0, 0, 0, 0));
+            if (nested)
+                for (int i = 0; i < n; i++) carried[i] |= success[e][i];
+            previous = e;
+        }
+        int batches = (n + size - 1) / size;
+        return Enumerable.Range(0, batches).Select(b =>
+        {
+            int start = b * size, count = Math.Min(size, n - start);
+            T[][] Slice<T>(T[][] all) => all.Select(a => a.Skip(start).Take(count).ToArray()).ToArray();
+            return new BatchOutcome(Slice(pred), Slice(conf), Slice(linf), Slice(l2), Slice(l0), Slice(success),
+                b == 0 ? seconds : new double[k], b == 0 ? grads : new long[k], b == 0 ? queries : new long[k], null, AttackMode.EarlyStop.Name(), nested,
+                b == 0 ? stages : null);
+        }).ToArray();
+    }
+
+    /// <summary>What one attack run on one batch contributes, as plain arrays (per epsilon, per sample).</summary>
+    private sealed record BatchOutcome(long[][] Predictions, float[][] Confidence, float[][] Linf, float[][] L2, float[][] L0, bool[][] Success,
+        double[] Seconds, long[] GradientEvaluations, long[] Queries, double[]? MinimalNorms, string Mode, bool NestedEpsilons,
+        IReadOnlyList<EnsembleStage>[]? Stages)
+    {
+        public static BatchOutcome From(AttackResult result, Tensor x, Classifier model)
+        {
+            int k = result.Epsilons.Length;
+            var predictions = new long[k][];
+            var confidence = new float[k][];
+            var linf = new float[k][];
+            var l2 = new float[k][];
+            var l0 = new float[k][];
+            for (int e = 0; e < k; e++)
+            {
+                using var scope = NewDisposeScope();
+                var adv = result.Adversarials[e];
+                // The attack computed these logits on the returned examples: no second forward pass.
+                var logits = result.Logits?[e] ?? model.Predict(adv);
+                var (conf, pred) = logits.softmax(1).max(1);
+                var delta = adv - x;
+                linf[e] = Distance.Linf.Measure(delta).cpu().data<float>().ToArray();
+                l2[e] = Distance.L2.Measure(delta).cpu().data<float>().ToArray();
+                l0[e] = Distance.L0.Measure(delta).cpu().data<float>().ToArray();
+                predictions[e] = pred.cpu().data<long>().ToArray();
+                confidence[e] = conf.cpu().data<float>().ToArray();
+            }
+            string mode = result.Mode.Name();
+            return new BatchOutcome(predictions, confidence, linf, l2, l0, result.Success, result.Seconds, result.GradientEvaluations, result.Queries,
+                result.MinimalNorms, mode, result.NestedEpsilons, result.Stages);
+        }
     }
 
     /// <summary>Running sums for one attack at one epsilon.</summary>

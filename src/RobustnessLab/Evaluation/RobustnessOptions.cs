@@ -38,6 +38,23 @@ public sealed record RobustnessOptions
     /// <summary>Bisection steps (resolution max / 2^steps).</summary>
     public int BisectionSteps { get; init; } = 10;
 
+    /// <summary>
+    /// Early stopping (the default: robust accuracy and success rates need one adversarial example per sample) or the
+    /// loss-maximising run (every sample runs every step; for loss curves and to compare with it).
+    /// </summary>
+    public AttackMode Mode { get; init; } = AttackMode.EarlyStop;
+
+    /// <summary>
+    /// With early stopping, each attack runs its epsilons in increasing order and a sample adversarial at a smaller
+    /// epsilon keeps that example at the larger ones (it lies inside every larger ball), so only the samples still robust
+    /// are attacked. Robust accuracy can only go down against independent runs, and only where an attack broke a sample
+    /// at a smaller budget but not at a larger one.
+    /// </summary>
+    public bool NestedEpsilons { get; init; } = true;
+
+    /// <summary>Worker threads sharing the batches (each with threads / workers libtorch threads); results do not depend on it.</summary>
+    public int Workers { get; init; } = 1;
+
     /// <summary>How many of the most frequent class flips to report per epsilon.</summary>
     public int TopFlips { get; init; } = 10;
 
@@ -69,6 +86,7 @@ public sealed record RobustnessOptions
             if (!(MinimalEpsilonMax > 0)) throw new LabException($"minimal-epsilon upper bound must be positive, got {MinimalEpsilonMax}");
             if (BisectionSteps <= 0) throw new LabException($"bisection steps must be positive, got {BisectionSteps}");
         }
+        if (Workers <= 0) throw new LabException($"workers must be positive, got {Workers}");
         if (TopFlips < 0) throw new LabException($"top flips must be >= 0, got {TopFlips}");
     }
 }

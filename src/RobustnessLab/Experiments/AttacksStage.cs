@@ -10,15 +10,15 @@ namespace RobustnessLab.Experiments;
 
 /// <summary>
 /// <c>attacks:</c> runs the robustness evaluation (<see cref="RobustnessEvaluation"/>) of every listed model. Sections that share samples, batch
-/// size, targeting, norm and epsilon grid run together in one <see cref="RobustnessEvaluation"/>, so their per-sample
+/// size, targeting, norm, epsilon grid, mode and epsilon nesting run together in one <see cref="RobustnessEvaluation"/>, so their per-sample
 /// worst case is exact (Croce and Hein 2020, arXiv:2003.01690); sections that differ get their own worst case.
 /// </summary>
 public sealed class AttacksStage : IExperimentStage
 {
     public string Name => "attacks";
-    public int Version => 2;
+    public int Version => 3;
 
-    private sealed record Group(string Norm, IReadOnlyList<double> Eps, int Samples, int BatchSize, bool Targeted, List<AttackSection> Sections);
+    private sealed record Group(string Norm, IReadOnlyList<double> Eps, int Samples, int BatchSize, bool Targeted, AttackMode Mode, bool Nested, List<AttackSection> Sections);
 
     public StageOutput Run(StageContext context)
     {
@@ -31,8 +31,10 @@ public sealed class AttacksStage : IExperimentStage
             foreach (var s in sections.Where(s => s.Models is null || s.Models.Contains(model.Id)))
             {
                 var g = groups.FirstOrDefault(g => g.Norm == s.EffectiveNorm && g.Eps.SequenceEqual(s.Eps) && g.Samples == s.EffectiveSamples &&
-                                                   g.BatchSize == s.EffectiveBatchSize && g.Targeted == s.Targeted);
-                if (g is null) groups.Add(g = new Group(s.EffectiveNorm, s.Eps, s.EffectiveSamples, s.EffectiveBatchSize, s.Targeted, []));
+                                                   g.BatchSize == s.EffectiveBatchSize && g.Targeted == s.Targeted &&
+                                                   g.Mode == s.EffectiveMode && g.Nested == s.EffectiveNestedEpsilons);
+                if (g is null)
+                    groups.Add(g = new Group(s.EffectiveNorm, s.Eps, s.EffectiveSamples, s.EffectiveBatchSize, s.Targeted, s.EffectiveMode, s.EffectiveNestedEpsilons, []));
                 g.Sections.Add(s);
             }
             jobs.AddRange(groups.Select(g => (model, g)));
@@ -44,7 +46,7 @@ public sealed class AttacksStage : IExperimentStage
         {
             context.Cancel.ThrowIfCancellationRequested();
             var (model, g) = jobs[j];
-            var options = AttackSection.ToOptions(g.Sections, seed);
+            var options = AttackSection.ToOptions(g.Sections, seed, context.Lab.Workers);
             int job = j;
             var progress = new SyncProgress<RobustnessProgress>(p =>
                 context.Report((job + (double)p.Done / Math.Max(1, p.Total)) / jobs.Count, $"{model.Id}: {p.Stage}"));

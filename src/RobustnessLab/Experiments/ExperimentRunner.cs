@@ -38,7 +38,9 @@ public sealed class ExperimentRunner(StageRegistry registry)
         if (existing is not null && existing.Name != experiment.Name)
             throw new LabException($"'{outDir}' holds the results of run '{existing.Name}', not '{experiment.Name}'; choose another --out");
         int threads = options.Threads > 0 ? options.Threads : experiment.Config.Threads;
+        if (options.Workers is <= 0) throw new LabException($"workers must be positive, got {options.Workers}");
         var lab = LabContext.Create(experiment.Config.Device, experiment.Config.Seed, threads);
+        if (options.Workers is { } workers) lab = lab with { Workers = workers };
 
         // Load the first point's data before creating anything: a missing dataset leaves no folder behind.
         DataSplits? data = null;

@@ -22,7 +22,7 @@ public sealed class FoolingStage : IExperimentStage
     {
         var section = context.SectionAs<FoolingSection>();
         var models = context.ModelsFor(section.Models);
-        var options = section.ToOptions((int)(context.Seed & 0x7fffffff));
+        var options = section.ToOptions((int)(context.Seed & 0x7fffffff), context.Lab.Workers);
         var reports = new List<FoolingReport>();
         for (int m = 0; m < models.Count; m++)
         {

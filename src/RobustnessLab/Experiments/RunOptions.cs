@@ -20,6 +20,12 @@ public sealed record RunOptions
     /// <summary>Threads from the command line; overrides the config's (0: use the config's).</summary>
     public int Threads { get; init; }
 
+    /// <summary>
+    /// Worker threads from the command line, sharing the attack batches and PGD-AT's attack (null: the lab context's,
+    /// <see cref="Core.LabContext.Workers"/>); attack results do not depend on it.
+    /// </summary>
+    public int? Workers { get; init; }
+
     public bool WriteGallery { get; init; } = true;
 
     /// <summary>The formats and PNG scale of every figure the stages write.</summary>

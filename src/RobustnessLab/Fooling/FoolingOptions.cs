@@ -24,6 +24,12 @@ public sealed record FoolingOptions
     /// <summary>Confidence levels whose first crossing is recorded.</summary>
     [JsonPropertyName("thresholds")] public IReadOnlyList<double> Thresholds { get; init; } = [0.99, 0.999, 0.9999];
 
+    /// <summary>
+    /// Worker threads sharing each generation's scoring pass (evolutionary methods), the run's threads split among them;
+    /// every child gets the same scores as in one pass, so the search does not depend on it.
+    /// </summary>
+    [JsonPropertyName("workers")] public int Workers { get; init; } = 1;
+
     // Direct encoding.
     [JsonPropertyName("mutation_rate")] public double MutationRate { get; init; } = 0.1;
     [JsonPropertyName("mutation_halving_generations")] public int MutationHalvingGenerations { get; init; } = 1000;
@@ -76,6 +82,7 @@ public sealed record FoolingOptions
         if (Generations is { } g && g <= 0) throw new LabException($"generations must be > 0, got {g}");
         if (Population < 2) throw new LabException($"population must be >= 2, got {Population}");
         if (Steps <= 0) throw new LabException($"steps must be > 0, got {Steps}");
+        if (Workers <= 0) throw new LabException($"workers must be > 0, got {Workers}");
         if (Thresholds.Count == 0 || Thresholds.Any(t => !(t > 0 && t < 1))) throw new LabException("thresholds must be in (0, 1)");
         if (!(MutationRate > 0 && MutationRate <= 1)) throw new LabException($"mutation rate must be in (0, 1], got {MutationRate}");
         if (MutationHalvingGenerations < 1) throw new LabException($"mutation halving period must be >= 1 generation, got {MutationHalvingGenerations}");

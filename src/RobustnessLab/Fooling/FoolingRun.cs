@@ -41,14 +41,14 @@ public static class FoolingRun
                 using var encoding = new DirectEncoding(classes.Length, shape, LabContext.DeriveSeed(options.Seed, 0xD1EC),
                     options.MutationRate, options.MutationHalvingGenerations, options.MutationEta, model.Device, options.CrossRate, options.CrossEta);
                 return MapElites.Run(model, encoding, classes, options.EffectiveGenerations, options.Population, parentSeed,
-                    options.Thresholds, FoolingMethod.Direct, progress, cancel);
+                    options.Thresholds, FoolingMethod.Direct, progress, cancel, options.Workers, threads);
             }
             case FoolingMethod.Cppn:
             {
                 using var encoding = new CppnEncoding(classes.Length, shape, (int)(LabContext.DeriveSeed(options.Seed, 0xC77) & 0x7fffffff),
                     options.Cppn, model.Device, threads);
                 return MapElites.Run(model, encoding, classes, options.EffectiveGenerations, options.Population, parentSeed,
-                    options.Thresholds, FoolingMethod.Cppn, progress, cancel);
+                    options.Thresholds, FoolingMethod.Cppn, progress, cancel, options.Workers, threads);
             }
             case FoolingMethod.Gradient:
                 return GradientFooling.Run(model, classes, options, progress, cancel);

@@ -1,3 +1,4 @@
+using RobustnessLab.Core;
 using RobustnessLab.Models;
 using static TorchSharp.torch;
 
@@ -20,8 +21,11 @@ public static class MapElites
     /// <param name="population">Children per generation (also the size of the initial population).</param>
     /// <param name="parentSeed">Seed of the parent-cell draws.</param>
     /// <param name="thresholds">Confidence levels whose first crossing is recorded.</param>
+    /// <param name="workers">Worker threads sharing each generation's scoring pass (<see cref="SampleWorkers"/>).</param>
+    /// <param name="threads">The run's intra-op threads, split among the workers.</param>
     public static FoolingSearchResult Run(Classifier model, IEliteEncoding encoding, int[] classes, int generations, int population,
-        int parentSeed, IReadOnlyList<double> thresholds, FoolingMethod method, IProgress<FoolingProgress>? progress = null, CancellationToken cancel = default)
+        int parentSeed, IReadOnlyList<double> thresholds, FoolingMethod method, IProgress<FoolingProgress>? progress = null, CancellationToken cancel = default,
+        int workers = 1, int threads = 1)
     {
         if (classes.Length == 0) throw new ArgumentException("no classes to search", nameof(classes));
         if (population < 2) throw new ArgumentOutOfRangeException(nameof(population), population, "population must be >= 2");
@@ -47,7 +51,7 @@ public static class MapElites
                     for (int i = 0; i < population; i++) { parents[i] = rng.Next(classes.Length); mates[i] = rng.Next(classes.Length); }
                     images = encoding.Offspring(parents, mates, g);
                 }
-                var (best, arg) = ScoreBest(model, images, classIndex);
+                var (best, arg) = ScoreBest(model, images, classIndex, workers, threads);
                 evaluations += population;
                 var cells = new List<int>();
                 var winners = new List<int>();
@@ -63,15 +67,38 @@ public static class MapElites
         return Result(method, encoding, classes, model.ClassNames, recorder, done, evaluations, cancelled);
     }
 
-    /// <summary>For each searched class: the best log-odds in the batch and which image has it (one forward pass).</summary>
-    internal static (double[] Best, int[] Index) ScoreBest(Classifier model, Tensor images, Tensor classIndex)
+    /// <summary>
+    /// For each searched class: the best log-odds in the batch and which image has it. One forward pass, or with
+    /// several workers one pass per contiguous slice of the batch, each on its own thread: small convolutions scale
+    /// poorly across libtorch's intra-op threads. A child's scores do not depend on the slice it is scored in.
+    /// </summary>
+    internal static (double[] Best, int[] Index) ScoreBest(Classifier model, Tensor images, Tensor classIndex, int workers = 1, int threads = 1)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var logOdds = ClassLogOdds.FromLogits(model.call(images)).index_select(1, classIndex).to(ScalarType.Float64).cpu();
+        long n = images.shape[0];
+        int parts = (int)Math.Min(workers, n);
+        Tensor logOdds;
+        if (parts <= 1) logOdds = Score(model, images, classIndex);
+        else
+        {
+            var pieces = SampleWorkers.Run(parts, parts, threads, i =>
+            {
+                // Scopes and grad mode are per thread: each worker opens its own.
+                using var inner = NewDisposeScope();
+                using var noGrad = no_grad();
+                long lo = n * i / parts, len = n * (i + 1) / parts - lo;
+                return Score(model, images.narrow(0, lo, len), classIndex).MoveToOuterDisposeScope();
+            });
+            try { logOdds = cat(pieces, 0); }
+            finally { foreach (var p in pieces) p.Dispose(); }
+        }
         var (values, indices) = logOdds.max(0);
         return (values.data<double>().ToArray(), indices.data<long>().Select(i => (int)i).ToArray());
     }
+
+    private static Tensor Score(Classifier model, Tensor images, Tensor classIndex) =>
+        ClassLogOdds.FromLogits(model.call(images)).index_select(1, classIndex).to(ScalarType.Float64).cpu();
 
     private static FoolingSearchResult Result(FoolingMethod method, IEliteEncoding encoding, int[] classes, IReadOnlyList<string> names,
         SearchRecorder recorder, int iterations, long evaluations, bool cancelled)

@@ -12,6 +12,9 @@ namespace RobustnessLab.Training;
 /// <param name="Generator">Seeded per epoch; use it for random starts so resumed runs match.</param>
 public sealed record TrainingStepInfo(int Epoch, int Step, int StepsPerEpoch, int Epochs, Generator Generator)
 {
+    /// <summary>Worker threads an objective may split the batch's attack across (<see cref="Core.SampleWorkers"/>); 1: none.</summary>
+    public int Workers { get; init; } = 1;
+
     /// <summary>Fraction of training done, in [0, 1).</summary>
     public double Progress => (Epoch * (double)StepsPerEpoch + Step) / Math.Max(1.0, Epochs * (double)StepsPerEpoch);
 }

@@ -98,7 +98,7 @@ public sealed class Trainer
                 foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
                 var (x, y) = data.Train.Batch(order, s * options.BatchSize, options.BatchSize, context.Device);
                 optimizer.zero_grad();
-                var output = objective.Compute(model, x, y, new TrainingStepInfo(epoch, s, steps, options.Epochs, stepGen));
+                var output = objective.Compute(model, x, y, new TrainingStepInfo(epoch, s, steps, options.Epochs, stepGen) { Workers = context.Workers });
                 float loss = output.Loss.item<float>();
                 if (!float.IsFinite(loss))
                     throw new TrainingDivergedException(

@@ -65,6 +65,50 @@ public sealed class AttackRegressionTests
         TestContext.Out.WriteLine($"{attack} eps {eps}: success {record.SuccessRateCorrect:F3} (min {min}), robust accuracy {record.RobustAccuracy:F3}");
     }
 
+    /// <summary>
+    /// Early stopping changes the work, not the measurement: on every row of the table the robust accuracy equals the
+    /// loss-maximising run's, exactly for deterministic attacks and within 0.005 for those with random starts (the same
+    /// seed gives the same starts, so these match too unless float rounding on smaller batches flips a borderline sample).
+    /// </summary>
+    [TestCaseSource(nameof(Table))]
+    public void EarlyStopMeasuresTheRobustAccuracyOfTheLossMaximisingRun(AttackSpec attack, double eps, double min)
+    {
+        _ = min;
+        var early = RobustnessAssert.Measure(model, data.Test, attack, eps, samples: 300, mode: AttackMode.EarlyStop);
+        var full = RobustnessAssert.Measure(model, data.Test, attack, eps, samples: 300, mode: AttackMode.MaximizeLoss);
+        bool random = attack.Name is "pgd" or "pgd-l2" or "apgd-ce" or "square";
+        TestContext.Out.WriteLine($"{attack} eps {eps}: robust accuracy {early.RobustAccuracy:F4} ({early.Mode}, {early.GradientEvals ?? early.Queries:F1} per sample) " +
+                                  $"vs {full.RobustAccuracy:F4} ({full.Mode}, {full.GradientEvals ?? full.Queries:F1} per sample)");
+        Assert.That(early.RobustAccuracy, Is.EqualTo(full.RobustAccuracy).Within(random ? 0.005 : 0));
+    }
+
+    /// <summary>
+    /// A 7-point PGD-20 curve on a nested grid with early stopping (each epsilon attacks only the samples still robust)
+    /// against independent loss-maximising runs: robust accuracy within 0.005 at every epsilon, never above.
+    /// </summary>
+    [Test]
+    public void NestedEarlyStopCurveMatchesIndependentLossMaximisingRuns()
+    {
+        RobustnessOptions Options(AttackMode mode, bool nested) => new()
+        {
+            Attacks = [new("pgd", new Dictionary<string, double> { ["steps"] = 20 })], Epsilons = [0, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3], Samples = 300,
+            Mode = mode, NestedEpsilons = nested,
+        };
+        var fast = RobustnessEvaluation.Run(model, data.Test, Options(AttackMode.EarlyStop, true));
+        var full = RobustnessEvaluation.Run(model, data.Test, Options(AttackMode.MaximizeLoss, false));
+        double fastGrads = fast.Attacks.Sum(r => r.GradientEvals ?? 0), fullGrads = full.Attacks.Sum(r => r.GradientEvals ?? 0);
+        TestContext.Out.WriteLine($"gradient evaluations per sample: {fastGrads:F1} nested early stop vs {fullGrads:F1} independent max-loss");
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var (a, b) in fast.Attacks.Zip(full.Attacks))
+            {
+                TestContext.Out.WriteLine($"eps {a.Eps}: {a.RobustAccuracy:F4} vs {b.RobustAccuracy:F4}");
+                Assert.That(a.RobustAccuracy, Is.LessThanOrEqualTo(b.RobustAccuracy).And.GreaterThanOrEqualTo(b.RobustAccuracy - 0.005), $"eps {a.Eps}");
+            }
+            Assert.That(fastGrads, Is.LessThan(fullGrads / 3), "the nested early-stop curve costs under a third of the gradients");
+        }
+    }
+
     [Test]
     public void TargetedPgdReachesItsTargets()
     {

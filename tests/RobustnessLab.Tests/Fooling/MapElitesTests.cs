@@ -79,6 +79,31 @@ public class MapElitesTests
             Assert.That(b.Champions[i].Image.Pixels, Is.EqualTo(a.Champions[i].Image.Pixels), $"class {i}: rendering workers must not change the images");
     }
 
+    [TestCase(FoolingMethod.Direct)]
+    [TestCase(FoolingMethod.Cppn)]
+    public void WorkersDoNotChangeTheSearch(FoolingMethod method)
+    {
+        using var model = FoolingTestModels.Untrained();
+        // An odd population: the two workers score slices of different sizes.
+        var options = new FoolingOptions { Method = method, Generations = 6, Population = 21, Seed = 5 };
+        var classes = options.ResolveClasses(model.ClassNames);
+        int threads = get_num_threads();
+        var one = FoolingRun.Search(model, options, classes, threads);
+        var two = FoolingRun.Search(model, options with { Workers = 2 }, classes, threads);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(get_num_threads(), Is.EqualTo(threads), "the caller's thread count is restored");
+            Assert.That(two.Evaluations, Is.EqualTo(one.Evaluations));
+            for (int i = 0; i < one.Champions.Count; i++)
+            {
+                Assert.That(two.Champions[i].LogOdds, Is.EqualTo(one.Champions[i].LogOdds), $"class {i}");
+                Assert.That(two.Champions[i].FoundAt, Is.EqualTo(one.Champions[i].FoundAt), $"class {i}");
+                Assert.That(two.Champions[i].Image.Pixels, Is.EqualTo(one.Champions[i].Image.Pixels), $"class {i}");
+            }
+            Assert.That(two.Curve.Select(p => p.LogOdds), Is.EqualTo(one.Curve.Select(p => p.LogOdds)));
+        }
+    }
+
     [Test]
     public void EvalModeIsUsedAndTheCallersModeRestored()
     {

@@ -64,6 +64,16 @@ fooling:
         Assert.That(fromCli, Is.EqualTo(fromConfig).Using<FoolingOptions>(SameJson));
         var cppn = new FoolingSection { Encoding = "cppn" }.ToOptions(0);
         Assert.That(cppn.EffectiveGenerations, Is.EqualTo(FoolCommand.BuildOptions(new FoolCommand.Settings { Model = "m", Out = "o", Method = "cppn" }).EffectiveGenerations));
+        // Workers: the run's (lab run --workers) through a stage, --workers through the command; one worker unless given.
+        var twoFromConfig = new FoolingSection().ToOptions(0, workers: 2);
+        var twoFromCli = FoolCommand.BuildOptions(new FoolCommand.Settings { Model = "m", Out = "o", Method = "direct", Workers = 2 });
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(twoFromCli, Is.EqualTo(twoFromConfig).Using<FoolingOptions>(SameJson));
+            Assert.That(twoFromCli.Workers, Is.EqualTo(2));
+            Assert.That(fromCli.Workers, Is.EqualTo(defaults.Workers));
+            Assert.That(new FoolingSection().ToOptions(0).Workers, Is.EqualTo(defaults.Workers));
+        }
     }
 
     private static bool SameJson<T>(T a, T b) => RobustnessLab.Core.Json.Serialize(a) == RobustnessLab.Core.Json.Serialize(b);
@@ -144,8 +154,18 @@ figures:
         finally { Delete(root); }
     }
 
-    [Test]
-    public void RobustnessCliAndAttacksStageGiveTheSameRecord()
+    // The attack modes through both doors: the default (early stopping, nested epsilons, one worker), and the
+    // loss-maximising run on independent epsilons split across two workers (lab run --workers, lab robustness --workers).
+    private static IEnumerable<TestCaseData> RobustnessDoors()
+    {
+        yield return new TestCaseData("", Array.Empty<string>(), Array.Empty<string>(), "early-stop", "nested").SetName("RobustnessCliAndAttacksStageGiveTheSameRecord(defaults)");
+        yield return new TestCaseData("\n    mode: max-loss\n    independent_eps: true", new[] { "--workers", "2" },
+                new[] { "--mode", "max-loss", "--independent-eps", "--workers", "2" }, "max-loss", "independent")
+            .SetName("RobustnessCliAndAttacksStageGiveTheSameRecord(max-loss, independent eps, 2 workers)");
+    }
+
+    [TestCaseSource(nameof(RobustnessDoors))]
+    public void RobustnessCliAndAttacksStageGiveTheSameRecord(string sectionKeys, string[] runArgs, string[] cliArgs, string mode, string grid)
     {
         ExperimentFixtures.RequireData();
         var root = ExperimentFixtures.TempDir("eq-robust");
@@ -162,23 +182,55 @@ models:
 attacks:
   - attack: fgsm
     eps: [0, 0.05]
-    samples: 40
+    samples: 40{{sectionKeys}}
   - attack: pgd
     eps: [0, 0.05]
     steps: 3
     step_size: 0.5
-    samples: 40
-""");
+    samples: 40{{sectionKeys}}
+""", runArgs);
             int seed = (int)(RobustnessLab.Experiments.StageContext.SeedOf(0, "attacks") & 0x7fffffff);
             var file = Path.Combine(root, "robustness.json");
-            Lab("robustness", "--model", model, "--attacks", "fgsm,pgd", "--eps", "0,0.05", "--n", "40", "--arg", "pgd.steps=3", "--arg", "step_size=0.5",
-                "--seed", Num(seed), "--out", file);
+            Lab(["robustness", "--model", model, "--attacks", "fgsm,pgd", "--eps", "0,0.05", "--n", "40", "--arg", "pgd.steps=3", "--arg", "step_size=0.5",
+                "--seed", Num(seed), "--out", file, .. cliArgs]);
             var report = RobustnessLab.Core.Json.ReadFile<RobustnessLab.Evaluation.RobustnessReport>(file);
             var cli = RobustnessLab.Experiments.StageOutput.From(RobustnessLab.Experiments.AttacksResult.From([("m", report)]), new StageView()).Data;
-            Assert.That(Comparable(cli), Is.EqualTo(Comparable(record)));
-            Assert.That(record["attacks"]!.AsArray(), Has.Count.EqualTo(4));
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(Comparable(cli), Is.EqualTo(Comparable(record)));
+                Assert.That(record["attacks"]!.AsArray(), Has.Count.EqualTo(4));
+                // Each record states how it ran (the mode, and whether the epsilon grid was nested).
+                Assert.That(record["attacks"]!.AsArray().Where(a => a!["attack"]!.GetValue<string>() == "pgd").Select(a => a!["mode"]!.GetValue<string>()), Has.All.EqualTo(mode));
+                Assert.That(record["attacks"]!.AsArray().Where(a => a!["eps"]!.GetValue<double>() > 0).Select(a => a!["epsilon_grid"]!.GetValue<string>()), Has.All.EqualTo(grid));
+            }
         }
         finally { Delete(root); }
+    }
+
+    [Test]
+    public void RobustnessDefaultsAreTheLibrarysThroughBothDoors()
+    {
+        // Nothing given: the command and an attacks: entry both leave every setting at RobustnessOptions' default.
+        var defaults = new RobustnessLab.Evaluation.RobustnessOptions();
+        var section = new AttackSection { Attack = "pgd", Eps = defaults.Epsilons };
+        var fromConfig = AttackSection.ToOptions([section], 0);
+        var fromCli = RobustnessCommand.BuildOptions(new RobustnessCommand.Settings { Model = "m", Attacks = "pgd" });
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(fromConfig, Is.EqualTo(defaults with { Attacks = [new("pgd")], L2Epsilons = [] }).Using<RobustnessLab.Evaluation.RobustnessOptions>(SameJson));
+            Assert.That(fromCli with { L2Epsilons = [] }, Is.EqualTo(fromConfig).Using<RobustnessLab.Evaluation.RobustnessOptions>(SameJson));
+            Assert.That(fromCli.Mode, Is.EqualTo(RobustnessLab.Attacks.AttackMode.EarlyStop));
+            Assert.That(fromCli.NestedEpsilons, Is.True);
+            Assert.That(fromCli.Workers, Is.EqualTo(1));
+        }
+        // Every new setting given: the same options through both doors.
+        var givenConfig = AttackSection.ToOptions([section with { Mode = "max-loss", IndependentEps = true }], 0, workers: 2);
+        var givenCli = RobustnessCommand.BuildOptions(new RobustnessCommand.Settings { Model = "m", Attacks = "pgd", Mode = "max-loss", IndependentEps = true, Workers = 2 });
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(givenCli with { L2Epsilons = [] }, Is.EqualTo(givenConfig).Using<RobustnessLab.Evaluation.RobustnessOptions>(SameJson));
+            Assert.That((givenCli.Mode, givenCli.NestedEpsilons, givenCli.Workers), Is.EqualTo((RobustnessLab.Attacks.AttackMode.MaximizeLoss, false, 2)));
+        }
     }
 
     [Test]

@@ -30,12 +30,12 @@ internal static class FrontDoorFixtures
         Assert.That(code, Is.EqualTo(CliHost.Ok), $"lab {string.Join(' ', args)} failed:\n{error}\n{output}");
     }
 
-    /// <summary>Writes the config and runs it with `lab run`; returns the run folder and the stage's record from results.json.</summary>
-    public static (string RunDir, JsonNode Record) Run(string root, string stage, string yaml)
+    /// <summary>Writes the config and runs it with `lab run` (and <paramref name="runArgs"/>); returns the run folder and the stage's record from results.json.</summary>
+    public static (string RunDir, JsonNode Record) Run(string root, string stage, string yaml, params string[] runArgs)
     {
         var config = ExperimentFixtures.Write(root, "config.yaml", yaml);
         var runDir = Path.Combine(root, "run");
-        Lab("run", config, "--out", runDir);
+        Lab(["run", config, "--out", runDir, .. runArgs]);
         var results = RunResults.Read(runDir);
         Assert.That(results.Status, Is.EqualTo("complete"));
         var record = results.Points[0].Stages[stage];

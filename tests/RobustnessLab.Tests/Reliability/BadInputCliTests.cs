@@ -90,7 +90,7 @@ public class BadInputCliTests
     [Test]
     public void BenchRefusesAnUnknownWorkload() =>
         ExpectOneLine(["bench", "--only", "nonsense"], 2,
-            "lab: error: usage: --only: unknown workload 'nonsense'; valid: train, fgsm, pgd, memory, data, fooling, visualize (see lab bench --help)");
+            "lab: error: usage: --only: unknown workload 'nonsense'; valid: train, fgsm, pgd, memory, data, fooling, visualize, workers, pgd-at, batches, eval (see lab bench --help)");
 
     [Test]
     public void TargetByClassNameIsAccepted()

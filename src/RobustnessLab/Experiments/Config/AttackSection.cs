@@ -44,6 +44,10 @@ public sealed record AttackSection : IConfigSection
     [JsonPropertyName("models"), Description("model ids to attack (default: all)")] public IReadOnlyList<string>? Models { get; init; }
     [JsonPropertyName("samples"), Description("first N test rows (the library's: 1000)")] public int? Samples { get; init; }
     [JsonPropertyName("batch_size"), Description("attack batch size (the library's: 250)")] public int? BatchSize { get; init; }
+    [JsonPropertyName("mode"), Description("early-stop (the library's: each sample stops at its first adversarial iterate; robust accuracy as in max-loss) or max-loss (every sample runs every step)")]
+    public string? Mode { get; init; }
+    [JsonPropertyName("independent_eps"), Description("attack every epsilon on every sample (the library's: false, a sample broken at a smaller epsilon keeps that example at the larger ones)")]
+    public bool? IndependentEps { get; init; }
     [JsonPropertyName("options"), Description("further attack-specific settings (numbers)")] public IReadOnlyDictionary<string, double>? Options { get; init; }
 
     public void Validate(ConfigValidator v)
@@ -52,6 +56,7 @@ public sealed record AttackSection : IConfigSection
         v.OneOf("norm", Norm, Norms);
         if (KnownAttacks.Contains(Attack) && (Norm is null || Norms.Contains(Norm)) && RegistryName is null)
             v.Error("norm", $"'{Attack}' has no {Norm} variant; its norms: {string.Join(", ", AttackRegistry.Names.Where(n => BaseName(n) == Attack).Select(n => AttackRegistry.Get(n).Norm))}");
+        v.OneOf("mode", Mode, [AttackModes.EarlyStopName, AttackModes.MaximizeLossName]);
         if (Eps.Count == 0) v.Error("eps", "needs at least one epsilon");
         for (int i = 0; i < Eps.Count; i++)
         {
@@ -115,11 +120,18 @@ public sealed record AttackSection : IConfigSection
     /// <summary>Batch size: the section's, else <see cref="RobustnessOptions"/>' default.</summary>
     [JsonIgnore] public int EffectiveBatchSize => BatchSize ?? new RobustnessOptions().BatchSize;
 
+    /// <summary>Attack mode: the section's, else <see cref="RobustnessOptions"/>' default.</summary>
+    [JsonIgnore] public AttackMode EffectiveMode => Mode is null ? new RobustnessOptions().Mode : AttackModes.Parse(Mode, "mode");
+
+    /// <summary>Nested epsilon grid: off when the section asks for independent epsilons, else <see cref="RobustnessOptions"/>' default.</summary>
+    [JsonIgnore] public bool EffectiveNestedEpsilons => IndependentEps is { } independent ? !independent : new RobustnessOptions().NestedEpsilons;
+
     /// <summary>
-    /// The library's options for sections that run together (same norm, grid, samples, batch size and targeting):
-    /// <see cref="RobustnessOptions"/>' defaults, overridden by the sections' keys (what <c>lab robustness</c>'s flags do).
+    /// The library's options for sections that run together (same norm, grid, samples, batch size, targeting, mode and
+    /// epsilon nesting): <see cref="RobustnessOptions"/>' defaults, overridden by the sections' keys (what
+    /// <c>lab robustness</c>'s flags do). Workers are the run's (<c>lab run --workers</c>), not a section's: null keeps the library's.
     /// </summary>
-    public static RobustnessOptions ToOptions(IReadOnlyList<AttackSection> group, int seed)
+    public static RobustnessOptions ToOptions(IReadOnlyList<AttackSection> group, int seed, int? workers = null)
     {
         var first = group[0];
         var d = new RobustnessOptions();
@@ -132,6 +144,9 @@ public sealed record AttackSection : IConfigSection
             BatchSize = first.EffectiveBatchSize,
             Seed = seed,
             Target = first.Targeted ? TargetRule.Random : null,
+            Mode = first.EffectiveMode,
+            NestedEpsilons = first.EffectiveNestedEpsilons,
+            Workers = workers ?? d.Workers,
         };
     }
 

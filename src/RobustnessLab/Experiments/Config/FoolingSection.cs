@@ -15,8 +15,8 @@ public sealed record FoolingSection : IConfigSection
     public static readonly IReadOnlyList<string> Methods = ["evolutionary", "gradient"];
     public static readonly IReadOnlyList<string> Encodings = ["direct", "cppn"];
 
-    /// <summary>The typed keys of the section (and the run's seed); <c>options</c> takes every other numeric setting of <see cref="FoolingOptions"/>.</summary>
-    private static readonly string[] TypedSettings = ["seed", "generations", "population", "steps", "target_confidence"];
+    /// <summary>The typed keys of the section (and the run's seed and workers); <c>options</c> takes every other numeric setting of <see cref="FoolingOptions"/>.</summary>
+    private static readonly string[] TypedSettings = ["seed", "generations", "population", "steps", "target_confidence", "workers"];
 
     /// <summary>The settings <c>options</c> may set, by their fooling.json names (nested CPPN settings as <c>cppn_add_node</c>, ...).</summary>
     public static IReadOnlyList<string> OptionKeys { get; } = NumericSettings.Names<FoolingOptions>(TypedSettings);
@@ -59,13 +59,15 @@ public sealed record FoolingSection : IConfigSection
 
     /// <summary>
     /// The library's options: <see cref="FoolingOptions"/>' defaults, overridden by each typed key given, then by
-    /// <c>options</c> (what <c>lab fool</c>'s flags do for the same settings). Validated.
+    /// <c>options</c> (what <c>lab fool</c>'s flags do for the same settings). Workers are the run's (<c>lab run --workers</c>);
+    /// null keeps the library's. Validated.
     /// </summary>
-    public FoolingOptions ToOptions(int seed)
+    public FoolingOptions ToOptions(int seed, int? workers = null)
     {
         var d = new FoolingOptions();
         var o = d with
         {
+            Workers = workers ?? d.Workers,
             Method = FoolingMethod,
             Generations = Generations,
             Population = Population ?? d.Population,
