@@ -17,9 +17,9 @@ public static class TrainingObjectives
         ["fgsm-rs"] = new("fgsm-rs", "FGSM with a random start, step 1.25 eps (Wong, Rice, Kolter 2020, 'fast is better than free')",
             new Dictionary<string, double> { ["eps"] = 0.1, ["alpha"] = 1.25, ["clean_weight"] = 0 }, a => new FgsmRsObjective(a)),
         ["pgd"] = new("pgd", "PGD adversarial training, Linf, random start (Madry et al. 2017)",
-            new Dictionary<string, double> { ["eps"] = 0.1, ["steps"] = 7, ["step_size"] = 0.25, ["clean_weight"] = 0, ["ramp_epochs"] = 0 }, a => new PgdObjective(a)),
+            PgdObjective.LinfDefaults, a => new PgdObjective(a, Attacks.Distance.Linf)),
         ["pgd-l2"] = new("pgd-l2", "PGD adversarial training, L2, random start, eps ramped up over the first ramp_epochs (Madry et al. 2017; Engstrom et al. 2019)",
-            new Dictionary<string, double> { ["eps"] = 1.0, ["steps"] = 3, ["step_size"] = 0.5, ["ramp_epochs"] = 2, ["clean_weight"] = 0 }, a => new PgdL2Objective(a)),
+            PgdObjective.L2Defaults, a => new PgdObjective(a, Attacks.Distance.L2)),
         ["trades"] = new("trades", "TRADES: clean CE + beta * KL to a PGD point (Zhang et al. 2019)",
             new Dictionary<string, double> { ["eps"] = 0.1, ["steps"] = 10, ["step_size"] = 0.25, ["beta"] = 6 }, a => new TradesObjective(a)),
     };

@@ -57,7 +57,7 @@ public sealed class AdversarialTrainingTests
     [Test]
     public void PgdL2RampsItsBudget()
     {
-        var o = (PgdL2Objective)TrainingObjectives.Create("pgd-l2", new Dictionary<string, double> { ["eps"] = 2.0, ["ramp_epochs"] = 2 });
+        var o = (PgdObjective)TrainingObjectives.Create("pgd-l2", new Dictionary<string, double> { ["eps"] = 2.0, ["ramp_epochs"] = 2 });
         using var gen = new Generator(1, CPU);
         double At(int epoch, int step) => o.EpsilonAt(new TrainingStepInfo(epoch, step, 10, 4, gen));
         using (Assert.EnterMultipleScope())
