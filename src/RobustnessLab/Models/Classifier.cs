@@ -34,8 +34,12 @@ public abstract class Classifier : nn.Module<Tensor, Tensor>
     /// </summary>
     public bool SkipGradientCheck { get; set; }
 
-    /// <summary>Set once the self-check has passed for this instance (or was found passed in the cache).</summary>
-    internal bool GradientCheckPassed { get; set; }
+    /// <summary>
+    /// The oneDNN state (true: switched off) under which the self-check last passed for this instance, or null when it
+    /// has not passed. libtorch's kernels with and without oneDNN have different defects, so a change of state (another
+    /// model's check switching oneDNN off) means checking again.
+    /// </summary>
+    internal bool? GradientCheckPassedWithMkldnnOff { get; set; }
 
     /// <summary>Device of the parameters (CPU for a model without parameters).</summary>
     public Device Device => parameters().FirstOrDefault()?.device ?? CPU;
