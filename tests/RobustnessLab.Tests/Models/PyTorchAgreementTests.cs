@@ -129,18 +129,7 @@ public sealed class PyTorchAgreementTests
     private void Agree(string arch)
     {
         var c = cases.GetProperty(arch);
-        int size = c.GetProperty("input").GetInt32();
-        var options = new ImportOptions
-        {
-            Architecture = arch,
-            WeightsPath = c.GetProperty("weights").GetString()!,
-            InputShape = [3, size, size],
-            Classes = c.GetProperty("classes").GetInt32() == 1000 ? "imagenet" : "cifar10",
-            Mean = c.GetProperty("mean").EnumerateArray().Select(e => (float)e.GetDouble()).ToArray(),
-            Std = c.GetProperty("std").EnumerateArray().Select(e => (float)e.GetDouble()).ToArray(),
-            Args = c.GetProperty("args").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble()),
-        };
-        var imported = ModelImport.Load(options);
+        var imported = Load(arch, c);
         using var model = imported.Model;
         using var reference = StateDictFile.Read(Path.Combine(dir, arch + ".reference.safetensors"));
         var r = reference.Tensors;
@@ -151,12 +140,7 @@ public sealed class PyTorchAgreementTests
         using var fgsm = new Fgsm().Run(model, r["x"], r["y"], [c.GetProperty("eps").GetDouble()]);
         var g = r["grad"];
         var g64 = r["grad64"];
-        Tensor labGrad;
-        using (enable_grad())
-        {
-            var input = r["x"].detach().requires_grad_(true);
-            labGrad = autograd.grad([nn.functional.cross_entropy(model.call(input), r["y"], reduction: nn.Reduction.Sum)], [input])[0];
-        }
+        var labGrad = InputGradient(model, r["x"], r["y"]);
         double truthMax = g64.abs().max().item<double>();
         double torchError = (g.to(float64) - g64).abs().max().item<double>(), labError = (labGrad.to(float64) - g64).abs().max().item<double>();
         // Where |truth| is within the two float32 errors, either implementation may get the sign wrong: undetermined.
