@@ -98,7 +98,7 @@ public sealed class AttackCommand : LabCommand<AttackCommand.Settings>
         var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);
         using var _ = model;
         var datasetName = s.Image ?? s.Dataset ?? info.Dataset ?? FashionMnist.Name;
-        using var data = s.Image is null ? DatasetRegistry.LoadForModel(datasetName, new DataOptions(s.DataDir, Seed: info.Seed), info, ctx.Device) : null;
+        using var data = s.Image is null ? DatasetRegistry.LoadForModel(datasetName, new DataOptions(s.DataDir, Seed: info.DataSeed), info, ctx.Device) : null;
         using var single = s.Image is null ? null : ImageAsDataset(model, info, s.Image, s.Label);
         var report = ConsoleProgress.Run(s, $"{options.Attack.Name} eps {options.Eps}", bar =>
         {

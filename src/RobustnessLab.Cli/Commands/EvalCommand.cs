@@ -41,7 +41,7 @@ public sealed class EvalCommand : LabCommand<EvalCommand.Settings>
         var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);
         using var _ = model;
         var name = s.Dataset ?? info.Dataset ?? FashionMnist.Name;
-        using var data = DatasetRegistry.LoadForModel(name, new DataOptions(s.DataDir, Seed: info.Seed), info, ctx.Device);
+        using var data = DatasetRegistry.LoadForModel(name, new DataOptions(s.DataDir, Seed: info.DataSeed), info, ctx.Device);
         if (data.Channels != info.InputShape[0] || data.Height != info.InputShape[1] || data.Width != info.InputShape[2])
             throw new LabException($"model input shape {string.Join("x", info.InputShape)} does not match dataset '{name}' ({data.Channels}x{data.Height}x{data.Width})");
         if (s.N > data.Test.Count) Warn($"--n {s.N} is more than the {data.Test.Count} test images of '{name}'; evaluating all {data.Test.Count}");

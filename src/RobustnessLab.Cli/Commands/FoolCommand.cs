@@ -150,8 +150,8 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
         if (!s.NoDistances)
         {
             var name = info.Dataset ?? FashionMnist.Name;
-            // The training rows the model saw: the same validation split (by the checkpoint's seed) is held out.
-            data = DatasetRegistry.LoadForModel(name, new DataOptions(s.DataDir, Seed: info.Seed), info, ctx.Device);
+            // The training rows the model saw: the same validation split (by the checkpoint's split seed) is held out.
+            data = DatasetRegistry.LoadForModel(name, new DataOptions(s.DataDir, Seed: info.DataSeed), info, ctx.Device);
             if (data.Channels != info.InputShape[0] || data.Height != info.InputShape[1] || data.Width != info.InputShape[2])
             {
                 data.Dispose();

@@ -118,7 +118,7 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
         var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);
         using var _ = model;
         var datasetName = s.Dataset ?? info.Dataset ?? FashionMnist.Name;
-        using var data = DatasetRegistry.LoadForModel(datasetName, new DataOptions(s.DataDir, Seed: info.Seed), info, ctx.Device);
+        using var data = DatasetRegistry.LoadForModel(datasetName, new DataOptions(s.DataDir, Seed: info.DataSeed), info, ctx.Device);
         AnsiConsole.MarkupLine($"[grey]robustness[/] of {Markup.Escape(s.Model!)} ({Markup.Escape(info.Architecture)}) on {Markup.Escape(datasetName)} test, " +
                                $"{(options.Samples == 0 ? data.Test.Count : Math.Min(options.Samples, data.Test.Count)):N0} images, {Markup.Escape(options.Criterion.Describe())}, {options.Mode.Name()}, " +
                                (options.Workers > 1 ? $"{options.Workers} workers x {Math.Max(1, ctx.Threads / options.Workers)} threads" : $"{ctx.Threads} threads"));

@@ -37,7 +37,8 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         [CommandOption("--momentum <M>")][Description("SGD momentum (default 0.9)")] public double? Momentum { get; set; }
         [CommandOption("--weight-decay <WD>")][Description("default 0.0005")] public double? WeightDecay { get; set; }
         [CommandOption("--batch-size <N>")][Description("default 128")] public int? BatchSize { get; set; }
-        [CommandOption("--seed <N>")][DefaultValue(0)] public int Seed { get; set; }
+        [CommandOption("--seed <N>")][Description("seed of the initial weights, batch order and dropout")][DefaultValue(0)] public int Seed { get; set; }
+        [CommandOption("--split-seed <N>")][Description("seed of the validation split (and of the gym scenes), as a config's split_seed (default 0; with --resume: the checkpoint's)")] public int? SplitSeed { get; set; }
         [CommandOption("--validation <N>")][Description("training rows held out for validation (default 5000)")] public int? Validation { get; set; }
         [CommandOption("--train-limit <N>")][Description("use at most N training rows (0: all)")][DefaultValue(0)] public int TrainLimit { get; set; }
         [CommandOption("--workers <N>")][Description("worker threads that split each batch's adversarial attack (pgd objective), --threads shared among them (default 1)")] public int? Workers { get; set; }
@@ -95,7 +96,17 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
 
         var ctx = CreateContext(s, s.Seed);
         if (s.Workers is { } workers) ctx = ctx with { Workers = workers };
-        using var data = DatasetRegistry.Load(s.Dataset, new DataOptions(s.DataDir, s.Validation ?? new DataOptions().ValidationSize, s.Seed, s.TrainLimit), ctx.Device);
+        // The split has its own seed, as in a config (dataset.options.split_seed), so `lab train --seed 1` and a config's
+        // `seed: 1` model see the same validation rows; a resumed run keeps the rows it started with.
+        var defaults = new DataOptions();
+        int splitSeed = s.SplitSeed ?? (s.Resume && Checkpoint.Exists(s.Out!) ? Checkpoint.ReadInfo(s.Out!).DataSeed : defaults.Seed);
+        using var data = DatasetRegistry.Load(s.Dataset, defaults with
+        {
+            DataDir = s.DataDir,
+            ValidationSize = s.Validation ?? defaults.ValidationSize,
+            Seed = splitSeed,
+            TrainLimit = s.TrainLimit,
+        }, ctx.Device);
         var (mean, std) = Trainer.ChannelStatistics(data.Train);
         var spec = ModelZoo.Spec(s.Model, [data.Channels, data.Height, data.Width], data.ClassNames, mean, std, modelArgs);
         if (s.Resume && Checkpoint.Exists(s.Out!))

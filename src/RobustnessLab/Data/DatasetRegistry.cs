@@ -21,10 +21,11 @@ public static class DatasetRegistry
     public static DataSplits Load(string name, DataOptions options, Device device)
     {
         if (ByPath(name) is var (kind, path) && kind is not null)
-            return kind == ImageFolderDataset.Prefix ? ImageFolderDataset.Load(path!, options, device) : Cifar10Binary.Load(path!, options, device);
+            return (kind == ImageFolderDataset.Prefix ? ImageFolderDataset.Load(path!, options, device) : Cifar10Binary.Load(path!, options, device))
+                with { SplitSeed = options.Seed };
         if (!Loaders.TryGetValue(name, out var load))
             throw new LabException($"unknown dataset '{name}'; valid: {string.Join(", ", Names)}");
-        return load(options, device);
+        return load(options, device) with { SplitSeed = options.Seed };
     }
 
     /// <summary>The class names of a registered dataset, known without loading it (null for an unknown name).</summary>

@@ -187,8 +187,9 @@ public sealed class ExperimentRunner(StageRegistry registry)
     }
 
     /// <summary>
-    /// What a stage's result depends on: the stage and its version, its section, the dataset, the seed and the exact
-    /// models (spec hash or checkpoint weights hash). Equal fingerprints mean a saved result can be reused.
+    /// What a stage's result depends on: the stage and its version, its section, the dataset (for a folder, what it
+    /// holds), the seed and the exact models (spec hash or checkpoint weights hash). Equal fingerprints mean a saved
+    /// result can be reused.
     /// </summary>
     public static string Fingerprint(IExperimentStage stage, object section, ExperimentConfig config, IReadOnlyDictionary<string, TrainedModel> models)
     {
@@ -197,7 +198,7 @@ public sealed class ExperimentRunner(StageRegistry registry)
             ["stage"] = stage.Name,
             ["version"] = stage.Version,
             ["section"] = ExperimentConfig.SectionJson(section),
-            ["dataset"] = config.Dataset is null ? null : JsonNode.Parse(Json.Serialize(config.Dataset)),
+            ["dataset"] = config.Dataset?.Identity(),
             ["seed"] = config.Seed,
             ["device"] = config.Device,
             ["models"] = new JsonObject(models.Select(m => new KeyValuePair<string, JsonNode?>(m.Key, m.Value.Record.SpecHash))),

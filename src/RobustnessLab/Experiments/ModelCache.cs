@@ -10,10 +10,11 @@ using RobustnessLab.Training;
 namespace RobustnessLab.Experiments;
 
 /// <summary>
-/// Trained models keyed by a hash of everything that determines them (dataset and its options, architecture and
-/// arguments, trainer settings, seed), so editing an attack or a figure never retrains. Training writes its per-epoch
-/// checkpoints into the entry, so a killed run resumes training at the last finished epoch; the entry counts as done
-/// only once its marker file is written. A lock file keeps parallel shards from training the same entry twice.
+/// Trained models keyed by a hash of everything that determines them (dataset, its options and, for a folder, what it
+/// holds; architecture and arguments, trainer settings, seed), so editing an attack or a figure never retrains.
+/// Training writes its per-epoch checkpoints into the entry, so a killed run resumes training at the last finished
+/// epoch; the entry counts as done only once its marker file is written. A lock file keeps parallel shards from
+/// training the same entry twice.
 /// </summary>
 public sealed class ModelCache(string directory)
 {
@@ -28,7 +29,7 @@ public sealed class ModelCache(string directory)
         var key = new JsonObject
         {
             ["format"] = KeyFormat,
-            ["dataset"] = JsonNode.Parse(Json.Serialize(dataset)),
+            ["dataset"] = dataset.Identity(),
             ["model"] = JsonNode.Parse(Json.Serialize(resolved)),
         };
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToJsonString())))[..20];

@@ -36,15 +36,29 @@ public sealed class RunLock : IDisposable
         }
         catch (IOException)
         {
-            Holder? holder = null;
-            try { holder = File.Exists(holderPath) ? Json.ReadFile<Holder>(holderPath) : null; }
-            catch (LabException) { }
-            catch (IOException) { }
-            var who = holder is null ? "another process" : $"process {holder.Pid} on {holder.Host} (since {holder.Started:yyyy-MM-dd HH:mm:ss} UTC)";
-            throw new LabException($"'{runDirectory}' is in use by {who}: wait for that run to finish or stop it, or choose another --out");
+            throw new LabException($"'{runDirectory}' is in use by {Holder.Describe(holderPath)}: wait for that run to finish or stop it, or choose another --out");
         }
         Json.WriteFile(holderPath, new Holder(Environment.ProcessId, Dns.GetHostName(), DateTime.UtcNow));
         return new RunLock(stream, holderPath);
+    }
+
+    /// <summary>
+    /// Refuses a folder whose lock a live process holds (naming it, then <paramref name="advice"/>), without taking the
+    /// lock or writing anything: for readers such as <c>lab merge</c>. A lock file left by a dead process is not held.
+    /// </summary>
+    public static void ThrowIfHeld(string runDirectory, string advice)
+    {
+        var lockPath = Path.Combine(runDirectory, LockFile);
+        if (!File.Exists(lockPath)) return;
+        try
+        {
+            using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.None, 1);
+        }
+        catch (FileNotFoundException) { }
+        catch (IOException)
+        {
+            throw new LabException($"'{runDirectory}' is in use by {Holder.Describe(Path.Combine(runDirectory, HolderFile))}: {advice}");
+        }
     }
 
     public void Dispose()
@@ -54,5 +68,16 @@ public sealed class RunLock : IDisposable
         stream.Dispose();
     }
 
-    private sealed record Holder(int Pid, string Host, DateTime Started);
+    private sealed record Holder(int Pid, string Host, DateTime Started)
+    {
+        /// <summary>"process PID on HOST (since ... UTC)" from the holder file, or "another process" when it is unreadable.</summary>
+        public static string Describe(string holderPath)
+        {
+            Holder? holder = null;
+            try { holder = File.Exists(holderPath) ? Json.ReadFile<Holder>(holderPath) : null; }
+            catch (LabException) { }
+            catch (IOException) { }
+            return holder is null ? "another process" : $"process {holder.Pid} on {holder.Host} (since {holder.Started:yyyy-MM-dd HH:mm:ss} UTC)";
+        }
+    }
 }

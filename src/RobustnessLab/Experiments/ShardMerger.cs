@@ -5,8 +5,8 @@ namespace RobustnessLab.Experiments;
 
 /// <summary>
 /// Merges the result folders of the shards of one run into one run folder: the same results.json (but for provenance)
-/// and gallery as a single-machine run. Refuses shards of different configs, missing or duplicate shards, and shards
-/// that did not finish.
+/// and gallery as a single-machine run. Refuses shards of different configs, missing or duplicate shards, shards
+/// that did not finish or that a run still holds, and an output folder in use; copies no lock or temporary file.
 /// </summary>
 public static class ShardMerger
 {
@@ -37,7 +37,11 @@ public static class ShardMerger
 
         var outDir = Path.GetFullPath(outDirectory);
         if (shards.Any(s => s.Dir == outDir)) throw new LabException("merge into a new folder, not into one of the shards");
+        // A shard that a `lab run` is still writing (resubmitted, say) is not finished, whatever its results.json says.
+        foreach (var (dir, _) in shards) RunLock.ThrowIfHeld(dir, "wait for that run to finish, then merge");
         AtomicFile.EnsureWritableDirectory(outDir);
+        // The merged folder is a run folder: no `lab run` or other merge writes it meanwhile.
+        using var outLock = RunLock.Acquire(outDir);
         // Point folders first, results.json and the gallery last: until then the folder has no (or its old) results.
         foreach (var (dir, point) in points)
         {
@@ -71,7 +75,10 @@ public static class ShardMerger
         foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
         {
             var rel = Path.GetRelativePath(source, file);
-            if (Path.GetFileName(file).StartsWith('.') && file.EndsWith(".tmp", StringComparison.Ordinal)) continue;
+            var name = Path.GetFileName(file);
+            // Half-written files of an atomic write, and a run's lock and holder files, belong to the shard's process.
+            if (name.StartsWith('.') && name.EndsWith(".tmp", StringComparison.Ordinal)) continue;
+            if (name is RunLock.LockFile or RunLock.HolderFile) continue;
             var dest = Path.Combine(staging, rel);
             Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
             File.Copy(file, dest);

@@ -20,6 +20,8 @@ public sealed record CheckpointInfo
     [JsonPropertyName("preprocess")] public PreprocessInfo? Preprocess { get; init; }
     [JsonPropertyName("dataset")] public string? Dataset { get; init; }
     [JsonPropertyName("seed")] public int Seed { get; init; }
+    /// <summary>The seed of the data split the model was trained on (absent in checkpoints written before it was recorded).</summary>
+    [JsonPropertyName("split_seed")] public int? SplitSeed { get; init; }
     [JsonPropertyName("epoch")] public int Epoch { get; init; }
     [JsonPropertyName("training")] public JsonObject? Training { get; init; }
     [JsonPropertyName("metrics")] public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
@@ -27,6 +29,13 @@ public sealed record CheckpointInfo
     [JsonPropertyName("provenance")] public Provenance? Provenance { get; init; }
     /// <summary>SHA-256 of model.safetensors as written; loading refuses weights that no longer match it.</summary>
     [JsonPropertyName("weights_sha256")] public string? WeightsSha256 { get; init; }
+
+    /// <summary>
+    /// The split seed to load this model's dataset with, so validation rows (and the gym scenes' every split) are the
+    /// ones it was trained with: <see cref="SplitSeed"/>, or for older checkpoints <see cref="Seed"/> (what
+    /// <c>lab train</c> split by before <c>--split-seed</c> existed).
+    /// </summary>
+    [JsonIgnore] public int DataSeed => SplitSeed ?? Seed;
 
     public ModelSpec ToSpec() => new()
     {

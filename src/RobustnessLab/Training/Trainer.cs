@@ -161,7 +161,7 @@ public sealed class Trainer
 
     /// <summary>
     /// Every way the checkpoint's training spec differs from this run's: model (architecture, arguments, input shape,
-    /// classes), data (dataset, train and validation rows) and trainer settings other than the epoch count.
+    /// classes), data (dataset, train and validation rows, split seed) and trainer settings other than the epoch count.
     /// </summary>
     private static List<string> SpecDifferences(CheckpointInfo saved, TrainerState state, ModelSpec spec, TrainingOptions options, TrainingData data)
     {
@@ -181,6 +181,9 @@ public sealed class Trainer
             Compare("dataset", was.Dataset, data.Dataset);
             Compare("train rows", was.TrainRows.ToString(System.Globalization.CultureInfo.InvariantCulture), data.TrainRows.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Compare("validation rows", was.ValidationRows.ToString(System.Globalization.CultureInfo.InvariantCulture), data.ValidationRows.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // Same counts, other rows: a changed split seed is a changed training set.
+            if (was.SplitSeed is { } seedWas && data.SplitSeed is { } seedNow)
+                Compare("split seed", seedWas.ToString(System.Globalization.CultureInfo.InvariantCulture), seedNow.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         else Compare("dataset", saved.Dataset, data.Dataset);
         // Through the options record, so settings added since the checkpoint was written compare as their defaults.
@@ -208,7 +211,7 @@ public sealed class Trainer
         : node?.ToJsonString();
 
     private static TrainingData DataShape(DataSplits data, string? datasetName) =>
-        new(datasetName ?? data.Name, data.Train.Count, data.Validation.Count);
+        new(datasetName ?? data.Name, data.Train.Count, data.Validation.Count, data.SplitSeed);
 
     private void SaveCheckpoint(string dir, Classifier model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingOptions options, List<EpochRecord> history,
         TrainingData data, bool keepOtherFiles)
@@ -219,6 +222,7 @@ public sealed class Trainer
         {
             Dataset = dataset,
             Seed = options.Seed,
+            SplitSeed = data.SplitSeed,
             Epoch = history[^1].Epoch,
             Training = optionsJson,
             Metrics = FinalMetrics(history),
@@ -291,5 +295,6 @@ public sealed class Trainer
         public TrainingData? Data { get; init; }
     }
 
-    private sealed record TrainingData(string Dataset, int TrainRows, int ValidationRows);
+    /// <summary>What a model was trained on; <paramref name="SplitSeed"/> is null for hand-built splits and older checkpoints.</summary>
+    private sealed record TrainingData(string Dataset, int TrainRows, int ValidationRows, int? SplitSeed = null);
 }

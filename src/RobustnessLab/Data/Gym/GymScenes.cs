@@ -42,7 +42,7 @@ public static class GymScenes
         return new DataSplits(
             Generate(options, options.Train, SplitSeed(seed, 1), device),
             Generate(options, options.Validation, SplitSeed(seed, 2), device),
-            Generate(options, options.Test, SplitSeed(seed, 3), device));
+            Generate(options, options.Test, SplitSeed(seed, 3), device)) { SplitSeed = seed };
     }
 
     /// <summary>The seed of one split's stream.</summary>

@@ -88,6 +88,18 @@ public sealed record DatasetConfig : IConfigSection
             v.Error(key, $"must be a non-negative integer, got {value?.ToJsonString() ?? "null"}");
     }
 
+    /// <summary>
+    /// The dataset as a model cache key or a stage fingerprint sees it: this config and, for a dataset read from a path,
+    /// what that folder holds (<see cref="DatasetContent"/>), so a relative path run from another folder, or a folder
+    /// whose files changed, never reuses a model or result computed from other data. Unchanged for datasets found by name.
+    /// </summary>
+    public JsonObject Identity()
+    {
+        var o = JsonNode.Parse(Json.Serialize(this))!.AsObject();
+        if (DatasetContent.Of(RegistryName) is { } content) o["content"] = JsonNode.Parse(Json.Serialize(content));
+        return o;
+    }
+
     /// <summary>This config with 'auto' replaced by the dataset it stands for on this machine.</summary>
     public DatasetConfig ResolveAuto(string? dataDir) => Name == Auto ? this with { Name = DatasetRegistry.DefaultName(dataDir) } : this;
 
