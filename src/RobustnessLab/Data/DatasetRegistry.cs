@@ -20,12 +20,14 @@ public static class DatasetRegistry
 
     public static DataSplits Load(string name, DataOptions options, Device device)
     {
+        DataSplits splits;
         if (ByPath(name) is var (kind, path) && kind is not null)
-            return (kind == ImageFolderDataset.Prefix ? ImageFolderDataset.Load(path!, options, device) : Cifar10Binary.Load(path!, options, device))
-                with { SplitSeed = options.Seed };
-        if (!Loaders.TryGetValue(name, out var load))
+            splits = kind == ImageFolderDataset.Prefix ? ImageFolderDataset.Load(path!, options, device) : Cifar10Binary.Load(path!, options, device);
+        else if (Loaders.TryGetValue(name, out var load))
+            splits = load(options, device);
+        else
             throw new LabException($"unknown dataset '{name}'; valid: {string.Join(", ", Names)}");
-        return load(options, device) with { SplitSeed = options.Seed };
+        return splits with { SplitSeed = options.Seed };
     }
 
     /// <summary>The class names of a registered dataset, known without loading it (null for an unknown name).</summary>

@@ -39,10 +39,11 @@ public static class GymScenes
     {
         options.Validate();
         if (options.Train == 0 || options.Test == 0) throw new LabException("gym: train and test counts must be positive");
-        return new DataSplits(
+        var splits = new DataSplits(
             Generate(options, options.Train, SplitSeed(seed, 1), device),
             Generate(options, options.Validation, SplitSeed(seed, 2), device),
-            Generate(options, options.Test, SplitSeed(seed, 3), device)) { SplitSeed = seed };
+            Generate(options, options.Test, SplitSeed(seed, 3), device));
+        return splits with { SplitSeed = seed };
     }
 
     /// <summary>The seed of one split's stream.</summary>
