@@ -2,8 +2,8 @@ using RobustnessLab.Cli.Commands;
 using RobustnessLab.Experiments.Config;
 using RobustnessLab.Fooling;
 using RobustnessLab.Reporting;
-using RobustnessLab.Training;
 using RobustnessLab.Tests.Experiments;
+using RobustnessLab.Training;
 using static RobustnessLab.Tests.FrontDoor.FrontDoorFixtures;
 
 namespace RobustnessLab.Tests.FrontDoor;
