@@ -136,7 +136,7 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         };
         var extra = LabSettings.ParseNumericPairs(s.Option, "--option");
         foreach (var key in extra.Keys.Where(k => !DumbbellSection.OptionKeys.Contains(k)))
-            throw new UsageException($"--option {key}: unknown dumbbell setting{DidYouMean.Hint(key, DumbbellSection.OptionKeys.ToList())}");
+            throw new UsageException($"--option {key}: unknown dumbbell setting{DidYouMean.HintAndList(key, DumbbellSection.OptionKeys.ToList())}");
         try
         {
             o = NumericSettings.Apply(o, extra, "dumbbell");

@@ -5,6 +5,7 @@ using RobustnessLab.Cli.Infrastructure;
 using RobustnessLab.Core;
 using RobustnessLab.Data;
 using RobustnessLab.Evaluation;
+using RobustnessLab.Experiments;
 using RobustnessLab.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -54,7 +55,7 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
         public int? Workers { get; set; }
 
         [CommandOption("-o|--out <FILE>")]
-        [Description("write the report as JSON")]
+        [Description("write the result as JSON (the record of a config's attacks: stage)")]
         public string? Out { get; set; }
 
         public override ValidationResult Validate()
@@ -145,7 +146,8 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
         foreach (var f in report.Flags) AnsiConsole.MarkupLine($"[yellow]flag:[/] {Markup.Escape(f)}");
         if (s.Out is not null)
         {
-            Json.WriteFile(s.Out, report);
+            // The attacks: stage's record (its writer and serialiser), the model named as given.
+            Json.WriteFile(s.Out, AttacksResult.From([(s.Model!, report)]));
             AnsiConsole.MarkupLine($"report: {Markup.Escape(Path.GetFullPath(s.Out))}");
         }
         return CliHost.Ok;

@@ -18,9 +18,8 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         public string Dataset { get; set; } = "fashion-mnist";
 
         [CommandOption("--model <ARCH>")]
-        [Description("softmax, mlp, maxout, cnn, lenet or resnet")]
-        [DefaultValue("cnn")]
-        public string Model { get; set; } = "cnn";
+        [Description("softmax, mlp, maxout, cnn (default), lenet or resnet")]
+        public string? Model { get; set; }
 
         [CommandOption("--arg <KEY=VALUE>")]
         [Description("model argument, repeatable (e.g. --arg width=64)")]
@@ -64,33 +63,51 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
         }
     }
 
-    protected override int Run(Settings s, CancellationToken cancel)
+    /// <summary>
+    /// The training service's options from the flags: <see cref="ModelTrainingOptions"/>' (and <see cref="TrainingOptions"/>')
+    /// defaults, overridden by each flag given (what a config's <c>models:</c> entry does with its keys). Validated: a bad
+    /// value is a usage error.
+    /// </summary>
+    public static ModelTrainingOptions BuildOptions(Settings s)
     {
         var objectiveArgs = LabSettings.ParseNumericPairs(s.AdvArgs, "--adv-arg");
         if (s.AdvEps is { } eps) objectiveArgs["eps"] = eps;
         if (s.Adv is null && objectiveArgs.Count > 0) throw new UsageException("--adv-eps/--adv-arg need --adv");
-        // TrainingOptions' defaults are the only ones (a config's models: entries resolve from them too).
-        var d = new TrainingOptions();
+        var d = new ModelTrainingOptions();
+        var t = d.Training;
         var options = d with
         {
-            Optimizer = s.Optimizer ?? d.Optimizer,
-            LearningRate = s.LearningRate ?? d.LearningRate,
-            Momentum = s.Momentum ?? d.Momentum,
-            WeightDecay = s.WeightDecay ?? d.WeightDecay,
-            Schedule = s.Schedule ?? d.Schedule,
-            BatchSize = s.BatchSize ?? d.BatchSize,
-            Epochs = s.Epochs ?? d.Epochs,
-            Seed = s.Seed,
-            Objective = s.Adv ?? "standard",
-            ObjectiveArgs = objectiveArgs,
+            Architecture = s.Model ?? d.Architecture,
+            Args = LabSettings.ParseNumericPairs(s.ModelArgs, "--arg"),
+            Training = t with
+            {
+                Optimizer = s.Optimizer ?? t.Optimizer,
+                LearningRate = s.LearningRate ?? t.LearningRate,
+                Momentum = s.Momentum ?? t.Momentum,
+                WeightDecay = s.WeightDecay ?? t.WeightDecay,
+                Schedule = s.Schedule ?? t.Schedule,
+                BatchSize = s.BatchSize ?? t.BatchSize,
+                Epochs = s.Epochs ?? t.Epochs,
+                Seed = s.Seed,
+                Objective = s.Adv ?? t.Objective,
+                ObjectiveArgs = new SortedDictionary<string, double>(objectiveArgs, StringComparer.Ordinal),
+            },
         };
+        var resolved = options;
+        UsageException.Wrap(() =>
+        {
+            resolved = options.Resolved();
+            resolved.Validate();
+        });
+        return resolved;
+    }
+
+    protected override int Run(Settings s, CancellationToken cancel)
+    {
         // Validate everything before touching data or the output folder: nothing half-written on bad input.
-        // Bad option values are usage errors (exit 2).
-        UsageException.Wrap(options.Validate);
-        UsageException.Wrap(() => ModelZoo.Get(s.Model));
+        var options = BuildOptions(s);
         UsageException.Wrap(() => DatasetRegistry.Validate(s.Dataset));
         if (s.Workers <= 0) throw new UsageException($"--workers must be positive, got {s.Workers}");
-        var modelArgs = LabSettings.ParseNumericPairs(s.ModelArgs, "--arg");
         Core.AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.Out!))!);
         Checkpoint.CheckOutput(s.Out!, s.Resume, s.Force);
 
@@ -107,21 +124,14 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
             Seed = splitSeed,
             TrainLimit = s.TrainLimit,
         }, ctx.Device);
-        var (mean, std) = Trainer.ChannelStatistics(data.Train);
-        var spec = ModelZoo.Spec(s.Model, [data.Channels, data.Height, data.Width], data.ClassNames, mean, std, modelArgs);
-        if (s.Resume && Checkpoint.Exists(s.Out!))
-        {
-            // Normalisation comes from the run being resumed; architecture and arguments must match it (the trainer names every difference).
-            var saved = Checkpoint.ReadInfo(s.Out!).ToSpec();
-            spec = spec with { Mean = saved.Mean, Std = saved.Std };
-        }
-        var trainer = new Trainer(ctx);
-        using var model = trainer.CreateModel(spec, s.Seed);
-        AnsiConsole.MarkupLine($"[grey]training[/] {Markup.Escape(s.Model)} ({model.ParameterCount():N0} parameters) on {Markup.Escape(data.Name)}: " +
-                               $"{data.Train.Count:N0} train / {data.Validation.Count:N0} val / {data.Test.Count:N0} test, {(ctx.Workers > 1 ? $"{ctx.Workers} workers x {Math.Max(1, ctx.Threads / ctx.Workers)} threads" : $"{ctx.Threads} threads")}, objective {Markup.Escape(options.Objective)}");
-        var result = ConsoleProgress.Run(s, $"train {s.Model}", bar => trainer.Train(model, data, options, s.Out, s.Resume, s.Dataset,
+        AnsiConsole.MarkupLine($"[grey]training[/] {Markup.Escape(options.Architecture)} on {Markup.Escape(data.Name)}: " +
+                               $"{data.Train.Count:N0} train / {data.Validation.Count:N0} val / {data.Test.Count:N0} test, {(ctx.Workers > 1 ? $"{ctx.Workers} workers x {Math.Max(1, ctx.Threads / ctx.Workers)} threads" : $"{ctx.Threads} threads")}, objective {Markup.Escape(options.Training.Objective)}");
+        var (model, trained) = ConsoleProgress.Run(s, $"train {options.Architecture}", bar => new ModelTraining(ctx).Run(options, data, s.Dataset,
+            new TrainingCheckpointFolder(s.Out!, s.Resume),
             bar.For<TrainingProgress>((b, p) => b.Set((p.Epoch - 1) * p.StepsPerEpoch + p.Step, p.Epochs * p.StepsPerEpoch,
                 $"epoch {p.Epoch}/{p.Epochs} {p.Phase} loss {p.Loss:F4} acc {p.Accuracy:P1} {p.ImagesPerSecond:N0} img/s")), cancel));
+        model.Dispose();
+        var result = trained.Training;
 
         var table = new Table().Border(TableBorder.Simple)
             .AddColumns("epoch", "train loss", "train acc", "val acc", "test acc", "lr", "seconds", "img/s", "RSS MB");
@@ -129,7 +139,7 @@ public sealed class TrainCommand : LabCommand<TrainCommand.Settings>
             table.AddRow($"{r.Epoch}", $"{r.TrainLoss:F4}", $"{r.TrainAccuracy:F4}", $"{r.ValAccuracy:F4}", $"{r.TestAccuracy:F4}",
                 $"{r.LearningRate:G3}", $"{r.Seconds:F1}", $"{r.ImagesPerSecond:N0}", $"{r.RssMb:F0}");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"test accuracy [bold]{result.Metrics["test_accuracy"]:F4}[/] after {result.History.Count} epochs " +
+        AnsiConsole.MarkupLine($"{Markup.Escape(trained.Spec.Architecture)}: {trained.Parameters:N0} parameters, test accuracy [bold]{result.Metrics["test_accuracy"]:F4}[/] after {result.History.Count} epochs " +
                                $"({result.Metrics["train_seconds"]:F1} s training){(result.Resumed ? " (resumed)" : "")}");
         AnsiConsole.MarkupLine($"checkpoint: {Markup.Escape(Path.GetFullPath(s.Out!))}");
         foreach (var w in result.Warnings) Warn(w);

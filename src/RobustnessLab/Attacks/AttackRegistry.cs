@@ -67,50 +67,31 @@ public static class AttackRegistry
             ("search_steps", "BinarySearchSteps"), ("steps", "Steps"), ("lr", "LearningRate"), ("c", "InitialConstant"), ("kappa", "Confidence")),
         Typed("fab-t", "linf", "FAB-T, targeted Fast Adaptive Boundary (Croce and Hein 2020): minimal perturbation over the top wrong classes", () => new FabT(),
             ("steps", "Steps"), ("targets", "Targets"), ("restarts", "Restarts"), ("alpha_max", "AlphaMax"), ("eta", "Eta"), ("beta", "Beta")),
-        AutoAttackEntry(),
-        Ensemble(),
+        EnsembleEntry("autoattack", "AutoAttack standard (Croce and Hein 2020): APGD-CE, APGD-T, FAB-T, Square in order, each on the points still robust",
+            () => new AutoAttack()),
+        EnsembleEntry("ensemble", "per-sample worst case of APGD-CE, APGD-T and Square (AutoAttack standard minus FAB-T)", () => new WorstCaseEnsemble()),
     }.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>AutoAttack's standard list minus FAB-T; its settings reach the members that have them.</summary>
-    private static Entry Ensemble()
+    /// <summary>
+    /// An ensemble (AutoAttack, or its list minus FAB-T): each setting reaches every member that has it (steps: the APGDs
+    /// and FAB-T; targets: APGD-T and FAB-T; queries: Square), and its default is the first such member's own.
+    /// </summary>
+    private static Entry EnsembleEntry(string name, string description, Func<WorstCaseEnsemble> make)
     {
         Setting[] settings = [new("steps", "Steps"), new("targets", "Targets"), new("queries", "Queries")];
-        return new Entry("ensemble", "linf", "per-sample worst case of APGD-CE, APGD-T and Square (AutoAttack standard minus FAB-T)", settings, args =>
+        static IEnumerable<Attack> Taking(WorstCaseEnsemble e, Setting s) => e.Attacks.Where(m => m.GetType().GetProperty(s.Property) is not null);
+        var fresh = make();
+        return new Entry(name, "linf", description, settings, args =>
         {
-            Attack[] members = [new ApgdCe(), new ApgdT(), new Square()];
+            var ensemble = make();
             foreach (var (key, value) in args)
             {
                 var setting = settings.First(s => s.Name == key);
-                foreach (var m in members.Where(m => m.GetType().GetProperty(setting.Property) is not null)) Set(m, "ensemble", setting, value);
+                foreach (var member in Taking(ensemble, setting)) Set(member, name, setting, value);
             }
-            return new WorstCaseEnsemble(members);
+            return ensemble;
         })
-        {
-            Defaults = new Dictionary<string, double>
-            {
-                ["steps"] = Read(new ApgdCe(), "Steps"), ["targets"] = Read(new ApgdT(), "Targets"), ["queries"] = Read(new Square(), "Queries"),
-            },
-        };
-    }
-
-    /// <summary>AutoAttack's standard version; its settings reach the members, whose own defaults are the entry's.</summary>
-    private static Entry AutoAttackEntry()
-    {
-        var defaults = new Dictionary<string, double>
-        {
-            ["steps"] = Read(new ApgdCe(), "Steps"), ["targets"] = Read(new ApgdT(), "Targets"), ["queries"] = Read(new Square(), "Queries"),
-        };
-        Setting[] settings = [new("steps", "Steps"), new("targets", "Targets"), new("queries", "Queries")];
-        return new Entry("autoattack", "linf", "AutoAttack standard (Croce and Hein 2020): APGD-CE, APGD-T, FAB-T, Square in order, each on the points still robust",
-            settings, args =>
-            {
-                foreach (var (key, value) in args)
-                    if (value != Math.Floor(value) || value > int.MaxValue || value < 1)
-                        throw new LabException($"autoattack: setting '{key}' must be a positive integer, got {value.ToString(CultureInfo.InvariantCulture)}");
-                int Get(string key) => (int)args.GetValueOrDefault(key, defaults[key]);
-                return new AutoAttack(Get("steps"), Get("targets"), Get("queries"));
-            })
-        { Defaults = defaults };
+        { Defaults = settings.ToDictionary(s => s.Name, s => Read(Taking(fresh, s).First(), s.Property)) };
     }
 
     private static double Read(Attack attack, string property) => attack.GetType().GetProperty(property)!.GetValue(attack) switch

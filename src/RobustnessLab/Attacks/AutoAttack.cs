@@ -1,5 +1,3 @@
-using RobustnessLab.Core;
-
 namespace RobustnessLab.Attacks;
 
 /// <summary>
@@ -12,11 +10,10 @@ namespace RobustnessLab.Attacks;
 /// </summary>
 public sealed class AutoAttack : WorstCaseEnsemble
 {
-    public AutoAttack(int steps = 100, int targets = 9, int queries = 5000)
-        : base([new ApgdCe { Steps = steps }, new ApgdT { Steps = steps, Targets = targets }, new FabT { Steps = steps, Targets = targets }, new Square { Queries = queries }],
-            "autoattack")
+    /// <summary>The four members with their own defaults; the registry's settings (steps, targets, queries) reach the members that have them.</summary>
+    public AutoAttack()
+        : base([new ApgdCe(), new ApgdT(), new FabT(), new Square()], "autoattack")
     {
-        if (steps <= 0) throw new LabException($"autoattack: steps must be positive, got {steps}");
     }
 
     /// <summary>The member names in the order they run.</summary>

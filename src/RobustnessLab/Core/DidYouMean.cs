@@ -28,6 +28,14 @@ public static class DidYouMean
         return s is not null ? $"; did you mean '{s}'?" : candidates.Count == 0 ? "" : $"; valid: {string.Join(", ", candidates)}";
     }
 
+    /// <summary>"; did you mean 'x'?; valid: a, b, c" (the suggestion only when one is close): the whole list, once.</summary>
+    public static string HintAndList(string given, IReadOnlyCollection<string> candidates)
+    {
+        if (candidates.Count == 0) return "";
+        var s = Suggest(given, candidates);
+        return (s is null ? "" : $"; did you mean '{s}'?") + $"; valid: {string.Join(", ", candidates)}";
+    }
+
     public static int Distance(string a, string b)
     {
         var d = new int[a.Length + 1, b.Length + 1];

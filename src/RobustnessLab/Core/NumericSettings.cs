@@ -32,8 +32,7 @@ public static class NumericSettings
         foreach (var (key, value) in settings)
         {
             if (!leaves.TryGetValue(key, out var leaf))
-                throw new LabException($"unknown {what} setting '{key}'{DidYouMean.Hint(key, leaves.Keys.ToList())}" +
-                                       (DidYouMean.Suggest(key, leaves.Keys) is null ? "" : $"; valid: {string.Join(", ", leaves.Keys)}"));
+                throw new LabException($"unknown {what} setting '{key}'{DidYouMean.HintAndList(key, leaves.Keys.ToList())}");
             if (double.IsNaN(value) || double.IsInfinity(value))
                 throw new LabException($"{what} setting '{key}' must be a finite number, got {value.ToString(CultureInfo.InvariantCulture)}");
             if (leaf.Whole && (value != Math.Floor(value) || Math.Abs(value) > int.MaxValue))

@@ -43,7 +43,7 @@ public static class ArmDetector
         int controlSeed = (int)(LabContext.DeriveSeed(baseSeed, 1) & 0x7fffffff);
         using var controlSplits = GymScenes.Load(controlData, controlSeed, ctx.Device);
         using var control = DumbbellModels.CreateClassifier(o, controlSplits, GymScenes.ClassNames, controlSeed, ctx);
-        new Trainer(ctx).Train(control, controlSplits, DumbbellModels.TrainingSettings(o, o.ControlEpochs, controlSeed), null, false, "gym-control",
+        new Trainer(ctx).Train(control, controlSplits, DumbbellModels.TrainingSettings(o, o.ControlEpochs, controlSeed), null, "gym-control",
             report is null ? null : new SyncProgress<TrainingProgress>(p => report(0.3 * p.Step / p.StepsPerEpoch / p.Epochs + 0.3 * (p.Epoch - 1) / p.Epochs, $"arm detector: control model epoch {p.Epoch}/{p.Epochs}")), cancel);
         double controlAccuracy = Accuracy.Evaluate(control, controlSplits.Test).Accuracy;
 

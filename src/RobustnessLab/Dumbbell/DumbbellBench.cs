@@ -24,7 +24,7 @@ public static class DumbbellBench
         var spec = ModelZoo.Spec(o.Architecture, [3, imageSize, imageSize], GymScenes.ClassNames, mean, std, DumbbellModels.ModelArgs(o));
         var trainer = new Trainer(context);
         using var model = trainer.CreateModel(spec, context.Seed);
-        trainer.Train(model, data, DumbbellModels.ModelTrainingSettings(o), null, false, "gym", cancel: cancel);
+        trainer.Train(model, data, DumbbellModels.ModelTrainingSettings(o), datasetName: "gym", cancel: cancel);
         var sw = Stopwatch.StartNew();
         FeatureVisualizer.Render(model, Objectives.ClassLogit(GymScenes.DumbbellIndex, "dumbbell"), DumbbellModels.VisualizationSettings(o, [context.Seed]), cancel: cancel);
         double s = sw.Elapsed.TotalSeconds;

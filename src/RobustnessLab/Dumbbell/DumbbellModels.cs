@@ -24,7 +24,7 @@ public static class DumbbellModels
     {
         using var splits = GymScenes.Load(data, o.Seed, ctx.Device);
         var model = CreateClassifier(o, splits, GymScenes.ClassNames, o.Seed, ctx);
-        new Trainer(ctx).Train(model, splits, ModelTrainingSettings(o), dir, false, $"gym-{name}", progress, cancel);
+        new Trainer(ctx).Train(model, splits, ModelTrainingSettings(o), Store(dir), $"gym-{name}", progress, cancel);
         double acc = Accuracy.Evaluate(model, splits.Test).Accuracy;
         using var trainPart = splits.Train.Take(splits.Test.Count);
         double trainAcc = Accuracy.Evaluate(model, trainPart).Accuracy;
@@ -45,11 +45,14 @@ public static class DumbbellModels
         var spec = ModelZoo.Spec(o.Architecture, [3, o.Size, o.Size], trainSet.ClassNames, mean, std, ModelArgs(o));
         var trainer = new Trainer(ctx);
         var model = trainer.CreateModel(spec, settings.Seed);
-        trainer.Train(model, new DataSplits(trainSet, val, testSet), settings, dir, false, name,
+        trainer.Train(model, new DataSplits(trainSet, val, testSet), settings, Store(dir), name,
             report is null ? null : new SyncProgress<TrainingProgress>(p => report(from + span * (((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch)),
                 $"{label}: epoch {p.Epoch}/{p.Epochs} acc {p.Accuracy:P1}")), cancel);
         return model;
     }
+
+    /// <summary>A checkpoint folder for the trainer (a new run each time), or none.</summary>
+    private static TrainingCheckpointFolder? Store(string? dir) => dir is null ? null : new TrainingCheckpointFolder(dir);
 
     /// <summary>Labelled images (each 3 x size x size) as a dataset on <paramref name="device"/>.</summary>
     public static Dataset ToDataset(string name, IReadOnlyList<(ImageData Image, int Label)> samples, IReadOnlyList<string> classNames, Device device)

@@ -16,7 +16,7 @@ namespace RobustnessLab.Experiments;
 public sealed class AttacksStage : IExperimentStage
 {
     public string Name => "attacks";
-    public int Version => 3;
+    public int Version => 4;
 
     private sealed record Group(string Norm, IReadOnlyList<double> Eps, int Samples, int BatchSize, bool Targeted, AttackMode Mode, bool Nested, List<AttackSection> Sections);
 

@@ -51,33 +51,14 @@ public sealed class ModelCache(string directory)
         using var _ = AcquireLock(Path.Combine(Directory, key + ".lock"), cancel);
         if (TryLoad(id, key, lab) is { } other) return (other.Model, other.Record, "hit"); // another shard finished it meanwhile
 
-        var options = resolved.ToTrainingOptions();
-        var (mean, std) = Trainer.ChannelStatistics(data.Train);
-        var spec = ModelZoo.Spec(resolved.Architecture!, [data.Channels, data.Height, data.Width], data.ClassNames, mean, std, resolved.Args);
-        bool resuming = Checkpoint.Exists(dir);
-        if (resuming) spec = Checkpoint.ReadInfo(dir).ToSpec(); // normalisation from the interrupted run
-        var trainer = new Trainer(lab);
-        var model = trainer.CreateModel(spec, options.Seed);
+        // The entry's folder is the checkpoint store: a killed training resumes at its last finished epoch.
+        var (model, result) = new ModelTraining(lab).Run(resolved.ToModelTrainingOptions(), data, dataset.Name,
+            new TrainingCheckpointFolder(dir, resume: true), progress, cancel);
         try
         {
-            var result = trainer.Train(model, data, options, dir, resume: resuming, datasetName: dataset.Name, progress, cancel);
-            var record = new ModelRecord
-            {
-                Id = id,
-                Source = "trained",
-                SpecHash = key,
-                Architecture = spec.Architecture,
-                Args = spec.Args,
-                Parameters = model.ParameterCount(),
-                Dataset = dataset.Name,
-                Objective = options.Objective,
-                ObjectiveArgs = options.ObjectiveArgs,
-                Epochs = options.Epochs,
-                Metrics = result.Metrics.Where(m => m.Key != "train_seconds").ToDictionary(m => m.Key, m => m.Value),
-                History = StripTimings(result.History),
-            };
+            var record = ModelRecord.Trained(id, key, result);
             Json.WriteFile(Path.Combine(dir, EntryFile), new CacheEntry { Key = key, Spec = JsonNode.Parse(Json.Serialize(resolved))!.AsObject(), Record = record with { Id = "" } });
-            return (model, record, resuming ? "resumed" : "trained");
+            return (model, record, result.Training.Resumed ? "resumed" : "trained");
         }
         catch
         {
@@ -95,20 +76,6 @@ public sealed class ModelCache(string directory)
         if (entry.Key != key) throw new LabException($"{entryPath}: cache entry holds key {entry.Key}, expected {key}; delete the folder");
         var (model, _) = Checkpoint.Load(dir, lab.Device);
         return (model, entry.Record with { Id = id });
-    }
-
-    private static JsonArray StripTimings(IReadOnlyList<EpochRecord> history)
-    {
-        var array = new JsonArray();
-        foreach (var r in history)
-        {
-            var o = JsonNode.Parse(Json.Serialize(r))!.AsObject();
-            o.Remove("seconds");
-            o.Remove("images_per_s");
-            o.Remove("rss_mb");
-            array.Add(o);
-        }
-        return array;
     }
 
     private static FileStream AcquireLock(string path, CancellationToken cancel)

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using RobustnessLab.Core;
+using RobustnessLab.Training;
 
 namespace RobustnessLab.Experiments;
 
@@ -27,4 +29,35 @@ public sealed record ModelRecord
 
     /// <summary>Per-epoch losses and accuracies (timings removed).</summary>
     public JsonArray History { get; init; } = [];
+
+    /// <summary>The results.json record of a model trained for the run (deterministic: no timings, no paths).</summary>
+    public static ModelRecord Trained(string id, string key, ModelTrainingResult result) => new()
+    {
+        Id = id,
+        Source = "trained",
+        SpecHash = key,
+        Architecture = result.Spec.Architecture,
+        Args = result.Spec.Args,
+        Parameters = result.Parameters,
+        Dataset = result.Dataset,
+        Objective = result.Options.Training.Objective,
+        ObjectiveArgs = result.Options.Training.ObjectiveArgs,
+        Epochs = result.Options.Training.Epochs,
+        Metrics = result.Training.Metrics.Where(m => m.Key != "train_seconds").ToDictionary(m => m.Key, m => m.Value),
+        History = StripTimings(result.Training.History),
+    };
+
+    private static JsonArray StripTimings(IReadOnlyList<EpochRecord> history)
+    {
+        var array = new JsonArray();
+        foreach (var r in history)
+        {
+            var o = JsonNode.Parse(Json.Serialize(r))!.AsObject();
+            o.Remove("seconds");
+            o.Remove("images_per_s");
+            o.Remove("rss_mb");
+            array.Add(o);
+        }
+        return array;
+    }
 }

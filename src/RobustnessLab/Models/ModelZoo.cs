@@ -43,9 +43,8 @@ public static class ModelZoo
         ? e
         : throw new LabException($"unknown model '{name}'; valid: {string.Join(", ", Names)}");
 
-    /// <summary>Builds a spec with the architecture's defaults filled in (explicit args win).</summary>
-    public static ModelSpec Spec(string architecture, int[] inputShape, IReadOnlyList<string> classNames, float[] mean, float[] std,
-        IReadOnlyDictionary<string, double>? args = null)
+    /// <summary>The architecture's arguments with its defaults filled in (explicit args win); an unknown argument is an error.</summary>
+    public static SortedDictionary<string, double> ResolveArgs(string architecture, IReadOnlyDictionary<string, double>? args)
     {
         var entry = Get(architecture);
         var merged = new SortedDictionary<string, double>(StringComparer.Ordinal);
@@ -57,6 +56,15 @@ public static class ModelZoo
                     throw new LabException($"model '{entry.Name}' has no argument '{k}'; valid: {(entry.Defaults.Count == 0 ? "(none)" : string.Join(", ", entry.Defaults.Keys))}");
                 merged[k] = v;
             }
+        return merged;
+    }
+
+    /// <summary>Builds a spec with the architecture's defaults filled in (explicit args win).</summary>
+    public static ModelSpec Spec(string architecture, int[] inputShape, IReadOnlyList<string> classNames, float[] mean, float[] std,
+        IReadOnlyDictionary<string, double>? args = null)
+    {
+        var entry = Get(architecture);
+        var merged = ResolveArgs(architecture, args);
         if (inputShape.Length != 3 || inputShape.Any(d => d <= 0)) throw new LabException($"input shape must be C x H x W, got [{string.Join(", ", inputShape)}]");
         if (classNames.Count < 2) throw new LabException("a classifier needs at least 2 classes");
         if (mean.Length != inputShape[0] || std.Length != inputShape[0]) throw new LabException("normalisation needs one mean and one std per channel");

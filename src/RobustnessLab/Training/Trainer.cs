@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
 using RobustnessLab.Core;
 using RobustnessLab.Data;
@@ -17,10 +16,6 @@ namespace RobustnessLab.Training;
 /// </summary>
 public sealed class Trainer
 {
-    public const string OptimizerFile = "optimizer.bin";
-    public const string StateFile = "trainer-state.json";
-    public const string LogFile = "train-log.csv";
-
     private readonly LabContext context;
 
     public Trainer(LabContext context) => this.context = context;
@@ -35,11 +30,12 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// Runs the remaining epochs. When <paramref name="checkpointDir"/> is set, a checkpoint is written after every
-    /// epoch; with <paramref name="resume"/> the run continues from the checkpoint found there.
+    /// Runs the remaining epochs. With <paramref name="checkpoints"/>, the state after every epoch goes to it, and a run
+    /// it holds (<see cref="ITrainingCheckpoints.Resumable"/>) is continued when its spec matches this one; the trainer
+    /// itself writes no file. <paramref name="datasetName"/> names the data in model.json (default: the splits' name).
     /// </summary>
-    public TrainingResult Train(Classifier model, DataSplits data, TrainingOptions options, string? checkpointDir = null,
-        bool resume = false, string? datasetName = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
+    public TrainingResult Train(Classifier model, DataSplits data, TrainingOptions options, ITrainingCheckpoints? checkpoints = null,
+        string? datasetName = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
         options.Validate();
         CheckShapes(model, data);
@@ -47,32 +43,20 @@ public sealed class Trainer
         var history = new List<EpochRecord>();
         int startEpoch = 0;
         var total = Stopwatch.StartNew();
+        var shape = DataShape(data, datasetName);
 
         // Before the optimizer exists: the check converts the model to float64 and back, which replaces its parameters.
         InputGradientCheck.Ensure(model);
         using var optimizer = CreateOptimizer(model, options);
-        if (resume && checkpointDir is not null && Checkpoint.Exists(checkpointDir) && File.Exists(Path.Combine(checkpointDir, StateFile)))
+        if (checkpoints?.Resumable() is { } saved)
         {
-            var state = Json.ReadFile<TrainerState>(Path.Combine(checkpointDir, StateFile));
-            var differences = SpecDifferences(Checkpoint.ReadInfo(checkpointDir), state, model.Spec, options, DataShape(data, datasetName));
+            var differences = SpecDifferences(saved.Info, saved.State, model.Spec, options, shape);
             if (differences.Count > 0)
-                throw new LabException($"cannot resume from '{checkpointDir}': it was trained with a different spec: {string.Join("; ", differences)} " +
+                throw new LabException($"cannot resume from '{checkpoints.Location}': it was trained with a different spec: {string.Join("; ", differences)} " +
                                        "(resume with the same settings, or choose another --out, or pass --force to replace it)");
-            var (saved, _) = Checkpoint.Load(checkpointDir, context.Device);
-            using (saved)
-            using (no_grad())
-            {
-                var src = saved.state_dict();
-                foreach (var (name, t) in model.state_dict()) t.copy_(src[name]);
-            }
-            var optimizerPath = Path.Combine(checkpointDir, OptimizerFile);
-            try { optimizer.load_state_dict(optimizerPath); }
-            catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidOperationException or FormatException)
-            {
-                throw new LabException($"{optimizerPath}: truncated or corrupt optimizer state ({e.GetType().Name}); cannot resume: pass --force to train from scratch", e);
-            }
-            startEpoch = state.EpochsDone;
-            history.AddRange(state.History);
+            checkpoints.Restore(model, optimizer);
+            startEpoch = saved.State.EpochsDone;
+            history.AddRange(saved.State.History);
             if (startEpoch >= options.Epochs)
                 return new TrainingResult(history, FinalMetrics(history), total.Elapsed.TotalSeconds, true) { Warnings = ChanceWarnings(history, data) };
         }
@@ -103,8 +87,8 @@ public sealed class Trainer
                 if (!float.IsFinite(loss))
                     throw new TrainingDivergedException(
                         $"loss became {loss} at epoch {epoch + 1}, step {s + 1} (lr {lr:G3}); stopped. " +
-                        (checkpointDir is not null && Checkpoint.Exists(checkpointDir)
-                            ? $"The last good checkpoint (epoch {Checkpoint.ReadInfo(checkpointDir).Epoch}) is kept in '{checkpointDir}'."
+                        (checkpoints?.StoredEpoch() is { } kept
+                            ? $"The last good checkpoint (epoch {kept}) is kept in '{checkpoints.Location}'."
                             : "No checkpoint was written.") +
                         " Try a lower --lr.");
                 output.Loss.backward();
@@ -136,9 +120,8 @@ public sealed class Trainer
                 RssMb = ResidentMegabytes(),
             };
             history.Add(record);
-            if (checkpointDir is not null)
-                // The first epoch of a new run replaces the folder whole: nothing of an earlier model stays beside these weights.
-                SaveCheckpoint(checkpointDir, model, optimizer, options, history, DataShape(data, datasetName), keepOtherFiles: startEpoch > 0 || epoch > startEpoch);
+            // The first epoch of a new run replaces whatever the store held: nothing of an earlier model stays beside these weights.
+            checkpoints?.Save(EpochCheckpoint(model, optimizer, options, history, shape, startsRun: startEpoch == 0 && epoch == 0));
         }
         model.eval();
         // Leave no parameter gradients behind: whatever runs next (attacks, tests of "no backward") starts clean.
@@ -163,7 +146,7 @@ public sealed class Trainer
     /// Every way the checkpoint's training spec differs from this run's: model (architecture, arguments, input shape,
     /// classes), data (dataset, train and validation rows, split seed) and trainer settings other than the epoch count.
     /// </summary>
-    private static List<string> SpecDifferences(CheckpointInfo saved, TrainerState state, ModelSpec spec, TrainingOptions options, TrainingData data)
+    private static List<string> SpecDifferences(CheckpointInfo saved, TrainingState state, ModelSpec spec, TrainingOptions options, TrainingDataShape data)
     {
         var d = new List<string>();
         void Compare(string what, string? was, string? now)
@@ -187,7 +170,7 @@ public sealed class Trainer
         }
         else Compare("dataset", saved.Dataset, data.Dataset);
         // Through the options record, so settings added since the checkpoint was written compare as their defaults.
-        var before = JsonNode.Parse(Json.Serialize(Json.Deserialize<TrainingOptions>(state.Options.ToJsonString(), StateFile)))!.AsObject();
+        var before = JsonNode.Parse(Json.Serialize(Json.Deserialize<TrainingOptions>(state.Options.ToJsonString(), TrainingCheckpointFolder.StateFile)))!.AsObject();
         var after = JsonNode.Parse(Json.Serialize(options))!.AsObject();
         before.Remove("epochs");
         after.Remove("epochs");
@@ -210,33 +193,25 @@ public sealed class Trainer
         ? "{" + string.Join(",", o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}:{p.Value?.ToJsonString()}")) + "}"
         : node?.ToJsonString();
 
-    private static TrainingData DataShape(DataSplits data, string? datasetName) =>
+    private static TrainingDataShape DataShape(DataSplits data, string? datasetName) =>
         new(datasetName ?? data.Name, data.Train.Count, data.Validation.Count, data.SplitSeed);
 
-    private void SaveCheckpoint(string dir, Classifier model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingOptions options, List<EpochRecord> history,
-        TrainingData data, bool keepOtherFiles)
+    /// <summary>The state after an epoch as the store gets it: model.json's description and the trainer state.</summary>
+    private TrainingCheckpoint EpochCheckpoint(Classifier model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingOptions options, List<EpochRecord> history,
+        TrainingDataShape data, bool startsRun)
     {
-        string dataset = data.Dataset;
-        var optionsJson = JsonNode.Parse(Json.Serialize(options))!.AsObject();
         var info = CheckpointInfo.FromSpec(model.Spec) with
         {
-            Dataset = dataset,
+            Dataset = data.Dataset,
             Seed = options.Seed,
             SplitSeed = data.SplitSeed,
             Epoch = history[^1].Epoch,
-            Training = optionsJson,
+            Training = JsonNode.Parse(Json.Serialize(options))!.AsObject(),
             Metrics = FinalMetrics(history),
             Provenance = Provenance.Capture(context.Threads),
         };
-        Checkpoint.Save(dir, model, info, staging =>
-        {
-            optimizer.save_state_dict(Path.Combine(staging, OptimizerFile));
-            var state = new TrainerState { EpochsDone = history[^1].Epoch, Options = JsonNode.Parse(Json.Serialize(options))!.AsObject(), History = history, Data = data };
-            File.WriteAllText(Path.Combine(staging, StateFile), Json.Serialize(state) + "\n");
-            var csv = new StringBuilder(EpochRecord.CsvHeader).Append('\n');
-            foreach (var r in history) csv.Append(r.ToCsv()).Append('\n');
-            File.WriteAllText(Path.Combine(staging, LogFile), csv.ToString());
-        }, keepOtherFiles);
+        var state = new TrainingState { EpochsDone = history[^1].Epoch, Options = JsonNode.Parse(Json.Serialize(options))!.AsObject(), History = [.. history], Data = data };
+        return new TrainingCheckpoint(model, optimizer, info, state, startsRun);
     }
 
     private static Dictionary<string, double> FinalMetrics(List<EpochRecord> history)
@@ -285,16 +260,4 @@ public sealed class Trainer
         var std = data.Images.std(new long[] { 0, 2, 3 }).cpu().data<float>().ToArray();
         return (mean, std.Select(v => Math.Max(v, 1e-3f)).ToArray());
     }
-
-    private sealed record TrainerState
-    {
-        public int EpochsDone { get; init; }
-        public JsonObject Options { get; init; } = new();
-        public List<EpochRecord> History { get; init; } = [];
-        /// <summary>What the model was trained on (absent in checkpoints written before it was recorded).</summary>
-        public TrainingData? Data { get; init; }
-    }
-
-    /// <summary>What a model was trained on; <paramref name="SplitSeed"/> is null for hand-built splits and older checkpoints.</summary>
-    private sealed record TrainingData(string Dataset, int TrainRows, int ValidationRows, int? SplitSeed = null);
 }

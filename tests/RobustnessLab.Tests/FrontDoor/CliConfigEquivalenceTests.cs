@@ -3,6 +3,7 @@ using RobustnessLab.Experiments.Config;
 using RobustnessLab.Fooling;
 using RobustnessLab.Reporting;
 using RobustnessLab.Tests.Experiments;
+using RobustnessLab.Training;
 using static RobustnessLab.Tests.FrontDoor.FrontDoorFixtures;
 
 namespace RobustnessLab.Tests.FrontDoor;
@@ -15,15 +16,20 @@ namespace RobustnessLab.Tests.FrontDoor;
 [NonParallelizable]
 public class CliConfigEquivalenceTests
 {
+    /// <summary>This test's own temporary folder, deleted after it.</summary>
+    private string root = "";
+
+    [SetUp]
+    public void CreateRoot() => root = ExperimentFixtures.TempDir("eq-" + TestContext.CurrentContext.Test.MethodName);
+
+    [TearDown]
+    public void DeleteRoot() => Delete(root);
     [Test]
     public void FoolingCliAndStageGiveTheSameRecord()
     {
         ExperimentFixtures.RequireData();
-        var root = ExperimentFixtures.TempDir("eq-fool");
-        try
-        {
-            var model = UntrainedCheckpoint(Path.Combine(root, "model"));
-            var (_, record) = Run(root, "fooling", $$"""
+        var model = UntrainedCheckpoint(Path.Combine(root, "model"));
+        var (_, record) = Run(root, "fooling", $$"""
 name: eq-fool
 seed: 0
 threads: 1
@@ -38,19 +44,17 @@ fooling:
   classes: [Trouser, Bag]
   options: {rubbish_samples: 20, mutation_rate: 0.2, cross_rate: 0.5, reference_per_class: 3}
 """);
-            var stage = record.AsArray()[0]!;
-            // The stage derives its seed from the run's; the command is given the same one. Both measure distances to
-            // the same training rows: the run's seed (0) is the checkpoint's, which carves the same validation split.
-            int seed = stage["seed"]!.GetValue<int>();
-            var outDir = Path.Combine(root, "fool");
-            Lab("fool", "--model", model, "--out", outDir, "--method", "direct", "--generations", "3", "--population", "6", "--classes", "Trouser,Bag",
-                "--rubbish-samples", "20", "--mutation-rate", "0.2", "--option", "cross_rate=0.5", "--option", "reference_per_class=3", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var cli = ReadJson(Path.Combine(outDir, FoolingFigures.JsonFile));
-            Assert.That(Comparable(cli, "model", "image_file"), Is.EqualTo(Comparable(stage, "model", "image_file")));
-            Assert.That(cli["classes"]![0]!["nearest_train_l2"], Is.Not.Null, "both measured distances to the training set");
-            Assert.That(cli["options"]!["steps"]!.GetValue<int>(), Is.EqualTo(new FoolingOptions().Steps), "defaults come from FoolingOptions");
-        }
-        finally { Delete(root); }
+        var stage = record.AsArray()[0]!;
+        // The stage derives its seed from the run's; the command is given the same one. Both measure distances to
+        // the same training rows: the run's seed (0) is the checkpoint's, which carves the same validation split.
+        int seed = stage["seed"]!.GetValue<int>();
+        var outDir = Path.Combine(root, "fool");
+        Lab("fool", "--model", model, "--out", outDir, "--method", "direct", "--generations", "3", "--population", "6", "--classes", "Trouser,Bag",
+            "--rubbish-samples", "20", "--mutation-rate", "0.2", "--option", "cross_rate=0.5", "--option", "reference_per_class=3", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var cli = ReadJson(Path.Combine(outDir, FoolingFigures.JsonFile));
+        Assert.That(Comparable(cli, "model", "image_file"), Is.EqualTo(Comparable(stage, "model", "image_file")));
+        Assert.That(cli["classes"]![0]!["nearest_train_l2"], Is.Not.Null, "both measured distances to the training set");
+        Assert.That(cli["options"]!["steps"]!.GetValue<int>(), Is.EqualTo(new FoolingOptions().Steps), "defaults come from FoolingOptions");
     }
 
     [Test]
@@ -81,10 +85,7 @@ fooling:
     [Test]
     public void DumbbellCliAndStageGiveTheSameRecord()
     {
-        var root = ExperimentFixtures.TempDir("eq-dumbbell");
-        try
-        {
-            var (runDir, record) = Run(root, "dumbbell", """
+        var (runDir, record) = Run(root, "dumbbell", """
 name: eq-dumbbell
 seed: 4
 threads: 1
@@ -96,24 +97,22 @@ dumbbell:
   samples: 1
   options: {size: 16, test: 60, probe_count: 10, control_train: 60, control_epochs: 1, detector_train: 60, detector_epochs: 1, detector_vis_seeds: 1, detector_held_out_seeds: 1}
 """);
-            var outDir = Path.Combine(root, "dumbbell");
-            Lab("dumbbell", "--out", outDir, "--seed", "4", "--scale", "quick", "--epochs", "1", "--train", "60", "--steps", "2", "--vis-seeds", "1",
-                "--size", "16", "--test", "60", "--probes", "10", "--option", "control_train=60", "--option", "control_epochs=1", "--option", "detector_train=60",
-                "--option", "detector_epochs=1", "--option", "detector_vis_seeds=1", "--option", "detector_held_out_seeds=1");
-            var cli = ReadJson(Path.Combine(outDir, DumbbellFigures.ReportFile));
-            var stageFile = Path.Combine(runDir, record["files"]!["report"]!.GetValue<string>());
-            using (Assert.EnterMultipleScope())
-            {
-                // The two dumbbell.json files: same writer, paths relative to their own folder.
-                Assert.That(Comparable(cli), Is.EqualTo(Comparable(ReadJson(stageFile))));
-                // results.json: the same record, its paths relative to the run folder.
-                Assert.That(Comparable(record, "files", "checkpoint"), Is.EqualTo(Comparable(cli, "files", "checkpoint")));
-                Assert.That(cli["files"]!.AsObject().Select(f => f.Value!.GetValue<string>()), Has.All.Not.StartWith("/"), "no absolute paths");
-                foreach (var (key, path) in record["files"]!.AsObject())
-                    Assert.That(File.Exists(Path.Combine(runDir, path!.GetValue<string>())) || Directory.Exists(Path.Combine(runDir, path.GetValue<string>())), Is.True, key);
-            }
+        var outDir = Path.Combine(root, "dumbbell");
+        Lab("dumbbell", "--out", outDir, "--seed", "4", "--scale", "quick", "--epochs", "1", "--train", "60", "--steps", "2", "--vis-seeds", "1",
+            "--size", "16", "--test", "60", "--probes", "10", "--option", "control_train=60", "--option", "control_epochs=1", "--option", "detector_train=60",
+            "--option", "detector_epochs=1", "--option", "detector_vis_seeds=1", "--option", "detector_held_out_seeds=1");
+        var cli = ReadJson(Path.Combine(outDir, DumbbellFigures.ReportFile));
+        var stageFile = Path.Combine(runDir, record["files"]!["report"]!.GetValue<string>());
+        using (Assert.EnterMultipleScope())
+        {
+            // The two dumbbell.json files: same writer, paths relative to their own folder.
+            Assert.That(Comparable(cli), Is.EqualTo(Comparable(ReadJson(stageFile))));
+            // results.json: the same record, its paths relative to the run folder.
+            Assert.That(Comparable(record, "files", "checkpoint"), Is.EqualTo(Comparable(cli, "files", "checkpoint")));
+            Assert.That(cli["files"]!.AsObject().Select(f => f.Value!.GetValue<string>()), Has.All.Not.StartWith("/"), "no absolute paths");
+            foreach (var (key, path) in record["files"]!.AsObject())
+                Assert.That(File.Exists(Path.Combine(runDir, path!.GetValue<string>())) || Directory.Exists(Path.Combine(runDir, path.GetValue<string>())), Is.True, key);
         }
-        finally { Delete(root); }
     }
 
     private const string TinyData = "dataset: {name: fashion-mnist, options: {train_limit: 600, validation_size: 100, test_limit: 200}}";
@@ -122,11 +121,8 @@ dumbbell:
     public void AttackFigureCliAndFiguresStageGiveTheSameRecord()
     {
         ExperimentFixtures.RequireData();
-        var root = ExperimentFixtures.TempDir("eq-figure");
-        try
-        {
-            var model = UntrainedCheckpoint(Path.Combine(root, "model"));
-            var (_, record) = Run(root, "figures", $$"""
+        var model = UntrainedCheckpoint(Path.Combine(root, "model"));
+        var (_, record) = Run(root, "figures", $$"""
 name: eq-figure
 seed: 0
 threads: 1
@@ -139,19 +135,17 @@ figures:
     eps: 0.1
     samples: 2
 """);
-            var stage = record.AsArray()[0]!;
-            int seed = (int)(RobustnessLab.Experiments.StageContext.SeedOf(0, "figures") & 0x7fffffff);
-            var outDir = Path.Combine(root, "attack");
-            Lab("attack", "--model", model, "--out", outDir, "--attack", "pgd", "--eps", "0.1", "--examples", "2", "--seed", Num(seed));
-            var cli = ReadJson(Path.Combine(outDir, AdversarialFigures.JsonFile));
-            using (Assert.EnterMultipleScope())
-            {
-                Assert.That(Comparable(cli, "model", "files", "title"), Is.EqualTo(Comparable(stage, "model", "files", "title")));
-                Assert.That(cli["panels"]!.AsArray(), Has.Count.EqualTo(2));
-                Assert.That(cli["panels"]![0]!["saved"], Is.Not.Null, "the saved file's prediction is part of the record");
-            }
+        var stage = record.AsArray()[0]!;
+        int seed = (int)(RobustnessLab.Experiments.StageContext.SeedOf(0, "figures") & 0x7fffffff);
+        var outDir = Path.Combine(root, "attack");
+        Lab("attack", "--model", model, "--out", outDir, "--attack", "pgd", "--eps", "0.1", "--examples", "2", "--seed", Num(seed));
+        var cli = ReadJson(Path.Combine(outDir, AdversarialFigures.JsonFile));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Comparable(cli, "model", "files", "title"), Is.EqualTo(Comparable(stage, "model", "files", "title")));
+            Assert.That(cli["panels"]!.AsArray(), Has.Count.EqualTo(2));
+            Assert.That(cli["panels"]![0]!["saved"], Is.Not.Null, "the saved file's prediction is part of the record");
         }
-        finally { Delete(root); }
     }
 
     // The attack modes through both doors: the default (early stopping, nested epsilons, one worker), and the
@@ -168,11 +162,8 @@ figures:
     public void RobustnessCliAndAttacksStageGiveTheSameRecord(string sectionKeys, string[] runArgs, string[] cliArgs, string mode, string grid)
     {
         ExperimentFixtures.RequireData();
-        var root = ExperimentFixtures.TempDir("eq-robust");
-        try
-        {
-            var model = UntrainedCheckpoint(Path.Combine(root, "model"));
-            var (_, record) = Run(root, "attacks", $$"""
+        var model = UntrainedCheckpoint(Path.Combine(root, "model"));
+        var (_, record) = Run(root, "attacks", $$"""
 name: eq-robust
 seed: 0
 threads: 1
@@ -189,22 +180,23 @@ attacks:
     step_size: 0.5
     samples: 40{{sectionKeys}}
 """, runArgs);
-            int seed = (int)(RobustnessLab.Experiments.StageContext.SeedOf(0, "attacks") & 0x7fffffff);
-            var file = Path.Combine(root, "robustness.json");
-            Lab(["robustness", "--model", model, "--attacks", "fgsm,pgd", "--eps", "0,0.05", "--n", "40", "--arg", "pgd.steps=3", "--arg", "step_size=0.5",
-                "--seed", Num(seed), "--out", file, .. cliArgs]);
-            var report = RobustnessLab.Core.Json.ReadFile<RobustnessLab.Evaluation.RobustnessReport>(file);
-            var cli = RobustnessLab.Experiments.StageOutput.From(RobustnessLab.Experiments.AttacksResult.From([("m", report)]), new StageView()).Data;
-            using (Assert.EnterMultipleScope())
-            {
-                Assert.That(Comparable(cli), Is.EqualTo(Comparable(record)));
-                Assert.That(record["attacks"]!.AsArray(), Has.Count.EqualTo(4));
-                // Each record states how it ran (the mode, and whether the epsilon grid was nested).
-                Assert.That(record["attacks"]!.AsArray().Where(a => a!["attack"]!.GetValue<string>() == "pgd").Select(a => a!["mode"]!.GetValue<string>()), Has.All.EqualTo(mode));
-                Assert.That(record["attacks"]!.AsArray().Where(a => a!["eps"]!.GetValue<double>() > 0).Select(a => a!["epsilon_grid"]!.GetValue<string>()), Has.All.EqualTo(grid));
-            }
+        int seed = (int)(RobustnessLab.Experiments.StageContext.SeedOf(0, "attacks") & 0x7fffffff);
+        var file = Path.Combine(root, "robustness.json");
+        Lab(["robustness", "--model", model, "--attacks", "fgsm,pgd", "--eps", "0,0.05", "--n", "40", "--arg", "pgd.steps=3", "--arg", "step_size=0.5",
+            "--seed", Num(seed), "--out", file, .. cliArgs]);
+        // One record, one serialiser: the command's file is the stage's record but for the model's name (its folder, not an id).
+        var cli = ReadJson(file);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Comparable(cli, "model", "clean_accuracy"), Is.EqualTo(Comparable(record, "model", "clean_accuracy")));
+            Assert.That(cli["clean_accuracy"]![model]!.GetValue<double>(), Is.EqualTo(record["clean_accuracy"]!["m"]!.GetValue<double>()));
+            Assert.That(cli["attacks"]!.AsArray().Select(a => a!["model"]!.GetValue<string>()), Has.All.EqualTo(model));
+            Assert.That(record["evaluations"]!.AsArray(), Has.Count.EqualTo(1), "fgsm and pgd ran together");
+            Assert.That(record["attacks"]!.AsArray(), Has.Count.EqualTo(4));
+            // Each record states how it ran (the mode, and whether the epsilon grid was nested).
+            Assert.That(record["attacks"]!.AsArray().Where(a => a!["attack"]!.GetValue<string>() == "pgd").Select(a => a!["mode"]!.GetValue<string>()), Has.All.EqualTo(mode));
+            Assert.That(record["attacks"]!.AsArray().Where(a => a!["eps"]!.GetValue<double>() > 0).Select(a => a!["epsilon_grid"]!.GetValue<string>()), Has.All.EqualTo(grid));
         }
-        finally { Delete(root); }
     }
 
     [Test]
@@ -237,11 +229,8 @@ attacks:
     public void VisualizeCliAndStageGiveTheSameRecord()
     {
         ExperimentFixtures.RequireData();
-        var root = ExperimentFixtures.TempDir("eq-visualize");
-        try
-        {
-            var model = UntrainedCheckpoint(Path.Combine(root, "model"));
-            var (_, record) = Run(root, "visualize", $$"""
+        var model = UntrainedCheckpoint(Path.Combine(root, "model"));
+        var (_, record) = Run(root, "visualize", $$"""
 name: eq-visualize
 seed: 0
 threads: 1
@@ -253,51 +242,81 @@ visualize:
   steps: 4
   options: {seeds: 2, tv: 0.01}
 """);
-            int seed = (int)(RobustnessLab.Experiments.StageContext.SeedOf(0, "visualize") & 0x7fffffff);
-            var json = Path.Combine(root, "vis.json");
-            Lab("visualize", "--model", model, "--class", "Trouser", "--class", "Bag", "--steps", "4", "--seeds", "2", "--tv", "0.01", "--seed", Num(seed),
-                "--out", Path.Combine(root, "vis.png"), "--json", json);
-            var cli = ReadJson(json);
-            Assert.That(Comparable(cli["entries"]!, "model", "sheet"), Is.EqualTo(Comparable(record, "model", "sheet")));
-            Assert.That(record.AsArray(), Has.Count.EqualTo(2));
+        int seed = (int)(RobustnessLab.Experiments.StageContext.SeedOf(0, "visualize") & 0x7fffffff);
+        var json = Path.Combine(root, "vis.json");
+        Lab("visualize", "--model", model, "--class", "Trouser", "--class", "Bag", "--steps", "4", "--seeds", "2", "--tv", "0.01", "--seed", Num(seed),
+            "--out", Path.Combine(root, "vis.png"), "--json", json);
+        var cli = ReadJson(json);
+        Assert.That(Comparable(cli["entries"]!, "model", "sheet"), Is.EqualTo(Comparable(record, "model", "sheet")));
+        Assert.That(record.AsArray(), Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void TrainingOptionsAreTheSameThroughBothDoors()
+    {
+        // Nothing given: `lab train` and a models: entry both leave every setting at the library's defaults.
+        var defaults = new ModelTrainingOptions().Resolved();
+        var fromCli = TrainCommand.BuildOptions(new TrainCommand.Settings { Out = "o" });
+        var fromConfig = new ModelConfig { Architecture = defaults.Architecture }.Resolve(0).ToModelTrainingOptions();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(fromCli, Is.EqualTo(defaults).Using<ModelTrainingOptions>(SameJson));
+            Assert.That(fromConfig, Is.EqualTo(defaults).Using<ModelTrainingOptions>(SameJson));
         }
-        finally { Delete(root); }
+        // Every setting given, as flags and as keys: the same options.
+        var givenCli = TrainCommand.BuildOptions(new TrainCommand.Settings
+        {
+            Out = "o", Model = "mlp", ModelArgs = ["layers=1", "hidden=16"], Epochs = 3, LearningRate = 0.01, Optimizer = "sgd", Schedule = "cosine",
+            Momentum = 0.8, WeightDecay = 1e-3, BatchSize = 32, Seed = 7, Adv = "pgd", AdvEps = 0.2, AdvArgs = ["steps=3"],
+        });
+        var givenConfig = new ModelConfig
+        {
+            Architecture = "mlp", Args = new Dictionary<string, double> { ["hidden"] = 16, ["layers"] = 1 }, Epochs = 3, LearningRate = 0.01, Optimizer = "sgd",
+            Schedule = "cosine", Momentum = 0.8, WeightDecay = 1e-3, BatchSize = 32, Seed = 7, Objective = "pgd",
+            ObjectiveArgs = new Dictionary<string, double> { ["steps"] = 3, ["eps"] = 0.2 },
+        }.Resolve(0).ToModelTrainingOptions();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(givenCli, Is.EqualTo(givenConfig).Using<ModelTrainingOptions>(SameJson));
+            Assert.That(givenCli, Is.Not.EqualTo(defaults).Using<ModelTrainingOptions>(SameJson));
+            Assert.That(givenCli.Args["dropout"], Is.EqualTo(0.2), "arguments left out are the architecture's defaults");
+        }
     }
 
     [Test]
     public void TrainCliAndModelsStageTrainTheSameModel()
     {
         ExperimentFixtures.RequireData();
-        var root = ExperimentFixtures.TempDir("eq-train");
-        try
-        {
-            var config = ExperimentFixtures.Write(root, "config.yaml", """
+        // The whole test split (lab train has no test limit), 600 training rows, one epoch.
+        var cache = Path.Combine(root, "cache");
+        var (_, record) = Run(root, "models", """
 name: eq-train
 seed: 0
 threads: 1
-dataset: {name: fashion-mnist, options: {train_limit: 600, validation_size: 100, test_limit: 200}}
+dataset: {name: fashion-mnist, options: {train_limit: 600, validation_size: 100}}
 models:
   small: {architecture: mlp, args: {hidden: 16, layers: 1}, epochs: 1, batch_size: 64}
-""");
-            // Seed 0 for both: lab train splits off its validation rows with --seed, a config with dataset.options.split_seed (0).
-            var cache = Path.Combine(root, "cache");
-            Lab("run", config, "--out", Path.Combine(root, "run"), "--cache", cache);
-            var staged = Directory.GetFiles(cache, "model.json", SearchOption.AllDirectories).Single();
-            var outDir = Path.Combine(root, "train");
-            Lab("train", "--dataset", "fashion-mnist", "--model", "mlp", "--arg", "hidden=16", "--arg", "layers=1", "--epochs", "1", "--batch-size", "64",
-                "--validation", "100", "--train-limit", "600", "--seed", "0", "--out", outDir);
-            var cli = ReadJson(Path.Combine(outDir, "model.json"));
-            var stage = ReadJson(staged);
-            using (Assert.EnterMultipleScope())
-            {
-                // The same trainer settings (TrainingOptions' defaults through both doors), normalisation and architecture...
-                foreach (var key in new[] { "training", "normalization", "args", "architecture", "parameters", "seed" })
-                    Assert.That(Comparable(cli[key]!), Is.EqualTo(Comparable(stage[key]!)), key);
-                // ...and so the same weights, bit for bit.
-                Assert.That(File.ReadAllBytes(Path.Combine(outDir, "model.safetensors")),
-                    Is.EqualTo(File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(staged)!, "model.safetensors"))));
-            }
+""", "--cache", cache);
+        var staged = Directory.GetFiles(cache, "model.json", SearchOption.AllDirectories).Single();
+        // Seed 0 for both: lab train splits off its validation rows with --seed, a config with dataset.options.split_seed (0).
+        var outDir = Path.Combine(root, "train");
+        Lab("train", "--dataset", "fashion-mnist", "--model", "mlp", "--arg", "hidden=16", "--arg", "layers=1", "--epochs", "1", "--batch-size", "64",
+            "--validation", "100", "--train-limit", "600", "--seed", "0", "--out", outDir);
+        var cli = ReadJson(Path.Combine(outDir, "model.json"));
+        var stage = ReadJson(staged);
+        var cliHistory = ReadJson(Path.Combine(outDir, TrainingCheckpointFolder.StateFile))["history"]!;
+        using (Assert.EnterMultipleScope())
+        {
+            // The same trainer settings (the library's defaults through both doors), normalisation and architecture...
+            foreach (var key in new[] { "training", "normalization", "args", "architecture", "parameters", "seed", "weights_sha256" })
+                Assert.That(Comparable(cli[key]!), Is.EqualTo(Comparable(stage[key]!)), key);
+            // ...so the same weights, bit for bit...
+            Assert.That(File.ReadAllBytes(Path.Combine(outDir, "model.safetensors")),
+                Is.EqualTo(File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(staged)!, "model.safetensors"))));
+            // ...and the same result: the run's record holds the metrics and log lab train's checkpoint holds.
+            Assert.That(Comparable(record["small"]!["metrics"]!), Is.EqualTo(Comparable(cli["metrics"]!, "train_seconds")));
+            Assert.That(Comparable(record["small"]!["history"]!), Is.EqualTo(Comparable(cliHistory, "images_per_s", "rss_mb")));
+            Assert.That(record["small"]!["history"]!.AsArray(), Has.Count.EqualTo(1));
         }
-        finally { Delete(root); }
     }
 }

@@ -112,6 +112,30 @@ public class BadInputTests
             Is.EqualTo("fig.yaml:6:47: figures[0].class: no class 'Hat' in the dataset; valid: T-shirt/top, Trouser, Pullover, Dress, Coat, Sandal, Shirt, Sneaker, Bag, Ankle boot"));
     }
 
+    // An unknown key in a stage's options: the valid names are listed once, after the closest one when there is one (the
+    // position is the value's).
+    public static IEnumerable<TestCaseData> UnknownStageSettings()
+    {
+        yield return new TestCaseData(Valid + "visualize:\n  options: {nope: 1}\n",
+            $"opt.yaml:6:19: visualize.options.nope: unknown visualize setting 'nope'; valid: {string.Join(", ", VisualizeSection.OptionKeys)}").SetName("visualize options");
+        yield return new TestCaseData("name: t\ndumbbell:\n  options: {nope: 1}\n",
+            $"opt.yaml:3:19: dumbbell.options.nope: unknown dumbbell setting 'nope'; valid: {string.Join(", ", DumbbellSection.OptionKeys)}").SetName("dumbbell options");
+        yield return new TestCaseData(Valid + "fooling:\n  options: {mutation_rat: 0.1}\n",
+            $"opt.yaml:6:27: fooling.options.mutation_rat: unknown fooling setting 'mutation_rat'; did you mean 'mutation_rate'?; valid: {string.Join(", ", FoolingSection.OptionKeys)}")
+            .SetName("fooling options, with a suggestion");
+    }
+
+    [TestCaseSource(nameof(UnknownStageSettings))]
+    public void UnknownStageSettingListsTheValidOnesOnce(string yaml, string expected)
+    {
+        var message = Message(() => ExperimentLoader.Parse(yaml, "opt.yaml"));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(message, Is.EqualTo(expected));
+            Assert.That(message.Split("valid:"), Has.Length.EqualTo(2), "the list of valid names appears once");
+        }
+    }
+
     [Test]
     public void DuplicateEpsilonOrAttackIsRefused()
     {
@@ -318,11 +342,11 @@ public class BadInputTests
         var trainer = new Trainer(ctx);
         var spec = ModelZoo.Spec("mlp", [1, 12, 12], data.ClassNames, [0.3f], [0.3f], new Dictionary<string, double> { ["hidden"] = 16, ["layers"] = 1 });
         var options = new TrainingOptions { Epochs = 1, BatchSize = 64 };
-        using (var m = trainer.CreateModel(spec, 0)) trainer.Train(m, data, options, dir);
+        using (var m = trainer.CreateModel(spec, 0)) trainer.Train(m, data, options, new TrainingCheckpointFolder(dir));
 
         var other = ModelZoo.Spec("mlp", [1, 12, 12], data.ClassNames, [0.3f], [0.3f], new Dictionary<string, double> { ["hidden"] = 32, ["layers"] = 1 });
         using var changed = trainer.CreateModel(other, 0);
-        var message = Message(() => trainer.Train(changed, small, options with { Epochs = 2, LearningRate = 0.01 }, dir, resume: true));
+        var message = Message(() => trainer.Train(changed, small, options with { Epochs = 2, LearningRate = 0.01 }, new TrainingCheckpointFolder(dir, resume: true)));
         Assert.That(message, Is.EqualTo($"cannot resume from '{dir}': it was trained with a different spec: model argument hidden: 16 in the checkpoint, 32 now; " +
                                         "train rows: 128 in the checkpoint, 96 now; lr: 0.003 in the checkpoint, 0.01 now " +
                                         "(resume with the same settings, or choose another --out, or pass --force to replace it)"));
@@ -337,11 +361,11 @@ public class BadInputTests
         var trainer = new Trainer(ctx);
         var spec = ModelZoo.Spec("mlp", [1, 12, 12], data.ClassNames, [0.3f], [0.3f], new Dictionary<string, double> { ["hidden"] = 16, ["layers"] = 1 });
         var options = new TrainingOptions { Epochs = 1, BatchSize = 64 };
-        using (var m = trainer.CreateModel(spec, 0)) trainer.Train(m, data, options, dir);
-        var optimizer = Path.Combine(dir, Trainer.OptimizerFile);
+        using (var m = trainer.CreateModel(spec, 0)) trainer.Train(m, data, options, new TrainingCheckpointFolder(dir));
+        var optimizer = Path.Combine(dir, TrainingCheckpointFolder.OptimizerFile);
         File.WriteAllBytes(optimizer, File.ReadAllBytes(optimizer)[..20]);
         using var again = trainer.CreateModel(spec, 0);
-        Assert.That(Message(() => trainer.Train(again, data, options with { Epochs = 2 }, dir, resume: true)),
+        Assert.That(Message(() => trainer.Train(again, data, options with { Epochs = 2 }, new TrainingCheckpointFolder(dir, resume: true))),
             Does.StartWith($"{optimizer}: truncated or corrupt optimizer state (").And.EndWith("); cannot resume: pass --force to train from scratch"));
     }
 
@@ -353,11 +377,11 @@ public class BadInputTests
         var dir = Path.Combine(TestSupport.TempDir("force"), "ckpt");
         var trainer = new Trainer(ctx);
         var spec = ModelZoo.Spec("mlp", [1, 12, 12], data.ClassNames, [0.3f], [0.3f], new Dictionary<string, double> { ["hidden"] = 16, ["layers"] = 1 });
-        using (var m = trainer.CreateModel(spec, 0)) trainer.Train(m, data, new TrainingOptions { Epochs = 1, BatchSize = 64 }, dir);
+        using (var m = trainer.CreateModel(spec, 0)) trainer.Train(m, data, new TrainingOptions { Epochs = 1, BatchSize = 64 }, new TrainingCheckpointFolder(dir));
         File.WriteAllText(Path.Combine(dir, ModelCache.EntryFile), "{}");
         Assert.That(Message(() => Checkpoint.CheckOutput(dir, resume: false, force: false)),
             Does.StartWith($"--out '{dir}' already holds a checkpoint (mlp, epoch 1, test accuracy ").And.EndWith("); pass --resume to continue it or --force to replace it"));
-        using (var m = trainer.CreateModel(spec, 1)) trainer.Train(m, data, new TrainingOptions { Epochs = 1, BatchSize = 64, Seed = 1 }, dir);
+        using (var m = trainer.CreateModel(spec, 1)) trainer.Train(m, data, new TrainingOptions { Epochs = 1, BatchSize = 64, Seed = 1 }, new TrainingCheckpointFolder(dir));
         Assert.That(File.Exists(Path.Combine(dir, ModelCache.EntryFile)), Is.False, "metadata of the replaced model is gone");
         Assert.That(Message(() => Checkpoint.CheckOutput(Path.Combine(dir, Checkpoint.InfoFile), resume: false, force: false)),
             Is.EqualTo($"--out '{Path.Combine(dir, Checkpoint.InfoFile)}' is a file; a checkpoint is a folder"));

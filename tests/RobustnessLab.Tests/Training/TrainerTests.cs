@@ -55,23 +55,23 @@ public class TrainerTests
         {
             var three = Quick with { Epochs = 3 };
             using var full = trainer.CreateModel(CnnSpec(data), 11);
-            trainer.Train(full, data, three, dirFull);
+            trainer.Train(full, data, three, new TrainingCheckpointFolder(dirFull));
 
             // "Interrupted" run: the same settings, killed after epoch 1 (simulated by cancelling after the first checkpoint).
             using var first = trainer.CreateModel(CnnSpec(data), 11);
             using var cts = new CancellationTokenSource();
             var progress = new SyncProgress(p => { if (p.Epoch == 2) cts.Cancel(); });
-            Assert.That(() => trainer.Train(first, data, three, dirResumed, progress: progress, cancel: cts.Token), Throws.InstanceOf<OperationCanceledException>());
+            Assert.That(() => trainer.Train(first, data, three, new TrainingCheckpointFolder(dirResumed), progress: progress, cancel: cts.Token), Throws.InstanceOf<OperationCanceledException>());
             Assert.That(Checkpoint.ReadInfo(dirResumed).Epoch, Is.EqualTo(1));
 
             using var resumed = trainer.CreateModel(CnnSpec(data), 999); // different init: resume must overwrite it
-            var result = trainer.Train(resumed, data, three, dirResumed, resume: true);
+            var result = trainer.Train(resumed, data, three, new TrainingCheckpointFolder(dirResumed, resume: true));
             using (Assert.EnterMultipleScope())
             {
                 Assert.That(result.Resumed, Is.True);
                 Assert.That(result.History, Has.Count.EqualTo(3));
                 Assert.That(Weights(resumed), Is.EqualTo(Weights(full)));
-                Assert.That(File.ReadAllLines(Path.Combine(dirResumed, Trainer.LogFile)), Has.Length.EqualTo(4));
+                Assert.That(File.ReadAllLines(Path.Combine(dirResumed, TrainingCheckpointFolder.LogFile)), Has.Length.EqualTo(4));
             }
         }
         finally
@@ -79,6 +79,30 @@ public class TrainerTests
             Directory.Delete(dirFull, true);
             Directory.Delete(dirResumed, true);
         }
+    }
+
+    /// <summary>A checkpoint store in memory: what the trainer handed it after each epoch.</summary>
+    private sealed class RecordingStore : ITrainingCheckpoints
+    {
+        public List<(int Epoch, bool StartsRun, int Logged, int EpochsDone)> Saved { get; } = [];
+        public string Location => "memory";
+        public SavedTraining? Resumable() => null;
+        public void Restore(Classifier model, TorchSharp.Modules.OptimizerHelper optimizer) => throw new InvalidOperationException("nothing to restore");
+        public void Save(TrainingCheckpoint c) => Saved.Add((c.Info.Epoch, c.StartsRun, c.State.History.Count, c.State.EpochsDone));
+        public int? StoredEpoch() => Saved.Count == 0 ? null : Saved[^1].Epoch;
+    }
+
+    [Test]
+    public void EveryFinishedEpochGoesToTheCallersStore()
+    {
+        var ctx = TestSupport.Context();
+        using var data = TestSupport.Toy();
+        var trainer = new Trainer(ctx);
+        var store = new RecordingStore();
+        using var model = trainer.CreateModel(CnnSpec(data), 11);
+        trainer.Train(model, data, Quick, store);
+        // The first save of a fresh run replaces what the store held; each carries the log so far.
+        Assert.That(store.Saved, Is.EqualTo(new[] { (1, true, 1, 1), (2, false, 2, 2) }));
     }
 
     [Test]
@@ -91,11 +115,11 @@ public class TrainerTests
         try
         {
             using var model = trainer.CreateModel(CnnSpec(data), 1);
-            trainer.Train(model, data, Quick with { Epochs = 1 }, dir);
+            trainer.Train(model, data, Quick with { Epochs = 1 }, new TrainingCheckpointFolder(dir));
             var before = File.ReadAllBytes(Path.Combine(dir, Checkpoint.WeightsFile));
             // Poison the weights: the next forward pass yields NaN logits, hence a NaN loss.
             using (no_grad()) model.parameters().First().fill_(float.NaN);
-            Assert.That(() => trainer.Train(model, data, Quick with { Epochs = 2 }, dir),
+            Assert.That(() => trainer.Train(model, data, Quick with { Epochs = 2 }, new TrainingCheckpointFolder(dir)),
                 Throws.TypeOf<TrainingDivergedException>().With.Message.Contains("NaN").And.Message.Contains("epoch 1"));
             Assert.That(File.ReadAllBytes(Path.Combine(dir, Checkpoint.WeightsFile)), Is.EqualTo(before));
         }

@@ -52,7 +52,7 @@ public sealed record DumbbellSection : IConfigSection
         if (Steps is { } s) v.Positive("steps", s);
         if (Samples is { } n) v.Positive("samples", n);
         foreach (var k in (Options ?? new Dictionary<string, double>()).Keys.Where(k => !OptionKeys.Contains(k)))
-            v.Within("options", () => v.Error(k, $"unknown dumbbell setting '{k}'{DidYouMean.Hint(k, OptionKeys.ToList())}; valid: {string.Join(", ", OptionKeys)}"));
+            v.Within("options", () => v.Error(k, $"unknown dumbbell setting '{k}'{DidYouMean.HintAndList(k, OptionKeys.ToList())}"));
         if (DumbbellOptions.Scales.Contains(Scale) && (Options ?? new Dictionary<string, double>()).Keys.All(OptionKeys.Contains))
         {
             try

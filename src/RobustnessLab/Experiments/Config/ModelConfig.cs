@@ -112,23 +112,28 @@ public sealed record ModelConfig : IConfigSection
         };
     }
 
-    /// <summary>The trainer's options of a resolved spec.</summary>
-    public TrainingOptions ToTrainingOptions()
+    /// <summary>The training service's options of a resolved spec (what <c>lab train</c> builds from the same settings as flags).</summary>
+    public ModelTrainingOptions ToModelTrainingOptions()
     {
         if (IsCheckpoint || Epochs is null) throw new InvalidOperationException("resolve a training spec first");
-        return new TrainingOptions
+        return new ModelTrainingOptions
         {
-            Optimizer = Optimizer!,
-            LearningRate = LearningRate!.Value,
-            Momentum = Momentum!.Value,
-            WeightDecay = WeightDecay!.Value,
-            Schedule = Schedule!,
-            BatchSize = BatchSize!.Value,
-            Epochs = Epochs.Value,
-            Seed = Seed!.Value,
-            Objective = Objective!,
-            ObjectiveArgs = ObjectiveArgs!,
-            EvalLimit = EvalLimit!.Value,
-        };
+            Architecture = Architecture!,
+            Args = Args!,
+            Training = new TrainingOptions
+            {
+                Optimizer = Optimizer!,
+                LearningRate = LearningRate!.Value,
+                Momentum = Momentum!.Value,
+                WeightDecay = WeightDecay!.Value,
+                Schedule = Schedule!,
+                BatchSize = BatchSize!.Value,
+                Epochs = Epochs.Value,
+                Seed = Seed!.Value,
+                Objective = Objective!,
+                ObjectiveArgs = ObjectiveArgs!,
+                EvalLimit = EvalLimit!.Value,
+            },
+        }.Resolved();
     }
 }

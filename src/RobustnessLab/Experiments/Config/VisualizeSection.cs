@@ -36,7 +36,7 @@ public sealed record VisualizeSection : IConfigSection
         if (Param is not null) v.OneOf("param", Param, Parametrisations);
         if (Transforms is not null) v.OneOf("transforms", Transforms, TransformSets);
         foreach (var k in (Options ?? new Dictionary<string, double>()).Keys.Where(k => !OptionKeys.Contains(k)))
-            v.Within("options", () => v.Error(k, $"unknown setting{DidYouMean.Hint(k, OptionKeys.ToList())}; valid: {string.Join(", ", OptionKeys)}"));
+            v.Within("options", () => v.Error(k, $"unknown visualize setting '{k}'{DidYouMean.HintAndList(k, OptionKeys.ToList())}"));
         if (Units is not null)
             for (int i = 0; i < Units.Count; i++)
             {

@@ -1,0 +1,18 @@
+using RobustnessLab.Evaluation;
+
+namespace RobustnessLab.Experiments;
+
+/// <summary>
+/// One row of <c>evaluations</c>: what one <see cref="RobustnessReport"/> ran on and found beyond its attack rows (the
+/// data, the criterion, the seed, clean accuracy, the zero-gradient fraction, the minimal-epsilon search, the time).
+/// </summary>
+public sealed record EvaluationRow(
+    string Model,
+    string Dataset,
+    int Samples,
+    string Criterion,
+    int Seed,
+    double CleanAccuracy,
+    double ZeroGradientFraction,
+    MinimalEpsilonReport? MinimalEpsilon,
+    double Seconds);
