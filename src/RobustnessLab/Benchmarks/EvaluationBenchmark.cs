@@ -32,12 +32,8 @@ public static class EvaluationBenchmark
     public static Classifier TrainStandardCnn(LabContext lab, DataSplits data, int epochs, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancel = default)
     {
-        var (mean, std) = Trainer.ChannelStatistics(data.Train);
-        var trainer = new Trainer(lab);
-        var model = trainer.CreateModel(ModelZoo.Spec("cnn", [data.Channels, data.Height, data.Width], data.ClassNames, mean, std), 0);
-        trainer.Train(model, data, new TrainingOptions { Epochs = epochs, Seed = 0 }, progress: progress, cancel: cancel);
-        model.eval();
-        return model;
+        var options = new ModelTrainingOptions { Architecture = "cnn", Training = new TrainingOptions { Epochs = epochs, Seed = 0 } };
+        return new ModelTraining(lab).Run(options, data, data.Name, progress: progress, cancel: cancel).Model;
     }
 
     /// <summary>Runs both evaluations on both paths; keys as in the bench JSON's "eval" object.</summary>

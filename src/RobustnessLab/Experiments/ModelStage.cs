@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using RobustnessLab.Core;
 using RobustnessLab.Data;
@@ -90,9 +89,7 @@ public sealed class ModelStage
                 throw new LabException($"models.{id}: checkpoint '{dir}' was trained on '{info.Dataset}', but the run's dataset is '{dataset.Name}'");
             if (info.InputShape[0] != data.Channels || info.InputShape[1] != data.Height || info.InputShape[2] != data.Width || info.ClassNames.Count != data.ClassNames.Count)
                 throw new LabException($"models.{id}: checkpoint '{dir}' takes {string.Join("x", info.InputShape)} inputs and {info.ClassNames.Count} classes; the dataset has {data.Channels}x{data.Height}x{data.Width} and {data.ClassNames.Count}");
-            var weights = Path.Combine(dir, Checkpoint.WeightsFile);
-            string hash;
-            using (var fs = File.OpenRead(weights)) hash = Convert.ToHexStringLower(SHA256.HashData(fs))[..20];
+            var hash = Checkpoint.Sha256(Path.Combine(dir, Checkpoint.WeightsFile))[..20];
             var record = new ModelRecord
             {
                 Id = id,
