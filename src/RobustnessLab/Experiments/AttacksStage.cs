@@ -18,27 +18,13 @@ public sealed class AttacksStage : IExperimentStage
     public string Name => "attacks";
     public int Version => 4;
 
-    private sealed record Group(string Norm, IReadOnlyList<double> Eps, int Samples, int BatchSize, bool Targeted, AttackMode Mode, bool Nested, List<AttackSection> Sections);
-
     public StageOutput Run(StageContext context)
     {
         var sections = context.SectionAs<IReadOnlyList<AttackSection>>();
         var test = context.RequireData().Test;
-        var jobs = new List<(TrainedModel Model, Group Group)>();
+        var jobs = new List<(TrainedModel Model, IReadOnlyList<AttackSection> Group)>();
         foreach (var model in context.Models.Values)
-        {
-            var groups = new List<Group>();
-            foreach (var s in sections.Where(s => s.Models is null || s.Models.Contains(model.Id)))
-            {
-                var g = groups.FirstOrDefault(g => g.Norm == s.EffectiveNorm && g.Eps.SequenceEqual(s.Eps) && g.Samples == s.EffectiveSamples &&
-                                                   g.BatchSize == s.EffectiveBatchSize && g.Targeted == s.Targeted &&
-                                                   g.Mode == s.EffectiveMode && g.Nested == s.EffectiveNestedEpsilons);
-                if (g is null)
-                    groups.Add(g = new Group(s.EffectiveNorm, s.Eps, s.EffectiveSamples, s.EffectiveBatchSize, s.Targeted, s.EffectiveMode, s.EffectiveNestedEpsilons, []));
-                g.Sections.Add(s);
-            }
-            jobs.AddRange(groups.Select(g => (model, g)));
-        }
+            jobs.AddRange(AttackSection.Groups(sections, model.Id).Select(g => (model, g)));
 
         var reports = new List<(string Model, RobustnessReport Report)>();
         int seed = (int)(context.Seed & 0x7fffffff);
@@ -46,7 +32,7 @@ public sealed class AttacksStage : IExperimentStage
         {
             context.Cancel.ThrowIfCancellationRequested();
             var (model, g) = jobs[j];
-            var options = AttackSection.ToOptions(g.Sections, seed, context.Lab.Workers);
+            var options = AttackSection.ToOptions(g, seed, context.Lab.Workers);
             int job = j;
             var progress = new SyncProgress<RobustnessProgress>(p =>
                 context.Report((job + (double)p.Done / Math.Max(1, p.Total)) / jobs.Count, $"{model.Id}: {p.Stage}"));

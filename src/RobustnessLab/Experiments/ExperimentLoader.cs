@@ -165,6 +165,7 @@ public static partial class ExperimentLoader
                     if (item is IConfigSection s) v.Section(ConfigPath.Item(name, i), s);
                     i++;
                 }
+                if (section is IReadOnlyList<AttackSection> attacks) AttackSection.ValidateTogether(v, name, attacks);
             }
         }
         // Semantic checks still run after type errors (so one pass reports everything), but not below a key whose

@@ -72,6 +72,13 @@ public class BadInputCliTests
             "lab: error: usage: --out '/tmp/robustnesslab-tests/x.jpg': this writes a figure as NAME.svg and NAME.png, so the name must end in .svg or .png or have none, not .jpg (see lab visualize --help)");
 
     [Test]
+    public void VisualizeRefusesAFolderAsItsFigureName()
+    {
+        var dir = TestSupport.TempDir("vis-out-dir");
+        ExpectOneLine(["visualize", "--model", checkpoint, "--all", "--out", dir], 2, $"lab: error: usage: --out '{dir}' is a folder; give a file name (see lab visualize --help)");
+    }
+
+    [Test]
     public void VisualizeRefusesSeedsThatCannotFit()
     {
         var (code, _, error) = InProcessCli.Run("visualize", "--model", checkpoint, "--all", "--seeds", "10000000", "--out", "/tmp/robustnesslab-tests/v.png");

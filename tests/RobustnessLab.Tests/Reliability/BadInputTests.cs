@@ -144,6 +144,16 @@ public class BadInputTests
             Is.EqualTo("attack 'fgsm' is listed twice with the same settings"));
     }
 
+    [Test]
+    public void ARepeatedAttackEntryFailsValidationNotAfterTraining()
+    {
+        var text = Valid + "attacks:\n  - {attack: fgsm, eps: [0.1]}\n  - {attack: pgd, eps: [0.1]}\n  - {attack: fgsm, eps: [0.1]}\n";
+        Assert.That(Message(() => ExperimentLoader.Parse(text, "dup.yaml")),
+            Is.EqualTo("dup.yaml:8:5: attacks[2]: attack 'fgsm' is listed twice with the same settings"));
+        var distinct = Valid + "attacks:\n  - {attack: fgsm, eps: [0.1]}\n  - {attack: fgsm, eps: [0.2]}\n  - {attack: pgd, eps: [0.1], steps: 5}\n  - {attack: pgd, eps: [0.1], steps: 10}\n";
+        Assert.That(ExperimentLoader.Parse(distinct, "ok.yaml").Points, Has.Count.EqualTo(1), "other grids or other settings are other rows");
+    }
+
     // ---- safetensors ----
 
     private static byte[] Header(string json) => Encoding.UTF8.GetBytes(json);

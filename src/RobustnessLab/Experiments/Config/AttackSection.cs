@@ -150,6 +150,55 @@ public sealed record AttackSection : IConfigSection
         };
     }
 
+    /// <summary>
+    /// The entries that attack one model together, each group one <see cref="RobustnessOptions"/> (same norm, grid,
+    /// samples, batch size, targeting, mode and epsilon nesting), in the order given.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<AttackSection>> Groups(IEnumerable<AttackSection> entries, string modelId)
+    {
+        var groups = new List<List<AttackSection>>();
+        foreach (var s in entries.Where(s => s.Models is null || s.Models.Contains(modelId)))
+        {
+            var g = groups.FirstOrDefault(g => g[0].EffectiveNorm == s.EffectiveNorm && g[0].Eps.SequenceEqual(s.Eps) && g[0].EffectiveSamples == s.EffectiveSamples &&
+                                               g[0].EffectiveBatchSize == s.EffectiveBatchSize && g[0].Targeted == s.Targeted &&
+                                               g[0].EffectiveMode == s.EffectiveMode && g[0].EffectiveNestedEpsilons == s.EffectiveNestedEpsilons);
+            if (g is null) groups.Add(g = []);
+            g.Add(s);
+        }
+        return groups;
+    }
+
+    /// <summary>
+    /// Checks the entries together, as the attacks stage will run them: an entry that repeats another's attack and
+    /// settings for a model (rows would repeat, and "worst case over fgsm, fgsm") is refused at its own position, at
+    /// <c>config validate</c> rather than after the models trained.
+    /// </summary>
+    public static void ValidateTogether(ConfigValidator v, string key, IReadOnlyList<AttackSection> entries)
+    {
+        var reported = new HashSet<int>();
+        foreach (var model in v.ModelIds.DefaultIfEmpty(""))
+            foreach (var group in Groups(entries, model))
+                for (int k = 1; k < group.Count; k++)
+                {
+                    // Only what the entries cause together: each entry's own problems are reported by its own checks.
+                    if (!IsValid([group[k]]) || !IsValid(group.Take(k).ToList()) || IsValid(group.Take(k + 1).ToList(), out var message)) continue;
+                    int index = entries.ToList().IndexOf(group[k]);
+                    if (reported.Add(index)) v.Error(ConfigPath.Item(key, index), message!);
+                    break;
+                }
+    }
+
+    private static bool IsValid(IReadOnlyList<AttackSection> group) => IsValid(group, out _);
+
+    private static bool IsValid(IReadOnlyList<AttackSection> group, out string? message)
+    {
+        message = null;
+        if (group.Any(s => s.RegistryName is null)) return false;
+        try { ToOptions(group, 0).Validate(); }
+        catch (Core.LabException e) { message = e.Message; return false; }
+        return true;
+    }
+
     /// <summary>"pgd-l2" -> "pgd": the registry's name without its norm suffix.</summary>
     private static string BaseName(string registryName) =>
         registryName.EndsWith("-l2", StringComparison.Ordinal) || registryName.EndsWith("-linf", StringComparison.Ordinal)
