@@ -70,7 +70,8 @@ public sealed class DataPreviewCommand : LabCommand<DataPreviewCommand.Settings>
             ["variant"] = s.Debiased ? "debiased" : "biased",
         };
         foreach (var (k, v) in LabSettings.ParseNumericPairs(s.Options, "--option")) dict[k] = v.ToString(CultureInfo.InvariantCulture);
-        var options = GymOptions.From(new Data.DataOptions(Options: dict));
+        GymOptions options = new();
+        UsageException.Wrap(() => options = GymOptions.From(new Data.DataOptions(Options: dict)));
         IFigureSettings.FigureOutputName(s.Out);
         var sheet = GymPreview.Draw(options, s.Samples, s.Seed, s.Masks);
         var written = FigureWriter.Write(sheet, FigureWriter.Stem(s.Out), ((IFigureSettings)s).Figures());

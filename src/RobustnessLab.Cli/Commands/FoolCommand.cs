@@ -131,7 +131,9 @@ public sealed class FoolCommand : LabCommand<FoolCommand.Settings>
         var ctx = CreateContext(s, s.Seed);
         var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);
         using var _ = model;
-        var classes = options.ResolveClasses(model.ClassNames);
+        int[] classes = [];
+        try { classes = options.ResolveClasses(model.ClassNames); }
+        catch (LabException e) { throw new UsageException($"--classes: {e.Message}"); }
         Classifier? transfer = null;
         if (s.TransferModel is not null)
         {

@@ -97,7 +97,11 @@ public sealed class VisualizeCommand : LabCommand<VisualizeCommand.Settings>
         var ctx = CreateContext(s, s.Seed);
         var (model, info) = Checkpoint.Load(s.Model!, ctx.Device);
         using var _ = model;
-        try { options.Validate(model.Spec.Height, model.Spec.Width); }
+        try
+        {
+            options.Validate(model.Spec.Height, model.Spec.Width);
+            Visualize.Resolve(options.Objectives, model.ClassNames); // an unknown --class is a usage error, before any step
+        }
         catch (LabException e) { throw new UsageException(e.Message); }
         AtomicFile.EnsureWritableDirectory(Path.GetDirectoryName(Path.GetFullPath(s.Out))!);
         int steps = options.Optimization.Steps;

@@ -54,7 +54,8 @@ public class AttackSettings : LabSettings
     /// </summary>
     public Dictionary<string, Dictionary<string, double>> AttackArguments(IReadOnlyList<string> attacks)
     {
-        var result = attacks.ToDictionary(a => a, _ => new Dictionary<string, double>(), StringComparer.OrdinalIgnoreCase);
+        // A repeated attack is refused by the options' validation with its name; here it just shares one entry.
+        var result = attacks.Distinct(StringComparer.OrdinalIgnoreCase).ToDictionary(a => a, _ => new Dictionary<string, double>(), StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in ParseNumericPairs(Args, "--arg"))
         {
             int dot = key.IndexOf('.', StringComparison.Ordinal);

@@ -56,6 +56,9 @@ public static class Visualize
                 int c = ObjectiveSpec.Class(text, classNames);
                 list.Add((Objectives.ClassLogit(c, classNames[c]), c));
             }
+            else if (!text.Contains(':', StringComparison.Ordinal) && text.Trim() is not ("tv" or "l2"))
+                // A bare word is meant as a class: say which classes there are rather than how expressions read.
+                throw new LabException($"no class '{text.Trim()}' in the model; its classes: {string.Join(", ", classNames)} (or an objective expression such as logit:CLASS or channel:LAYER:N)");
             else list.Add((ObjectiveSpec.Parse(text, classNames), null));
         }
         return list;

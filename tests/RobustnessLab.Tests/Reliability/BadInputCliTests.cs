@@ -99,6 +99,37 @@ public class BadInputCliTests
         ExpectOneLine(["bench", "--only", "nonsense"], 2,
             "lab: error: usage: --only: unknown workload 'nonsense'; valid: train, fgsm, pgd, memory, data, fooling, visualize, workers, pgd-at, batches, eval (see lab bench --help)");
 
+    private const string FashionClasses = "T-shirt/top, Trouser, Pullover, Dress, Coat, Sandal, Shirt, Sneaker, Bag, Ankle boot";
+
+    /// <summary>A list-valued option with a value it does not know: a usage error (exit 2) naming the valid values, before any work.</summary>
+    public static IEnumerable<TestCaseData> UnknownListValues()
+    {
+        yield return new TestCaseData(new[] { "robustness", "--attacks", "fgsm,fgsm" }, "robustness",
+            "attack 'fgsm' is listed twice with the same settings").SetName("robustness --attacks repeated");
+        yield return new TestCaseData(new[] { "fool", "--classes", "Bag,Hat", "--generations", "1", "--out", "/tmp/robustnesslab-tests/fool-classes" }, "fool",
+            $"--classes: class 'Hat' is not in the model; its classes: 0=T-shirt/top, 1=Trouser, 2=Pullover, 3=Dress, 4=Coat, 5=Sandal, 6=Shirt, 7=Sneaker, 8=Bag, 9=Ankle boot").SetName("fool --classes unknown");
+        yield return new TestCaseData(new[] { "visualize", "--class", "Hat", "--out", "/tmp/robustnesslab-tests/vis-class" }, "visualize",
+            $"no class 'Hat' in the model; its classes: {FashionClasses} (or an objective expression such as logit:CLASS or channel:LAYER:N)").SetName("visualize --class unknown");
+        yield return new TestCaseData(new[] { "robustness", "--mode", "nonsense" }, "robustness",
+            "--mode 'nonsense' is not a mode; valid: early-stop, max-loss").SetName("robustness --mode unknown");
+        yield return new TestCaseData(new[] { "visualize", "--all", "--transforms", "nonsense", "--out", "/tmp/robustnesslab-tests/vis-t" }, "visualize",
+            "unknown transform set 'nonsense'; valid: standard, lucid, none").SetName("visualize --transforms unknown");
+    }
+
+    [TestCaseSource(nameof(UnknownListValues))]
+    public void AnUnknownValueOfAListValuedOptionIsAUsageError(string[] args, string command, string message) =>
+        ExpectOneLine([args[0], "--model", checkpoint, .. args[1..]], 2, $"lab: error: usage: {message} (see lab {command} --help)");
+
+    [Test]
+    public void AnUnknownAttackOrPreviewOptionIsAUsageError()
+    {
+        var (code, _, error) = InProcessCli.Run("robustness", "--model", checkpoint, "--attacks", "fgsm,nonsense");
+        Assert.That(code, Is.EqualTo(2), error);
+        Assert.That(error.Trim(), Does.StartWith("lab: error: usage: unknown attack 'nonsense'; valid: fgsm, bim, pgd,"));
+        ExpectOneLine(["data", "preview", "gym", "--option", "nonsense=1"], 2,
+            "lab: error: usage: gym: unknown option 'nonsense'; valid: size, variant, p_dumbbell_arm, p_other_arm, p_arm, train, val, test (see lab data preview --help)");
+    }
+
     [Test]
     public void TargetByClassNameIsAccepted()
     {

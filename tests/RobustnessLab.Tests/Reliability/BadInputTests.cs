@@ -145,6 +145,19 @@ public class BadInputTests
     }
 
     [Test]
+    public void FoolingAndVisualisationClassesNotInTheDatasetFailValidation()
+    {
+        var text = Valid + "fooling: {classes: [Bag, Hat, 3]}\nvisualize: {classes: [sneaker, Hatt]}\n";
+        var e = Assert.Throws<ConfigException>(() => ExperimentLoader.Parse(text, "classes.yaml"))!;
+        var valid = "valid: T-shirt/top, Trouser, Pullover, Dress, Coat, Sandal, Shirt, Sneaker, Bag, Ankle boot";
+        Assert.That(e.Errors.Select(x => x.ToString()), Is.EqualTo(new[]
+        {
+            $"classes.yaml:5:26: fooling.classes[1]: no class 'Hat' in the dataset; {valid}",
+            $"classes.yaml:6:32: visualize.classes[1]: no class 'Hatt' in the dataset; {valid}",
+        }), "names in any case and indices pass, as the stages read them");
+    }
+
+    [Test]
     public void ARepeatedAttackEntryFailsValidationNotAfterTraining()
     {
         var text = Valid + "attacks:\n  - {attack: fgsm, eps: [0.1]}\n  - {attack: pgd, eps: [0.1]}\n  - {attack: fgsm, eps: [0.1]}\n";

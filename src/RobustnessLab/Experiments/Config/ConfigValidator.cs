@@ -32,6 +32,21 @@ public sealed class ConfigValidator
         Error(key, $"no class '{name}' in the dataset{DidYouMean.Hint(name, ClassNames.ToList())}");
     }
 
+    /// <summary>
+    /// A list of classes by name (any case, as the fooling and visualisation stages read them) or index: each name is
+    /// checked against the dataset's classes before anything trains.
+    /// </summary>
+    public void ClassNamesOrIndices(string key, IReadOnlyList<string>? entries)
+    {
+        if (ClassNames is null || entries is null) return;
+        for (int i = 0; i < entries.Count; i++)
+        {
+            var name = entries[i].Trim();
+            if (int.TryParse(name, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) || ClassNames.Contains(name, StringComparer.OrdinalIgnoreCase)) continue;
+            Error($"{key}[{i}]", $"no class '{name}' in the dataset{DidYouMean.Hint(name, ClassNames.ToList())}");
+        }
+    }
+
     /// <summary>Ids of the models the config defines (stages refer to them).</summary>
     public IReadOnlyList<string> ModelIds { get; }
 

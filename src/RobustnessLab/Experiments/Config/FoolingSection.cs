@@ -49,6 +49,7 @@ public sealed record FoolingSection : IConfigSection
             foreach (var k in new[] { "steps", "target_confidence" }.Where(v.Given))
                 v.Error(k, $"conflicting options: '{k}' belongs to the gradient method; the evolutionary one counts 'generations' and records when each class crosses 0.99, 0.999 and 0.9999");
         if (Classes is not null && Classes.Distinct().Count() != Classes.Count) v.Error("classes", "lists a class twice");
+        v.ClassNamesOrIndices("classes", Classes);
         foreach (var k in (Options ?? new Dictionary<string, double>()).Keys.Where(k => !OptionKeys.Contains(k)))
             v.Within("options", () => v.Error(k, $"unknown fooling setting '{k}'{DidYouMean.HintAndList(k, OptionKeys.ToList())}"));
     }

@@ -31,6 +31,7 @@ public sealed record VisualizeSection : IConfigSection
     {
         v.RequireModels();
         v.ModelRefs("models", Models);
+        v.ClassNamesOrIndices("classes", Classes);
         if (Steps is { } st) v.Positive("steps", st);
         if (LearningRate is { } lr) v.Positive("lr", lr);
         if (Param is not null) v.OneOf("param", Param, Parametrisations);
