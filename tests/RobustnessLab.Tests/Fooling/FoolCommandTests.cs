@@ -55,7 +55,7 @@ public class FoolCommandTests
 
     [TestCase("Hat", "class 'Hat' is not in the model")]
     [TestCase("10", "class index 10 is not in the model")]
-    public void ClassesNotInTheModelExitOneWithOneLine(string classes, string expected)
+    public void ClassesNotInTheModelAreAUsageErrorWithOneLine(string classes, string expected)
     {
         var root = Path.Combine(Path.GetTempPath(), "robustnesslab-tests", "fool-cli-" + Guid.NewGuid().ToString("N")[..8]);
         var outDir = Path.Combine(root, "out");
@@ -65,7 +65,7 @@ public class FoolCommandTests
             var (code, error) = Run("fool", "--model", model, "--out", outDir, "--quiet", "--classes", classes);
             using (Assert.EnterMultipleScope())
             {
-                Assert.That(code, Is.EqualTo(CliHost.RuntimeError));
+                Assert.That(code, Is.EqualTo(CliHost.UsageError), "an unknown value of a list-valued option is a usage error");
                 Assert.That(error, Does.Contain(expected).And.Contain("Ankle boot"));
                 Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1));
                 Assert.That(Directory.Exists(outDir), Is.False, "nothing written on bad input");
