@@ -109,6 +109,7 @@ public sealed class ExperimentRunner(StageRegistry registry)
                             var recordPath = Path.Combine(pointDir, "stages", name + ".json");
                             var saved = File.Exists(recordPath) ? Json.ReadFile<StageRecord>(recordPath) : null;
                             bool reuse = saved is not null && saved.Fingerprint == fingerprint && saved.Version == stage.Version && stage is not IReadsEarlierStages
+                                         && saved.IsIntact
                                          && saved.View.Images.All(i => File.Exists(Path.Combine(outDir, i.Path)));
                             StageRecord record;
                             if (reuse) record = saved!;
@@ -143,6 +144,7 @@ public sealed class ExperimentRunner(StageRegistry registry)
                                     View = output.View,
                                     Seconds = Math.Round(sw.Elapsed.TotalSeconds, 3),
                                 };
+                                record = record.Sealed();
                                 Json.WriteFile(recordPath, record);
                             }
                             pr.Stages[name] = record.Data?.DeepClone();

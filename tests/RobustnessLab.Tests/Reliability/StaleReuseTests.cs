@@ -112,6 +112,26 @@ public class StaleReuseTests
         Assert.That((info with { SplitSeed = 0 }).DataSeed, Is.EqualTo(0));
     }
 
+    [Test]
+    public void AStageRecordChangedOnDiskIsComputedAgainNotReused()
+    {
+        var dir = TestSupport.TempDir("stage-record");
+        var path = ExperimentFixtures.Write(dir, "c.yaml", "name: sealed\ndemo: {label: one, images: 1}\n");
+        var runner = new ExperimentRunner(DemoStage.Registry);
+        RunResults Run() => runner.Run(ExperimentLoader.Load(path, null, DemoStage.Registry), new RunOptions { OutDirectory = Path.Combine(dir, "run"), WriteGallery = false });
+        Run();
+        var again = Run();
+        Assert.That(again.Points[0].Runtime["demo"].Reused, Is.True, "a record read back as written is reused");
+
+        var record = Path.Combine(dir, "run", "stages", "demo.json");
+        var text = File.ReadAllText(record);
+        Assert.That(text, Does.Contain("\"robust_accuracy\": 0.15"));
+        File.WriteAllText(record, text.Replace("\"robust_accuracy\": 0.15", "\"robust_accuracy\": 0.95"));
+        var tampered = Run();
+        Assert.That(tampered.Points[0].Runtime["demo"].Reused, Is.False, "a changed number is not the stage's result");
+        Assert.That(tampered.Points[0].Stages["demo"]!["worst_case"]!["robust_accuracy"]!.GetValue<double>(), Is.EqualTo(0.15));
+    }
+
     // ---- merge ----
 
     private static string Shard(string root, int index, int count)
