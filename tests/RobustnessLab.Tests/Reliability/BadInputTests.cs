@@ -373,6 +373,12 @@ public class BadInputTests
         Assert.That(message, Is.EqualTo($"cannot resume from '{dir}': it was trained with a different spec: model argument hidden: 16 in the checkpoint, 32 now; " +
                                         "train rows: 128 in the checkpoint, 96 now; lr: 0.003 in the checkpoint, 0.01 now " +
                                         "(resume with the same settings, or choose another --out, or pass --force to replace it)"));
+
+        // `--model softmax` on an mlp checkpoint: the architecture (and the arguments it lacks) are named, nothing is trained.
+        var softmax = ModelZoo.Spec("softmax", [1, 12, 12], data.ClassNames, [0.3f], [0.3f]);
+        using var otherArchitecture = trainer.CreateModel(softmax, 0);
+        Assert.That(Message(() => trainer.Train(otherArchitecture, data, options with { Epochs = 2 }, new TrainingCheckpointFolder(dir, resume: true))),
+            Does.StartWith($"cannot resume from '{dir}': it was trained with a different spec: architecture: mlp in the checkpoint, softmax now; model argument "));
     }
 
     [Test]
