@@ -62,4 +62,21 @@ public static class SampleWorkers
         cancel.ThrowIfCancellationRequested();
         return results;
     }
+
+    /// <summary>
+    /// Sets this thread's libtorch intra-op thread count to at most <paramref name="threads"/> until disposed, then
+    /// puts the previous count back. Null when the count is already that low.
+    /// </summary>
+    public static IDisposable? IntraOpThreads(int threads)
+    {
+        int before = torch.get_num_threads();
+        if (threads >= before) return null;
+        torch.set_num_threads(threads);
+        return new Restore(before);
+    }
+
+    private sealed class Restore(int threads) : IDisposable
+    {
+        public void Dispose() => torch.set_num_threads(threads);
+    }
 }

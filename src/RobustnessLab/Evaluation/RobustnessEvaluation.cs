@@ -315,6 +315,9 @@ public static class RobustnessEvaluation
                 report($"{ensemble.Name}: {member.Name} at eps {eps[e]:0.####} on {rows.Length} samples");
                 var parts = SampleWorkers.Run(groups, options.Workers, threads, g =>
                 {
+                    // A partial group (the few samples the earlier members left robust) runs thousands of sequential
+                    // tiny steps; on one intra-op thread they do not wait on the second core at every operation.
+                    using var narrow = rows.Length - g * size < size ? SampleWorkers.IntraOpThreads(1) : null;
                     using var scope = NewDisposeScope();
                     var (x, y) = data.Batch(rows, g * size, size, model.Device);
                     using var generator = new Generator(LabContext.DeriveSeed(options.Seed,

@@ -152,4 +152,28 @@ public sealed class EarlyStopTests
             }
         }
     }
+
+    [Test]
+    public void AnEnsemblesPartialBatchRunsOnOneThreadAndTheCallersCountComesBack()
+    {
+        int caller = torch.get_num_threads();
+        torch.set_num_threads(2);
+        try
+        {
+            using (SampleWorkers.IntraOpThreads(1)) Assert.That(torch.get_num_threads(), Is.EqualTo(1));
+            Assert.That(torch.get_num_threads(), Is.EqualTo(2), "the count before the scope comes back");
+            Assert.That(SampleWorkers.IntraOpThreads(4), Is.Null, "never raises the count");
+            // 60 samples in batches of 25: every member's last group is partial, and runs narrowed.
+            var report = RobustnessEvaluation.Run(f.Model, f.Data.Test, new RobustnessOptions
+            {
+                Attacks = [new("ensemble", new Dictionary<string, double> { ["steps"] = 4, ["targets"] = 2, ["queries"] = 20 })],
+                Epsilons = [0.1],
+                Samples = 60,
+                BatchSize = 25,
+            });
+            Assert.That(report.Attacks.Single(r => r.Eps == 0.1).Stages, Is.Not.Empty);
+            Assert.That(torch.get_num_threads(), Is.EqualTo(2), "the evaluation leaves the caller's count as it was");
+        }
+        finally { torch.set_num_threads(caller); }
+    }
 }
