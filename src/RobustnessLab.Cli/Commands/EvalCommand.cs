@@ -47,9 +47,16 @@ public sealed class EvalCommand : LabCommand<EvalCommand.Settings>
         if (s.N > data.Test.Count) Warn($"--n {s.N} is more than the {data.Test.Count} test images of '{name}'; evaluating all {data.Test.Count}");
         var report = Accuracy.Evaluate(model, data.Test, limit: s.N);
         var t = new Table().Border(TableBorder.Simple).AddColumns("class", "accuracy", "count");
+        int absent = 0;
         for (int c = 0; c < report.ClassNames.Count; c++)
-            t.AddRow(Markup.Escape(report.ClassNames[c]), $"{report.PerClassAccuracy[c]:F4}", $"{report.Confusion[c].Sum()}");
+        {
+            int count = report.Confusion[c].Sum();
+            // A 1,000-class model on a folder of a few classes: list the classes the images have, not 990 empty rows.
+            if (count == 0) { absent++; continue; }
+            t.AddRow(Markup.Escape(report.ClassNames[c]), $"{report.PerClassAccuracy[c]:F4}", $"{count}");
+        }
         AnsiConsole.Write(t);
+        if (absent > 0) AnsiConsole.MarkupLine($"({absent} of the model's {report.ClassNames.Count} classes have no images here and are not listed)");
         AnsiConsole.MarkupLine($"{Markup.Escape(info.Architecture)} on {Markup.Escape(name)} test ({report.Count:N0} images): accuracy [bold]{report.Accuracy:F4}[/], mean loss {report.MeanLoss:F4}");
         if (SanityFlags.ChanceLevel(report.Accuracy, report.ClassNames.Count) is { } atChance) Warn(atChance);
         if (s.JsonOut is not null) Json.WriteFile(s.JsonOut, report);

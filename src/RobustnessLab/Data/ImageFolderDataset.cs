@@ -7,7 +7,7 @@ namespace RobustnessLab.Data;
 /// <summary>
 /// A dataset by path with one sub-folder per class, as torchvision's ImageFolder (classes sorted by name, files with
 /// an image extension; other files ignored). When the folder holds train/ and test/ (or val/) sub-folders they are
-/// the splits; otherwise every image is the test split and the train and validation splits are copies of it (for
+/// the splits; a test/ (or val/) sub-folder alone is the test split; otherwise every image is the test split and the train and validation splits are copies of it (for
 /// evaluating and attacking a model; train on a folder with a train/ split). Images are converted and resized to
 /// the model's input (<see cref="DataOptions.Options"/> "input_shape" and "preprocess", set by the commands from
 /// model.json; without them every image must share the first image's size). Validated before anything is returned:
@@ -34,6 +34,13 @@ public static class ImageFolderDataset
             var test = Read(testDir, shape ?? [train.Channels, train.Height, train.Width], preprocess, device, named is null ? train.ClassNames : null, named);
             var validation = test.Take(Math.Min(test.Count, Math.Max(1, options.ValidationSize)));
             return new DataSplits(Limit(train, options.TrainLimit), validation, Limit(test, options.TestLimit));
+        }
+        // A split folder on its own (ImageNet's val/ as it is usually kept) is the test split, not a class named "val".
+        if (Directory.GetDirectories(root).Length == 1)
+        {
+            if (testDir is not null) root = testDir;
+            else if (trainDir is not null)
+                throw new LabException($"{root}: has a train/ split but no test/ (or val/) split beside it; add one, or give the folder of class folders itself");
         }
         var all = Limit(Read(root, shape, preprocess, device, null, named), options.TestLimit);
         return new DataSplits(all.Take(all.Count), all.Take(all.Count), all);

@@ -8,8 +8,13 @@ namespace RobustnessLab.Evaluation;
 /// <summary>Clean accuracy, per-class accuracy and confusion, evaluated under no_grad in eval mode.</summary>
 public static class Accuracy
 {
+    /// <summary>
+    /// The report for the first <paramref name="limit"/> rows (0: all). <paramref name="batchSize"/> is an upper bound:
+    /// batches shrink so that no activation passes the allocator's mmap threshold (<see cref="BatchSizing"/>).
+    /// </summary>
     public static ClassificationReport Evaluate(Classifier model, Dataset data, int batchSize = 1000, int limit = 0)
     {
+        batchSize = BatchSizing.Fit(model, batchSize);
         int n = limit > 0 ? Math.Min(limit, data.Count) : data.Count;
         int k = model.NumClasses;
         var confusion = new int[k][];

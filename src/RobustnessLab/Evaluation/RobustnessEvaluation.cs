@@ -20,6 +20,9 @@ public static class RobustnessEvaluation
         CancellationToken cancel = default, string? modelName = null)
     {
         options.Validate();
+        // The batch asked for is an upper bound: large inputs (ResNet-50 at 224 px) get batches whose activations stay
+        // under the allocator's mmap threshold, as in every other inference path (BatchSizing).
+        options = options with { BatchSize = BatchSizing.Fit(model, options.BatchSize) };
         // Eval mode once for the whole run: workers share the model and must not switch its mode under each other.
         return model.InEvalMode(() => RunInEvalMode(model, data, options, progress, cancel, modelName));
     }

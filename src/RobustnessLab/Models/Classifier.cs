@@ -53,9 +53,14 @@ public abstract class Classifier : nn.Module<Tensor, Tensor>
         finally { if (wasTraining) train(); }
     }
 
-    /// <summary>Logits for a whole tensor of inputs, in batches, without gradients; eval mode, caller's mode restored.</summary>
+    /// <summary>
+    /// Logits for a whole tensor of inputs, in batches of at most <paramref name="batchSize"/> (fewer where an
+    /// activation would pass the allocator's mmap threshold: <see cref="BatchSizing"/>), without gradients; eval mode,
+    /// caller's mode restored.
+    /// </summary>
     public Tensor Predict(Tensor x, int batchSize = 1000)
     {
+        batchSize = BatchSizing.Fit(this, batchSize);
         return InEvalMode(() =>
         {
             using var scope = NewDisposeScope();

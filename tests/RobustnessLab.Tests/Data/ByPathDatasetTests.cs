@@ -73,6 +73,34 @@ public class ByPathDatasetTests
         Assert.That((d.Train.Count, d.Test.Count), Is.EqualTo((6, 4)));
     }
 
+    [TestCase("val")]
+    [TestCase("test")]
+    public void ASplitFolderAloneIsTheTestSplitNotAClass(string split)
+    {
+        // ImageNet's validation images are usually kept as val/<class>/*.JPEG with no train/ beside them.
+        var root = Folder("split-alone-" + split, r =>
+        {
+            foreach (var cls in new[] { "a", "b", "c" })
+                for (int i = 0; i < 2; i++) Png(Path.Combine(r, split, cls, $"{i}.png"), 32, 32, seed: i);
+        });
+        using var d = DatasetRegistry.Load("folder:" + root, ForModel32, CPU);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(d.ClassNames, Is.EqualTo(new[] { "a", "b", "c" }));
+            Assert.That(d.Test.Count, Is.EqualTo(6));
+        }
+    }
+
+    [Test]
+    public void ATrainSplitAloneIsRefused()
+    {
+        var root = Folder("train-alone", r =>
+        {
+            foreach (var cls in new[] { "a", "b" }) Png(Path.Combine(r, "train", cls, "0.png"), 32, 32);
+        });
+        Refused("folder:" + root, $"{root}: has a train/ split but no test/ (or val/) split beside it; add one, or give the folder of class folders itself");
+    }
+
     [Test]
     public void AMissingFolderIsNamed() => Refused("folder:/nonexistent/images", "dataset folder '/nonexistent/images' not found");
 
