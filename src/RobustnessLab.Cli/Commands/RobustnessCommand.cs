@@ -133,6 +133,10 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
             table.AddRow(r.Attack, r.Norm, F(r.Eps), F(r.RobustAccuracy), F(r.SuccessRateCorrect), F(r.SuccessRateAll), F(r.MeanAdvConfidence),
                 F(r.MaxLinf), F(r.MeanL2), $"{r.Seconds:F1}", r.GradientEvals is { } g ? $"{g:F1} grads" : r.Queries is { } q ? $"{q:F1} queries" : "");
         AnsiConsole.Write(table);
+        // An ensemble's members in the order they ran, each on the points still robust: where its time went.
+        foreach (var r in report.Attacks.Where(r => r.Stages is { Count: > 0 }))
+            AnsiConsole.MarkupLine($"[grey]{Markup.Escape(r.Attack)} {r.Norm} eps {F(r.Eps)} by member: " + Markup.Escape(string.Join("; ",
+                r.Stages!.Select(st => $"{st.Attack} ran on {st.Attacked}, broke {st.Broken}, {st.Seconds:F1} s"))) + "[/]");
         AnsiConsole.MarkupLine("[grey]mode: " + Markup.Escape(string.Join("; ", report.Attacks.GroupBy(r => r.Attack)
             .Select(g => $"{g.Key} {g.First().Mode}" + (g.First().EpsilonGrid == "nested" ? " (nested eps)" : "")))) + "[/]");
         foreach (var w in report.WorstCase)

@@ -29,6 +29,9 @@ public static class SanityFlags
         ["fgsm"] = 1, ["bim"] = 2, ["mi-fgsm"] = 2, ["pgd"] = 3, ["pgd-l2"] = 3, ["apgd-ce"] = 4, ["apgd-t"] = 4, ["ensemble"] = 5, ["autoattack"] = 6,
     };
 
+    /// <summary>Score-based members: they need no gradient, so what they find and gradients missed points at masking.</summary>
+    private static readonly HashSet<string> BlackBox = new(StringComparer.OrdinalIgnoreCase) { "square" };
+
     private static readonly HashSet<string> MultiStep = new(StringComparer.OrdinalIgnoreCase) { "bim", "mi-fgsm", "pgd", "apgd-ce", "apgd-t", "ensemble", "autoattack" };
 
     /// <param name="clean">Clean accuracy.</param>
@@ -79,6 +82,22 @@ public static class SanityFlags
                     if (fgsm.RobustAccuracy - strongest.RobustAccuracy > 0.3)
                         flags.Add($"catastrophic overfitting at eps {atEps.Key.Eps:G4}: fgsm leaves {fgsm.RobustAccuracy:F3} but {strongest.Attack} {strongest.RobustAccuracy:F3} (Wong 2020)");
                 }
+            }
+        }
+
+        // Inside an ensemble (AutoAttack) a black-box member runs only on the points every white-box member before it
+        // left robust, so each point it breaks is one the gradients could not find (the check of Croce and Hein 2020
+        // applied to the members' turns; separate rows cannot show it because their points overlap).
+        foreach (var r in records.Where(r => r.Eps > 0 && r.Stages is { Count: > 1 }))
+        {
+            var whiteBoxBefore = new List<string>();
+            foreach (var stage in r.Stages!)
+            {
+                if (!BlackBox.Contains(stage.Attack)) { whiteBoxBefore.Add(stage.Attack); continue; }
+                if (whiteBoxBefore.Count > 0 && stage.Broken * one > tol)
+                    flags.Add($"inside {r.Attack} at {r.Norm} eps {r.Eps:G4}: black-box {stage.Attack} broke {stage.Broken} of the {stage.Attacked} points {string.Join(", ", whiteBoxBefore)} left robust " +
+                              $"({(stage.Broken * one).ToString("0.0%", System.Globalization.CultureInfo.InvariantCulture)} of samples): gradient masking likely");
+                break;
             }
         }
 

@@ -33,7 +33,9 @@ public sealed class PaperStage : IExperimentStage, IReadsEarlierStages
         if (problem is null)
         {
             if (value is JsonValue jv && jv.TryGetValue<double>(out var d) && double.IsFinite(d)) lab = d;
-            else problem = $"'{row.Lab}' is {(value is null ? "null" : value.ToJsonString())}, not a number";
+            else problem = value is null
+                ? $"'{row.Lab}' is null: this run has no value for it (a threshold never reached, or a figure not measured)"
+                : $"'{row.Lab}' is {value.ToJsonString()}, not a number";
         }
         return new PaperComparison
         {

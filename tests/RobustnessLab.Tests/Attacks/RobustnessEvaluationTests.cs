@@ -92,6 +92,14 @@ public sealed class RobustnessEvaluationTests
         var zero = SanityFlags.Compute(0.9, [R("pgd", 0.1, 0.05)], [W(0.1, 0.05)], 0.2, 1000, 10, 0.1);
         var chance = SanityFlags.Compute(0.9, [R("pgd", 0.1, 0.6)], [W(0.1, 0.6)], 0, 1000, 10, 0.1);
         var impossible = SanityFlags.Compute(0.9, [R("pgd", 0.5, 0.6)], [W(0.5, 0.6)], 0, 1000, 10, 0.1);
+        EnsembleStageRecord S(string attack, int attacked, int broken) => new() { Attack = attack, Attacked = attacked, Broken = broken, RobustAccuracyAfter = 0, Seconds = 0 };
+        AttackRecord Auto(int squareBroke) => R("autoattack", 0.3, (477 - squareBroke) / 1000.0) with
+        {
+            // The PGD-AT eps 0.3 run of pgd-at-fmnist-0.3.yaml: square broke 72 points the gradient members had left.
+            Stages = [S("apgd-ce", 768, 268), S("apgd-t", 500, 23), S("fab-t", 477, 0), S("square", 477, squareBroke)],
+        };
+        var maskedInside = SanityFlags.Compute(0.768, [Auto(72)], [W(0.3, 0.405)], 0, 1000, 10, 0.1);
+        var healthyInside = SanityFlags.Compute(0.768, [Auto(3)], [W(0.3, 0.474)], 0, 1000, 10, 0.1);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(healthy, Is.Empty);
@@ -102,6 +110,8 @@ public sealed class RobustnessEvaluationTests
             Assert.That(zero, Has.Some.Contains("zero input gradient"));
             Assert.That(chance, Has.Some.Contains("above chance"));
             Assert.That(impossible, Has.Some.Contains("impossible"));
+            Assert.That(maskedInside, Has.Some.EqualTo("inside autoattack at linf eps 0.3: black-box square broke 72 of the 477 points apgd-ce, apgd-t, fab-t left robust (7.2% of samples): gradient masking likely"));
+            Assert.That(healthyInside, Has.None.Contains("masking"), "3 of 1,000 is within what seeds move");
         }
     }
 

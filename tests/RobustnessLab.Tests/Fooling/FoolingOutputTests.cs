@@ -7,6 +7,22 @@ namespace RobustnessLab.Tests.Fooling;
 public class FoolingOutputTests
 {
     [Test]
+    public void AThresholdNeverReachedIsWrittenAsNullSoAPaperRowSaysSo()
+    {
+        // nguyen-2015.yaml's row reads summary.all_classes_9999_at; when a digit never crossed 99.99% it must find a
+        // null ("not reached"), not report that the key does not exist.
+        var summary = new FoolingSummary { Classes = 10, Reached99 = 10, Reached999 = 8, Reached9999 = 5, MinConfidence = 0.3, MedianConfidence = 0.9995, AllClasses99At = 40 };
+        var root = JsonNode.Parse(RobustnessLab.Core.Json.Serialize(summary))!;
+        var (value, problem) = RobustnessLab.Experiments.Gates.JsonSelector.Find(root, "all_classes_9999_at");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(problem, Is.Null);
+            Assert.That(value, Is.Null);
+            Assert.That(root["all_classes_99_at"]!.GetValue<int>(), Is.EqualTo(40));
+        }
+    }
+
+    [Test]
     public void RunWritesTheGridTheCurveAndTheIssuesJsonSchema()
     {
         using var model = FoolingTestModels.Untrained();
