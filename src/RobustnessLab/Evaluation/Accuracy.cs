@@ -14,6 +14,9 @@ public static class Accuracy
     /// </summary>
     public static ClassificationReport Evaluate(Classifier model, Dataset data, int batchSize = 1000, int limit = 0)
     {
+        // Clean accuracy rests on the forward pass being right: libtorch's oneDNN gave one architecture (LeNet) wrong
+        // logits here, so the self-check that guards attacks guards evaluation too (cached; once per model).
+        InputGradientCheck.Ensure(model);
         batchSize = BatchSizing.Fit(model, batchSize);
         int n = limit > 0 ? Math.Min(limit, data.Count) : data.Count;
         int k = model.NumClasses;

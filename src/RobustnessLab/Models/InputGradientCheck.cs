@@ -85,14 +85,14 @@ public static class InputGradientCheck
         if (model.SkipGradientCheck || model.GradientCheckPassedWithMkldnnOff == NativeRuntime.MkldnnDisabled || SkippedByEnvironment) return;
         var result = Check(model);
         if (!result.Passed && !NativeRuntime.MkldnnDisabled
-            && NativeRuntime.DisableMkldnn($"model '{model.Spec.Architecture}': oneDNN's float32 batched input gradient disagreed with a float64 reference " +
-                                           $"(relative error {result.RelativeError:G3}); libtorch's other CPU kernels give the right one"))
+            && NativeRuntime.DisableMkldnn($"model '{model.Spec.Architecture}': oneDNN's float32 logits or batched input gradient disagreed with a float64 reference " +
+                                           $"(relative error {result.RelativeError:G3}); libtorch's other CPU kernels give the right ones"))
             result = Check(model);
         if (!result.Passed)
             throw new LabException(
-                $"model '{model.Spec.Architecture}': its float32 input gradient disagrees with a float64 reference on this machine " +
+                $"model '{model.Spec.Architecture}': its float32 logits or input gradient disagree with a float64 reference on this machine " +
                 $"(relative error {result.RelativeError:G3} > {result.Tolerance:G3}; libtorch {NativeRuntime.LibTorchVersion}, oneDNN {(NativeRuntime.MkldnnDisabled ? "off" : "on")}): " +
-                $"attacks, fooling and visualisation would be wrong. Try another --threads, or pass --skip-gradient-check to run anyway " +
+                $"evaluation, attacks, fooling and visualisation would be wrong. Try another --threads, or pass --skip-gradient-check to run anyway " +
                 $"(cached in {CachePath})");
         model.GradientCheckPassedWithMkldnnOff = NativeRuntime.MkldnnDisabled;
     }
@@ -136,9 +136,9 @@ public static class InputGradientCheck
             var y = randint(0, model.NumClasses, [batch], generator: gen);
             // The defect shows in every try with one thread but only in some with two: try both, several times.
             var tries = Tries(2, 4, () => InputGradient(model, x.to(device), y.to(device)));
-            Tensor g64;
+            (Tensor Gradient, Tensor Logits) ref64;
             model.to(float64);
-            try { g64 = InputGradient(model, x.to(float64).to(device), y.to(device)); }
+            try { ref64 = InputGradient(model, x.to(float64).to(device), y.to(device)); }
             finally
             {
                 model.to(dtype);
@@ -148,8 +148,12 @@ public static class InputGradientCheck
                 foreach (var (_, p) in model.named_parameters()) p.DetachFromDisposeScope();
                 foreach (var (_, b) in model.named_buffers()) b.DetachFromDisposeScope();
             }
-            double scale = g64.abs().max().item<double>();
-            double rel = tries.Select(g32 => RelativeError(g32, g64, scale)).Max();
+            // The forward pass is checked too: libtorch 2.10's oneDNN gave a LeNet (conv 1->20 5x5, conv 20->50 5x5)
+            // logits up to 1.6 off the float64 ones at every batch size (2026-11-29), which moved its test accuracy by
+            // a point; the error is the worse of the two comparisons.
+            double gradScale = ref64.Gradient.abs().max().item<double>();
+            double logitScale = ref64.Logits.abs().max().item<double>();
+            double rel = tries.Select(t => Math.Max(RelativeError(t.Gradient, ref64.Gradient, gradScale), RelativeError(t.Logits, ref64.Logits, logitScale))).Max();
             return new GradientCheckResult("", "", rel, Tolerance, batch, rel <= Tolerance, DateTime.UtcNow);
         }
         finally
@@ -185,11 +189,11 @@ public static class InputGradientCheck
     /// <paramref name="single"/> tries of <paramref name="gradient"/> with one thread, then <paramref name="multi"/>
     /// with the process's thread count (with one thread only, the same number again), restoring the count after each.
     /// </summary>
-    private static List<Tensor> Tries(int single, int multi, Func<Tensor> gradient)
+    private static List<T> Tries<T>(int single, int multi, Func<T> gradient)
     {
         int threads = torch.get_num_threads();
         var counts = Enumerable.Repeat(1, single).Concat(Enumerable.Repeat(threads, threads > 1 ? multi : 1));
-        var result = new List<Tensor>();
+        var result = new List<T>();
         foreach (int t in counts)
         {
             torch.set_num_threads(t);
@@ -225,13 +229,14 @@ public static class InputGradientCheck
         }
     }
 
-    private static Tensor InputGradient(Classifier model, Tensor x, Tensor y)
+    private static (Tensor Gradient, Tensor Logits) InputGradient(Classifier model, Tensor x, Tensor y)
     {
         using var enable = enable_grad();
         var input = x.detach().requires_grad_(true);
-        var loss = nn.functional.cross_entropy(model.call(input), y, reduction: nn.Reduction.Sum);
+        var logits = model.call(input);
+        var loss = nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum);
         var g = autograd.grad([loss], [input], allow_unused: true)[0];
-        return g is null || g.IsInvalid ? zeros_like(input) : g.detach();
+        return (g is null || g.IsInvalid ? zeros_like(input) : g.detach(), logits.detach());
     }
 
     /// <summary>Structure, not weights: module paths and types, parameter and buffer names, shapes and types, input shape.</summary>
@@ -255,7 +260,7 @@ public static class InputGradientCheck
                 cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
         }
         catch (IOException) { }
-        var text = $"{cpu}|{RuntimeInformation.ProcessArchitecture}|{Environment.ProcessorCount}|{torch.get_num_threads()}|{NativeRuntime.LibTorchVersion}|{NativeRuntime.TorchSharpVersion}|nnpack-off={NativeRuntime.NnpackDisabled}|mkldnn-off={NativeRuntime.MkldnnDisabled}|check-v2";
+        var text = $"{cpu}|{RuntimeInformation.ProcessArchitecture}|{Environment.ProcessorCount}|{torch.get_num_threads()}|{NativeRuntime.LibTorchVersion}|{NativeRuntime.TorchSharpVersion}|nnpack-off={NativeRuntime.NnpackDisabled}|mkldnn-off={NativeRuntime.MkldnnDisabled}|check-v3";
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
     }
 

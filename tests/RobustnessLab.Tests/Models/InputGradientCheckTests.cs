@@ -22,6 +22,23 @@ public class InputGradientCheckTests
         }
     }
 
+    /// <summary>
+    /// float32 logits shifted by 1 and nothing else: the input gradient of cross-entropy is the same in both types, so
+    /// only the forward comparison can see it (a stand-in for oneDNN's wrong LeNet forward).
+    /// </summary>
+    private sealed class WrongLogitsInFloat32 : nn.Module<Tensor, Tensor>
+    {
+        private readonly nn.Module<Tensor, Tensor> linear = nn.Linear(16, 3);
+
+        public WrongLogitsInFloat32() : base(nameof(WrongLogitsInFloat32)) => RegisterComponents();
+
+        public override Tensor forward(Tensor x)
+        {
+            var logits = linear.call(x.flatten(1));
+            return x.dtype == ScalarType.Float32 ? logits + 1 : logits;
+        }
+    }
+
     /// <summary>Returns the first two input values as logits, to see what the wrapped module receives.</summary>
     private sealed class FirstPixels : nn.Module<Tensor, Tensor>
     {
@@ -165,11 +182,35 @@ public class InputGradientCheckTests
         var x = rand(4, 1, 4, 4);
         var y = tensor(new long[] { 0, 1, 2, 0 });
         Assert.That(() => new Fgsm().Run(model, x, y, [0.1]),
-            Throws.TypeOf<LabException>().With.Message.StartsWith("model 'DisagreesInFloat64': its float32 input gradient disagrees with a float64 reference on this machine")
+            Throws.TypeOf<LabException>().With.Message.StartsWith("model 'DisagreesInFloat64': its float32 logits or input gradient disagree with a float64 reference on this machine")
                 .And.Message.Contains("--skip-gradient-check").And.Message.Not.Contains("\n"));
         model.SkipGradientCheck = true;
         using var r = new Fgsm().Run(model, x, y, [0.1]);
         Assert.That(r.Adversarials[0].shape, Is.EqualTo(x.shape));
+    }
+
+    [Test]
+    public void WrongLogitsWithRightGradientsAreCaughtAndEvaluationRefusesThem()
+    {
+        using var model = ImageClassifier.From(new WrongLogitsInFloat32(), ["a", "b", "c"], [1, 4, 4]);
+        var result = InputGradientCheck.Measure(model);
+        using var x = rand(6, 1, 4, 4);
+        using var y = tensor(new long[] { 0, 1, 2, 0, 1, 2 });
+        using var data = new RobustnessLab.Data.Dataset("random", x.alias(), y.alias(), model.ClassNames);
+        bool wasOff = NativeRuntime.MkldnnDisabled;
+        try
+        {
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(result.Passed, Is.False);
+                Assert.That(result.RelativeError, Is.GreaterThan(InputGradientCheck.Tolerance));
+                Assert.That(() => RobustnessLab.Evaluation.Accuracy.Evaluate(model, data),
+                    Throws.TypeOf<LabException>().With.Message.Contains("its float32 logits or input gradient disagree with a float64 reference"));
+            }
+            model.SkipGradientCheck = true;
+            Assert.That(RobustnessLab.Evaluation.Accuracy.Evaluate(model, data).Count, Is.EqualTo(6), "--skip-gradient-check overrides");
+        }
+        finally { NativeRuntime.SetMkldnnEnabled(!wasOff); }
     }
 
     [Test]
