@@ -97,8 +97,16 @@ public static class MapElites
         return (values.data<double>().ToArray(), indices.data<long>().Select(i => (int)i).ToArray());
     }
 
-    private static Tensor Score(Classifier model, Tensor images, Tensor classIndex) =>
-        ClassLogOdds.FromLogits(model.call(images)).index_select(1, classIndex).to(ScalarType.Float64).cpu();
+    /// <summary>
+    /// Log-odds per image and searched class. A child whose logits are NaN scores -inf: torch's max propagates NaN, so
+    /// one such child would otherwise make a whole generation's best NaN, no cell would take an elite, and the next
+    /// generation would have no parent to mutate.
+    /// </summary>
+    private static Tensor Score(Classifier model, Tensor images, Tensor classIndex)
+    {
+        var logOdds = ClassLogOdds.FromLogits(model.call(images)).index_select(1, classIndex).to(ScalarType.Float64).cpu();
+        return logOdds.masked_fill(logOdds.isnan(), double.NegativeInfinity);
+    }
 
     private static FoolingSearchResult Result(FoolingMethod method, IEliteEncoding encoding, int[] classes, IReadOnlyList<string> names,
         SearchRecorder recorder, int iterations, long evaluations, bool cancelled)

@@ -25,6 +25,35 @@ public class MapElitesTests
         return champions.Select((c, i) => lo[i, c.ClassIndex].item<double>()).ToArray();
     }
 
+    /// <summary>NaN logits for every image whose first pixel is above 0.5: about half of each generation.</summary>
+    private sealed class NanForSomeImages : TorchSharp.torch.nn.Module<Tensor, Tensor>
+    {
+        private readonly TorchSharp.torch.nn.Module<Tensor, Tensor> linear = TorchSharp.torch.nn.Linear(784, 10);
+
+        public NanForSomeImages() : base(nameof(NanForSomeImages)) => RegisterComponents();
+
+        public override Tensor forward(Tensor x)
+        {
+            var logits = linear.call(x.flatten(1));
+            var bad = x.flatten(1).narrow(1, 0, 1).gt(0.5);
+            return logits.masked_fill(bad.expand_as(logits), double.NaN);
+        }
+    }
+
+    [Test]
+    public void ChildrenWithNanLogitsNeverWinACellAndTheSearchGoesOn()
+    {
+        using var model = ImageClassifier.From(new NanForSomeImages(), FoolingTestModels.FashionClasses, [1, 28, 28]);
+        model.SkipGradientCheck = true;
+        var r = Direct(model, generations: 5, population: 40);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(r.Champions, Has.Count.EqualTo(10));
+            Assert.That(r.Champions.Select(c => c.Confidence), Has.All.Matches<double>(double.IsFinite));
+            Assert.That(r.Champions.Select(c => c.Image.ToTensor().flatten()[0].item<float>()), Has.All.LessThanOrEqualTo(0.5f), "only the children with finite scores");
+        }
+    }
+
     [TestCase(FoolingMethod.Direct)]
     [TestCase(FoolingMethod.Cppn)]
     public void CellsNeverGetWorseAndChampionsScoreWhatWasRecorded(FoolingMethod method)
