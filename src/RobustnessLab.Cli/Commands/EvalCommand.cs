@@ -45,7 +45,7 @@ public sealed class EvalCommand : LabCommand<EvalCommand.Settings>
         if (data.Channels != info.InputShape[0] || data.Height != info.InputShape[1] || data.Width != info.InputShape[2])
             throw new LabException($"model input shape {string.Join("x", info.InputShape)} does not match dataset '{name}' ({data.Channels}x{data.Height}x{data.Width})");
         if (s.N > data.Test.Count) Warn($"--n {s.N} is more than the {data.Test.Count} test images of '{name}'; evaluating all {data.Test.Count}");
-        var report = Accuracy.Evaluate(model, data.Test, limit: s.N);
+        var report = Accuracy.EvaluateChecked(model, data.Test, limit: s.N);
         var t = new Table().Border(TableBorder.Simple).AddColumns("class", "accuracy", "count");
         int absent = 0;
         for (int c = 0; c < report.ClassNames.Count; c++)

@@ -9,14 +9,23 @@ namespace RobustnessLab.Evaluation;
 public static class Accuracy
 {
     /// <summary>
+    /// <see cref="Evaluate"/> after the model's self-check (<see cref="InputGradientCheck.Ensure"/>): clean accuracy
+    /// rests on the forward pass being right, and libtorch's oneDNN gave one architecture (LeNet) logits up to 1.6 off
+    /// here. The check may replace the model's parameter tensors (see its remarks), so this is for evaluating a loaded
+    /// or finished model (`lab eval`, the eval stage), not for a training loop that holds an optimizer.
+    /// </summary>
+    public static ClassificationReport EvaluateChecked(Classifier model, Dataset data, int batchSize = 1000, int limit = 0)
+    {
+        InputGradientCheck.Ensure(model);
+        return Evaluate(model, data, batchSize, limit);
+    }
+
+    /// <summary>
     /// The report for the first <paramref name="limit"/> rows (0: all). <paramref name="batchSize"/> is an upper bound:
     /// batches shrink so that no activation passes the allocator's mmap threshold (<see cref="BatchSizing"/>).
     /// </summary>
     public static ClassificationReport Evaluate(Classifier model, Dataset data, int batchSize = 1000, int limit = 0)
     {
-        // Clean accuracy rests on the forward pass being right: libtorch's oneDNN gave one architecture (LeNet) wrong
-        // logits here, so the self-check that guards attacks guards evaluation too (cached; once per model).
-        InputGradientCheck.Ensure(model);
         batchSize = BatchSizing.Fit(model, batchSize);
         int n = limit > 0 ? Math.Min(limit, data.Count) : data.Count;
         int k = model.NumClasses;

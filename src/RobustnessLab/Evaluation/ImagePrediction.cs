@@ -43,6 +43,8 @@ public static class ImagePrediction
     public static PredictResult Run(Classifier model, PreprocessInfo? preprocess, PredictOptions options)
     {
         options.Validate();
+        // The forward pass is checked like an evaluation's (oneDNN gave one architecture wrong logits here).
+        InputGradientCheck.Ensure(model);
         var image = LoadImage(model, options.ImagePath, preprocess);
         using var scope = NewDisposeScope();
         var logits = model.Predict(image.ToTensor(model.Device))[0];

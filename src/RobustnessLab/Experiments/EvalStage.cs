@@ -20,7 +20,7 @@ public sealed class EvalStage : IExperimentStage
         {
             context.Cancel.ThrowIfCancellationRequested();
             context.Report((double)i / models.Count, $"evaluating {models[i].Id}");
-            reports[models[i].Id] = Accuracy.Evaluate(models[i].Model, context.RequireData().Test, section.BatchSize, section.Samples);
+            reports[models[i].Id] = Accuracy.EvaluateChecked(models[i].Model, context.RequireData().Test, section.BatchSize, section.Samples);
         }
         context.Report(1, "done");
         return StageOutput.From(reports, View(reports));

@@ -204,11 +204,11 @@ public class InputGradientCheckTests
             {
                 Assert.That(result.Passed, Is.False);
                 Assert.That(result.RelativeError, Is.GreaterThan(InputGradientCheck.Tolerance));
-                Assert.That(() => RobustnessLab.Evaluation.Accuracy.Evaluate(model, data),
+                Assert.That(() => RobustnessLab.Evaluation.Accuracy.EvaluateChecked(model, data),
                     Throws.TypeOf<LabException>().With.Message.Contains("its float32 logits or input gradient disagree with a float64 reference"));
             }
             model.SkipGradientCheck = true;
-            Assert.That(RobustnessLab.Evaluation.Accuracy.Evaluate(model, data).Count, Is.EqualTo(6), "--skip-gradient-check overrides");
+            Assert.That(RobustnessLab.Evaluation.Accuracy.EvaluateChecked(model, data).Count, Is.EqualTo(6), "--skip-gradient-check overrides");
         }
         finally { NativeRuntime.SetMkldnnEnabled(!wasOff); }
     }
