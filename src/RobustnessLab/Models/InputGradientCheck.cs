@@ -8,8 +8,8 @@ using static TorchSharp.torch;
 
 namespace RobustnessLab.Models;
 
-/// <summary>One comparison of a model's float32 batched input gradient with a float64 reference.</summary>
-/// <param name="RelativeError">max |g32 - g64| / max |g64| over the batch.</param>
+/// <summary>One comparison of a model's float32 batched input gradient and logits with a float64 reference.</summary>
+/// <param name="RelativeError">The worse of max |g32 - g64| / max |g64| and max |l32 - l64| / max |l64| over the batch and the tries.</param>
 /// <param name="Passed">Whether <paramref name="RelativeError"/> is below <paramref name="Tolerance"/>.</param>
 /// <param name="Cached">Whether the result came from the cache file rather than a fresh computation.</param>
 public sealed record GradientCheckResult(
