@@ -64,6 +64,20 @@ public static class TestSupport
         return all.item<bool>();
     }
 
+    /// <summary>
+    /// Saves a Fashion-MNIST softmax checkpoint with all-zero weights: class 0 for every image (exactly chance on the
+    /// balanced test set) and no input gradient. <paramref name="describe"/> adjusts what model.json records.
+    /// </summary>
+    public static void SaveZeroSoftmaxCheckpoint(string path, Func<RobustnessLab.Models.CheckpointInfo, RobustnessLab.Models.CheckpointInfo> describe)
+    {
+        NativeRuntime.EnsureLoaded();
+        var spec = RobustnessLab.Models.ModelZoo.Spec("softmax", [1, 28, 28], [.. FashionMnist.ClassNames], [0.5f], [0.25f]);
+        using var model = RobustnessLab.Models.ModelZoo.Create(spec);
+        using (no_grad())
+            foreach (var p in model.parameters()) p.zero_();
+        RobustnessLab.Models.Checkpoint.Save(path, model, describe(RobustnessLab.Models.CheckpointInfo.FromSpec(spec) with { Dataset = "fashion-mnist" }));
+    }
+
     public static string TempDir(string name)
     {
         var dir = Path.Combine(Path.GetTempPath(), "robustnesslab-tests", name + "-" + Guid.NewGuid().ToString("N")[..8]);

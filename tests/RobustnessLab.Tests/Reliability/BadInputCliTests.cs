@@ -18,15 +18,9 @@ public class BadInputCliTests
     [OneTimeSetUp]
     public void SaveACheckpoint()
     {
-        NativeRuntime.EnsureLoaded();
         checkpoint = Path.Combine(TestSupport.TempDir("cli-bad"), "model");
-        var classes = new[] { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot" };
-        var spec = ModelZoo.Spec("softmax", [1, 28, 28], classes, [0.5f], [0.25f]);
-        using var model = ModelZoo.Create(spec);
         // All-zero weights: every image gets class 0, exactly chance (0.100) on Fashion-MNIST's balanced test set.
-        using (TorchSharp.torch.no_grad())
-            foreach (var p in model.parameters()) p.zero_();
-        Checkpoint.Save(checkpoint, model, CheckpointInfo.FromSpec(spec) with { Dataset = "fashion-mnist", Epoch = 5, Metrics = new Dictionary<string, double> { ["test_accuracy"] = 0.911 } });
+        TestSupport.SaveZeroSoftmaxCheckpoint(checkpoint, info => info with { Epoch = 5, Metrics = new Dictionary<string, double> { ["test_accuracy"] = 0.911 } });
     }
 
     private static void ExpectOneLine(string[] args, int code, string line)
