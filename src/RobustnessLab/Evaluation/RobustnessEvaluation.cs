@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using RobustnessLab.Attacks;
 using RobustnessLab.Core;
 using RobustnessLab.Data;
@@ -16,19 +17,23 @@ namespace RobustnessLab.Evaluation;
 /// </summary>
 public static class RobustnessEvaluation
 {
+    /// <param name="checkpoint">
+    /// Where each finished (attack, batch) outcome is kept and looked up first, so a killed evaluation resumes where it
+    /// stopped (see <see cref="EvaluationCheckpoint"/>); null keeps nothing.
+    /// </param>
     public static RobustnessReport Run(Classifier model, Dataset data, RobustnessOptions options, IProgress<RobustnessProgress>? progress = null,
-        CancellationToken cancel = default, string? modelName = null)
+        CancellationToken cancel = default, string? modelName = null, EvaluationCheckpoint? checkpoint = null)
     {
         options.Validate();
         // The batch asked for is an upper bound: large inputs (ResNet-50 at 224 px) get batches whose activations stay
         // under the allocator's mmap threshold, as in every other inference path (BatchSizing).
         options = options with { BatchSize = BatchSizing.Fit(model, options.BatchSize) };
         // Eval mode once for the whole run: workers share the model and must not switch its mode under each other.
-        return model.InEvalMode(() => RunInEvalMode(model, data, options, progress, cancel, modelName));
+        return model.InEvalMode(() => RunInEvalMode(model, data, options, progress, cancel, modelName, checkpoint));
     }
 
     private static RobustnessReport RunInEvalMode(Classifier model, Dataset data, RobustnessOptions options, IProgress<RobustnessProgress>? progress,
-        CancellationToken cancel, string? modelName)
+        CancellationToken cancel, string? modelName, EvaluationCheckpoint? checkpoint)
     {
         var spec = model.Spec;
         if (spec.Channels != data.Channels || spec.Height != data.Height || spec.Width != data.Width)
@@ -81,6 +86,9 @@ public static class RobustnessEvaluation
         }
         int correctCount = cleanCorrect.Count(c => c);
         double clean = correctCount / (double)n;
+        int reusedBefore = checkpoint?.Reused ?? 0;
+        // What every saved outcome of this run must match besides the caller's scope (see EvaluationCheckpoint).
+        string runIdentity = checkpoint is null ? "" : RunIdentity(data, labels, cleanCorrect, options, criterion);
 
         var records = new List<AttackRecord>();
         // Worst case per (norm, eps): sample still correct under every attack; the first breaking prediction.
@@ -109,20 +117,33 @@ public static class RobustnessEvaluation
             // Batches are independent (each derives its generator from the seed, the attack and the batch index), so
             // workers may take them in any order; results are folded in batch order.
             int attackIndex = ai;
-            var outcomes = attack is WorstCaseEnsemble ensemble && options.Mode == AttackMode.EarlyStop && !criterion.IsTargeted
-                ? Cascade(model, data, order, options, ensemble, ai, eps, criterion, threads, stage =>
+            string attackIdentity = runIdentity + $"\nattack {ai}: {options.Attacks[ai].Name}{ArgsText(options.Attacks[ai].Args)} eps [{string.Join(" ", eps.Select(e => e.ToString("R", CultureInfo.InvariantCulture)))}]";
+            bool cascade = attack is WorstCaseEnsemble && options.Mode == AttackMode.EarlyStop && !criterion.IsTargeted;
+            var savedCascade = cascade ? checkpoint?.TryRead<BatchOutcome[]>(attackIdentity + "\nall batches") : null;
+            var outcomes = cascade
+                ? savedCascade ?? Cascade(model, data, order, options, (WorstCaseEnsemble)attack, ai, eps, criterion, threads, stage =>
                 {
                     lock (progressLock) Report(stage);
                 }, cancel)
                 : SampleWorkers.Run(batches, options.Workers, threads, b =>
             {
                 cancel.ThrowIfCancellationRequested();
+                if (checkpoint?.TryRead<BatchOutcome>(attackIdentity + $"\nbatch {b}") is { } saved)
+                {
+                    lock (progressLock)
+                    {
+                        done++;
+                        Report($"{attack.Name} ({b + 1}/{batches}, saved)");
+                    }
+                    return saved;
+                }
                 using var scope = NewDisposeScope();
                 int start = b * options.BatchSize;
                 var (x, y) = data.Batch(order, start, options.BatchSize, device);
                 using var generator = new Generator(LabContext.DeriveSeed(options.Seed, 1_000_003L * (attackIndex + 1) + b), CPU);
                 using var result = attack.Run(model, x, y, eps, criterion, generator, cancel, options.Mode, options.NestedEpsilons);
                 var outcome = BatchOutcome.From(result, x, model);
+                checkpoint?.Write(attackIdentity + $"\nbatch {b}", outcome);
                 lock (progressLock)
                 {
                     done++;
@@ -130,7 +151,11 @@ public static class RobustnessEvaluation
                 }
                 return outcome;
             }, cancel);
-            if (attack is WorstCaseEnsemble && options.Mode == AttackMode.EarlyStop && !criterion.IsTargeted) done += batches;
+            if (cascade)
+            {
+                done += batches;
+                if (savedCascade is null) checkpoint?.Write(attackIdentity + "\nall batches", outcomes);
+            }
             foreach (var (outcome, b) in outcomes.Select((o, b) => (o, b)))
             {
                 int start = b * options.BatchSize;
@@ -198,8 +223,26 @@ public static class RobustnessEvaluation
             ZeroGradientFraction = zeroGradients / (double)n,
             MinimalEpsilon = minimalReport,
             Seconds = total.Elapsed.TotalSeconds,
+            ResumedOutcomes = (checkpoint?.Reused ?? 0) - reusedBefore,
         };
     }
+
+    /// <summary>The samples (with their labels and clean predictions) and the settings every attack of the run shares.</summary>
+    private static string RunIdentity(Dataset data, long[] labels, bool[] cleanCorrect, RobustnessOptions o, Criterion criterion)
+    {
+        var bytes = new byte[labels.Length * 9];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(i * 9, 8), labels[i]);
+            bytes[i * 9 + 8] = cleanCorrect[i] ? (byte)1 : (byte)0;
+        }
+        string samples = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..16];
+        return $"robustness evaluation v1\ndata {data.Name} {data.Channels}x{data.Height}x{data.Width}, first {labels.Length} samples {samples}\n" +
+               $"batch {o.BatchSize}, seed {o.Seed}, {criterion.Describe()}, mode {o.Mode.Name()}, nested {o.NestedEpsilons}";
+    }
+
+    private static string ArgsText(IReadOnlyDictionary<string, double>? args) => args is null || args.Count == 0 ? "" :
+        " " + string.Join(" ", args.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value.ToString("R", CultureInfo.InvariantCulture)}"));
 
     private static MinimalEpsilonReport MinimalEpsilons(Classifier model, Dataset data, long[] order, RobustnessOptions options, Attack attack,
         Criterion criterion, bool[] cleanCorrect, int batches, CancellationToken cancel, Action<string> step)

@@ -19,4 +19,7 @@ public sealed record RobustnessReport
     public required double ZeroGradientFraction { get; init; }
     public MinimalEpsilonReport? MinimalEpsilon { get; init; }
     public required double Seconds { get; init; }
+
+    /// <summary>(Attack, batch) outcomes read from an <see cref="EvaluationCheckpoint"/> instead of run (their time is in the attack rows, not in <see cref="Seconds"/>).</summary>
+    public int ResumedOutcomes { get; init; }
 }

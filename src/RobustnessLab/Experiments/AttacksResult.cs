@@ -31,7 +31,7 @@ public sealed record AttacksResult(
             flags.AddRange(report.Flags.Where(f => !flags.Any(x => x.Model == model && x.Message == f)).Select(f => new FlagRow(model, f)));
             clean.TryAdd(model, report.CleanAccuracy);
             evaluations.Add(new EvaluationRow(model, report.Dataset, report.Samples, report.Criterion, report.Seed, report.CleanAccuracy,
-                report.ZeroGradientFraction, report.MinimalEpsilon, report.Seconds));
+                report.ZeroGradientFraction, report.MinimalEpsilon, report.Seconds, report.ResumedOutcomes));
         }
         return new AttacksResult(rows, worst, flags, clean, evaluations);
     }

@@ -36,7 +36,11 @@ public sealed class AttacksStage : IExperimentStage
             int job = j;
             var progress = new SyncProgress<RobustnessProgress>(p =>
                 context.Report((job + (double)p.Done / Math.Max(1, p.Total)) / jobs.Count, $"{model.Id}: {p.Stage}"));
-            reports.Add((model.Id, RobustnessEvaluation.Run(model.Model, test, options, progress, context.Cancel, model.Id)));
+            // Each finished (attack, batch) is kept in the stage folder, so a killed run resumes inside the stage, and an
+            // attack added to the list runs alone: the scope is what the options cannot see (the weights and the data).
+            var checkpoint = new EvaluationCheckpoint(Path.Combine(context.StageDirectory, "batches"),
+                $"attacks stage v{Version}; model {model.Id} {model.Record.SpecHash}; data {context.Config.Dataset?.Identity()?.ToJsonString()}");
+            reports.Add((model.Id, RobustnessEvaluation.Run(model.Model, test, options, progress, context.Cancel, model.Id, checkpoint)));
         }
         context.Report(1, "done");
         var result = AttacksResult.From(reports);
