@@ -43,6 +43,8 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         [CommandOption("--eps <EPS>")][Description("adversarial training budget of both models (L2 radius for pgd-l2)")] public double? Eps { get; set; }
         [CommandOption("--param <KIND>")][Description("visualisation parametrisation: fourier or pixels")] public string? Param { get; set; }
         [CommandOption("--transforms <SET>")][Description("visualisation transforms: standard, lucid or none")] public string? Transforms { get; set; }
+        [CommandOption("--vis-method <NAME>")][Description("class pictures: lucid (activation maximisation) or synthesis (robust synthesis from arm-free starts, Santurkar et al. 2019)")] public string? VisMethod { get; set; }
+        [CommandOption("--vis-start <FROM>")][Description("synthesis starts: class (a Gaussian per class) or all (one Gaussian for every class)")] public string? VisStart { get; set; }
         [CommandOption("--diversity <W>")][Description("weight of Lucid's diversity objective among a class's seeds (0: off)")] public double? Diversity { get; set; }
         [CommandOption("--judge")][Description("train the judge and show its targets (default at the default scale)")] public bool Judge { get; set; }
         [CommandOption("--no-judge")][Description("skip the judge and its targets")] public bool NoJudge { get; set; }
@@ -130,6 +132,8 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
             Epsilon = s.Eps ?? o.Epsilon,
             VisParameterization = s.Param ?? o.VisParameterization,
             VisTransforms = s.Transforms ?? o.VisTransforms,
+            VisMethod = s.VisMethod ?? o.VisMethod,
+            VisStart = s.VisStart ?? o.VisStart,
             VisDiversity = s.Diversity ?? o.VisDiversity,
             Judge = !s.NoJudge && (s.Judge || o.Judge),
             Detector = o.Detector && !s.NoDetector,

@@ -51,7 +51,7 @@ public static class ArmDetector
         int k = GymScenes.ClassNames.Count;
         var seeds = Enumerable.Range(0, o.DetectorVisSeeds + o.DetectorHeldOutSeeds).Select(i => (int)(LabContext.DeriveSeed(baseSeed, 0x100 + i) & 0x7fffffff)).ToArray();
         var saveAt = new[] { o.VisSteps / 8, o.VisSteps / 4, o.VisSteps / 2 }.Where(s => s >= 1 && s < o.VisSteps).Distinct().ToArray();
-        var vis = DumbbellModels.VisualizeAll(control, o with { VisImageSize = 0 }, seeds, saveAt,
+        var vis = DumbbellModels.VisualizeAll(control, o with { VisImageSize = 0, VisMethod = "lucid" }, seeds, saveAt,
             report is null ? null : (f, s) => report(0.3 + 0.3 * f, "arm detector: control visualisations " + s), cancel);
         var trainVis = new List<ImageData>();
         var heldOutVis = new List<ImageData>();

@@ -68,10 +68,11 @@ public static class DumbbellExperiment
 
         // 4-5. Visualisations, arm scores and probes.
         var seeds = Enumerable.Range(0, options.VisSeeds).Select(i => (int)(LabContext.DeriveSeed(options.Seed, 0xD0 + i) & 0x7fffffff)).ToArray();
+        using var starts = options.VisMethod == "synthesis" ? DumbbellModels.SynthesisStarts(options, seeds, context.Device) : null;
         var visB = DumbbellModels.VisualizeAll(biased.Model, options, seeds, [],
-            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, f / 2, "visualise biased " + s)), cancel);
+            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, f / 2, "visualise biased " + s)), cancel, starts);
         var visD = DumbbellModels.VisualizeAll(debiased.Model, options, seeds, [],
-            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, 0.5 + f / 2, "visualise debiased " + s)), cancel);
+            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, 0.5 + f / 2, "visualise debiased " + s)), cancel, starts);
 
         progress?.Report(new DumbbellProgress(5, Stages, 0, "arm scores and probes"));
         var probes = DumbbellProbes.Render(options);

@@ -119,8 +119,9 @@ public static class DumbbellModels
     /// Class visualisations of every class and seed in one batched optimisation (image (c, j) maximises the logit of
     /// class c from seed j), split into one result per class.
     /// </summary>
+    /// <param name="starts">With <see cref="DumbbellOptions.VisMethod"/> "synthesis": the start of image (c, j) at row c n + j (see <see cref="SynthesisStarts"/>).</param>
     public static List<VisualizationResult> VisualizeAll(Classifier model, DumbbellOptions o, IReadOnlyList<int> seeds, IReadOnlyList<int> saveAt,
-        Action<double, string>? report, CancellationToken cancel)
+        Action<double, string>? report, CancellationToken cancel, Tensor? starts = null)
     {
         int k = model.NumClasses, n = seeds.Count;
         var classes = new List<int>();
@@ -131,11 +132,21 @@ public static class DumbbellModels
                 classes.Add(c);
                 imageSeeds.Add((int)(LabContext.DeriveSeed(seeds[j], 0xC1A55 + c) & 0x7fffffff));
             }
-        var objective = Objectives.ClassLogitEach(classes);
-        // Diversity (Olah et al. 2017) among the seeds of each class only: classes do not push one another apart.
-        if (o.VisDiversity > 0 && n > 1 && o.Architecture == "cnn") objective += o.VisDiversity * Objectives.Diversity(DiversityLayer, classes);
-        var all = FeatureVisualizer.Render(model, objective, VisualizationSettings(o, imageSeeds) with { SaveAt = saveAt },
-            report is null ? null : new SyncProgress<VisualizationProgress>(p => report(p.Step / (double)p.Steps, $"step {p.Step}/{p.Steps}")), cancel);
+        var progress = report is null ? null : new SyncProgress<VisualizationProgress>(p => report(p.Step / (double)p.Steps, $"step {p.Step}/{p.Steps}"));
+        VisualizationResult all;
+        if (o.VisMethod == "synthesis")
+        {
+            if (starts is null) throw new ArgumentException("robust synthesis needs the starts (DumbbellModels.SynthesisStarts)", nameof(starts));
+            all = RobustSynthesis.Render(model, classes, starts, new SynthesisOptions { Steps = o.VisSteps, Epsilon = o.VisEpsilon, SaveAt = saveAt },
+                imageSeeds, progress, cancel);
+        }
+        else
+        {
+            var objective = Objectives.ClassLogitEach(classes);
+            // Diversity (Olah et al. 2017) among the seeds of each class only: classes do not push one another apart.
+            if (o.VisDiversity > 0 && n > 1 && o.Architecture == "cnn") objective += o.VisDiversity * Objectives.Diversity(DiversityLayer, classes);
+            all = FeatureVisualizer.Render(model, objective, VisualizationSettings(o, imageSeeds) with { SaveAt = saveAt }, progress, cancel);
+        }
         var results = new List<VisualizationResult>(k);
         for (int c = 0; c < k; c++)
         {
@@ -151,5 +162,46 @@ public static class DumbbellModels
             });
         }
         return results;
+    }
+
+    /// <summary>
+    /// The starts of robust synthesis, one per (class, seed) at row c n + j, at the pictures' size: draws from Gaussians
+    /// fitted to arm-free renders (per class, or one for all classes). They depend on the options and seeds only, so
+    /// the biased and the debiased model start from the same images and any arm in their pictures is the model's.
+    /// </summary>
+    public static Tensor SynthesisStarts(DumbbellOptions o, IReadOnlyList<int> seeds, Device device)
+    {
+        int k = GymScenes.ClassNames.Count, size = o.VisImageSize == 0 ? o.Size : o.VisImageSize;
+        long stream = (long)LabContext.DeriveSeed(o.Seed, 0x57A27);
+        using var scope = NewDisposeScope();
+        Tensor Renders(int cls) => stack(Enumerable.Range(0, o.VisStartRenders).Select(i =>
+            tensor(GymRenderer.Render(new GymSceneRequest(o.Size, cls, false, (long)LabContext.DeriveSeed(stream + cls + 1, i))).Pixels, new long[] { 3, o.Size, o.Size })).ToList());
+        var gaussians = new List<ImageGaussian>();
+        try
+        {
+            if (o.VisStart == "all")
+            {
+                using var all = cat(Enumerable.Range(0, k).Select(Renders).ToList(), 0);
+                gaussians.Add(ImageGaussian.Fit(all, o.VisStartResolution));
+            }
+            else
+                for (int c = 0; c < k; c++)
+                {
+                    using var r = Renders(c);
+                    gaussians.Add(ImageGaussian.Fit(r, o.VisStartResolution));
+                }
+            var rows = new List<Tensor>();
+            for (int c = 0; c < k; c++)
+                for (int j = 0; j < seeds.Count; j++)
+                {
+                    using var g = new Generator(LabContext.DeriveSeed(seeds[j], 0x5EED + c), CPU);
+                    rows.Add(gaussians[o.VisStart == "all" ? 0 : c].Sample(1, size, g, device));
+                }
+            return cat(rows, 0).MoveToOuterDisposeScope();
+        }
+        finally
+        {
+            foreach (var g in gaussians) g.Dispose();
+        }
     }
 }

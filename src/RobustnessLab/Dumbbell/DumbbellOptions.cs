@@ -102,6 +102,26 @@ public sealed record DumbbellOptions
     /// <summary>Sigma (pixels) of one Gaussian blur after the last step (0: none).</summary>
     public double VisFinalBlur { get; init; }
 
+    /// <summary>
+    /// How the class pictures are made: "lucid" (activation maximisation with Lucid's parametrisation and transforms,
+    /// the Vis* settings above) or "synthesis" (robust synthesis, Santurkar et al. 2019: projected gradient steps on
+    /// the class's cross-entropy inside an L2 ball of radius <see cref="VisEpsilon"/> around a start drawn from a
+    /// Gaussian fitted to arm-free renders, the same starts for both models, so any arm is the model's).
+    /// </summary>
+    public string VisMethod { get; init; } = "lucid";
+
+    /// <summary>Synthesis: L2 radius around the start, [0, 1] pixel units at the render size.</summary>
+    public double VisEpsilon { get; init; } = 4;
+
+    /// <summary>Synthesis: where the starts come from: "class" (a Gaussian per class, as Santurkar et al.) or "all" (one Gaussian for every class: the model alone must draw the class).</summary>
+    public string VisStart { get; init; } = "class";
+
+    /// <summary>Synthesis: side of the images the start Gaussians are fitted at (their draws are upsampled).</summary>
+    public int VisStartResolution { get; init; } = 8;
+
+    /// <summary>Synthesis: arm-free renders per class the start Gaussians are fitted to.</summary>
+    public int VisStartRenders { get; init; } = 300;
+
     /// <summary>Visualisation seeds per class (the arm scores are means and sds over these).</summary>
     public int VisSeeds { get; init; } = 6;
 
@@ -164,6 +184,10 @@ public sealed record DumbbellOptions
         if (!FeatureVis.VisualizationOptions.TransformSets.Contains(VisTransforms)) throw new LabException($"dumbbell: vis transforms must be one of {string.Join(", ", FeatureVis.VisualizationOptions.TransformSets)}, got '{VisTransforms}'");
         if (!(VisLearningRate > 0) || !(VisInitSd >= 0) || !(VisDiversity >= 0) || !(VisFinalBlur >= 0))
             throw new LabException($"dumbbell: vis learning rate must be positive and init sd, diversity and final blur >= 0, got {VisLearningRate}, {VisInitSd}, {VisDiversity}, {VisFinalBlur}");
+        if (VisMethod is not ("lucid" or "synthesis")) throw new LabException($"dumbbell: vis method must be lucid or synthesis, got '{VisMethod}'");
+        if (VisStart is not ("class" or "all")) throw new LabException($"dumbbell: vis start must be class or all, got '{VisStart}'");
+        if (!(VisEpsilon > 0) || VisStartResolution < 1 || VisStartResolution > Size || VisStartRenders < 2)
+            throw new LabException($"dumbbell: vis epsilon must be positive, vis start resolution in 1..{Size} and vis start renders at least 2, got {VisEpsilon}, {VisStartResolution}, {VisStartRenders}");
         if (Objective is not ("standard" or "pgd" or "pgd-l2")) throw new LabException($"dumbbell: objective must be standard, pgd or pgd-l2, got '{Objective}'");
         if (!(Epsilon >= 0) || !(JudgeEpsilon >= 0) || AdversarialSteps < 1) throw new LabException($"dumbbell: eps and judge eps must be >= 0 and adversarial steps positive, got {Epsilon}, {JudgeEpsilon}, {AdversarialSteps}");
         if (Objective == "pgd" && Epsilon > 1) throw new LabException($"dumbbell: a Linf eps must be at most 1, got {Epsilon}");
