@@ -23,8 +23,8 @@ public static class DumbbellModels
         CancellationToken cancel)
     {
         using var splits = GymScenes.Load(data, o.Seed, ctx.Device);
-        var model = CreateClassifier(o, splits, GymScenes.ClassNames, o.Seed, ctx);
-        new Trainer(ctx).Train(model, splits, ModelTrainingSettings(o), Store(dir), $"gym-{name}", progress, cancel);
+        var model = TrainOrReuse(CreateClassifier(o, splits, GymScenes.ClassNames, o.Seed, ctx), splits, ModelTrainingSettings(o), o.ReuseModels ? dir : null, dir,
+            $"gym-{name}", ctx, progress, cancel);
         double acc = Accuracy.Evaluate(model, splits.Test).Accuracy;
         using var trainPart = splits.Train.Take(splits.Test.Count);
         double trainAcc = Accuracy.Evaluate(model, trainPart).Accuracy;
@@ -43,12 +43,52 @@ public static class DumbbellModels
         using var val = trainSet.Take(0);
         var (mean, std) = Trainer.ChannelStatistics(trainSet);
         var spec = ModelZoo.Spec(o.Architecture, [3, o.Size, o.Size], trainSet.ClassNames, mean, std, ModelArgs(o));
-        var trainer = new Trainer(ctx);
-        var model = trainer.CreateModel(spec, settings.Seed);
-        trainer.Train(model, new DataSplits(trainSet, val, testSet), settings, Store(dir), name,
+        var model = new Trainer(ctx).CreateModel(spec, settings.Seed);
+        return TrainOrReuse(model, new DataSplits(trainSet, val, testSet), settings, o.ReuseModels ? dir : null, dir, name, ctx,
             report is null ? null : new SyncProgress<TrainingProgress>(p => report(from + span * (((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch)),
                 $"{label}: epoch {p.Epoch}/{p.Epochs} acc {p.Accuracy:P1}")), cancel);
-        return model;
+    }
+
+    /// <summary>The file beside a checkpoint that names the recipe it was trained by.</summary>
+    public const string RecipeFile = "recipe.json";
+
+    /// <summary>
+    /// Trains <paramref name="fresh"/>, or, when <paramref name="reuseFrom"/> holds a checkpoint trained by the same recipe
+    /// (the same model spec, training settings, and training images and labels, hashed), loads that instead. After
+    /// training, the recipe is written beside the checkpoint in <paramref name="dir"/>.
+    /// </summary>
+    private static Classifier TrainOrReuse(Classifier fresh, DataSplits splits, TrainingOptions settings, string? reuseFrom, string? dir, string name,
+        LabContext ctx, IProgress<TrainingProgress>? progress, CancellationToken cancel)
+    {
+        string recipe = Recipe(fresh, splits.Train, settings);
+        if (reuseFrom is not null && Checkpoint.Exists(reuseFrom) && File.Exists(Path.Combine(reuseFrom, RecipeFile))
+            && File.ReadAllText(Path.Combine(reuseFrom, RecipeFile)).Trim() == recipe)
+        {
+            fresh.Dispose();
+            return Checkpoint.Load(reuseFrom, ctx.Device).Model;
+        }
+        new Trainer(ctx).Train(fresh, splits, settings, Store(dir), name, progress, cancel);
+        if (dir is not null) AtomicFile.WriteAllText(Path.Combine(dir, RecipeFile), recipe + "\n");
+        return fresh;
+    }
+
+    private static string Recipe(Classifier model, Dataset train, TrainingOptions settings)
+    {
+        using var scope = NewDisposeScope();
+        var pixels = train.Images.contiguous().cpu().data<float>().ToArray();
+        var labels = train.Labels.contiguous().cpu().data<long>().ToArray();
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(pixels.AsSpan()));
+        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(labels.AsSpan()));
+        var o = new System.Text.Json.Nodes.JsonObject
+        {
+            ["recipe"] = "robustnesslab.dumbbell-model/1",
+            ["spec"] = System.Text.Json.Nodes.JsonNode.Parse(Json.Serialize(model.Spec)),
+            ["training"] = System.Text.Json.Nodes.JsonNode.Parse(Json.Serialize(settings)),
+            ["train_images_sha256"] = Convert.ToHexStringLower(sha.GetHashAndReset()),
+            ["train_images"] = train.Count,
+        };
+        return o.ToJsonString();
     }
 
     /// <summary>A checkpoint folder for the trainer (a new run each time), or none.</summary>

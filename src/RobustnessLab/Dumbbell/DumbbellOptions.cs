@@ -144,6 +144,13 @@ public sealed record DumbbellOptions
     /// <summary>Further control-model seeds per class held out to measure the detector's false-positive rate.</summary>
     public int DetectorHeldOutSeeds { get; init; } = 2;
 
+    /// <summary>
+    /// Load a model, the judge or the detector from <see cref="OutputDir"/> instead of training it when its checkpoint
+    /// there was trained by the same recipe (spec, settings, training images; recorded in recipe.json beside it): rerun
+    /// with other visualisation or probe settings without training again.
+    /// </summary>
+    public bool ReuseModels { get; init; }
+
     /// <summary>Where to write sheets, dumbbell.json and the three checkpoints; null writes nothing.</summary>
     public string? OutputDir { get; init; }
 

@@ -19,6 +19,9 @@ public class DumbbellExperimentTests
         yield return new TestCaseData(DumbbellOptions.Quick with { VisParameterization = "cppn" }, "parametrisation");
         yield return new TestCaseData(DumbbellOptions.Quick with { VisDiversity = -1 }, "diversity");
         yield return new TestCaseData(DumbbellOptions.Quick with { JudgeTrain = 10 }, "judge");
+        yield return new TestCaseData(DumbbellOptions.Quick with { VisMethod = "deepdream" }, "vis method");
+        yield return new TestCaseData(DumbbellOptions.Quick with { VisStart = "noise" }, "vis start");
+        yield return new TestCaseData(DumbbellOptions.Quick with { VisEpsilon = 0 }, "vis epsilon");
     }
 
     [TestCaseSource(nameof(BadOptions))]
@@ -74,6 +77,54 @@ public class DumbbellExperimentTests
                 Assert.That(File.Exists(Path.Combine(dir, DumbbellFigures.ReportFile)), Is.True);
                 foreach (var file in new[] { "dumbbell.svg", "dumbbell.png", "class-visualizations.svg", "class-visualizations.png" })
                     Assert.That(File.Exists(Path.Combine(dir, file)), Is.True, $"{file} written");
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    /// <summary>
+    /// Robust synthesis in a miniature run, and --reuse-models: a second run with other visualisation settings loads the
+    /// four checkpoints instead of training them (same weights files, same accuracies), and a run with another recipe
+    /// (more epochs) trains again.
+    /// </summary>
+    [Test]
+    [Category("Slow")]
+    public void ReusedModelsAreLoadedOnlyWhenTheirRecipeMatches()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "rl-dumbbell-reuse-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var o = new DumbbellOptions
+            {
+                Size = 16, Train = 120, Test = 60, Epochs = 1, VisSteps = 4, VisSeeds = 2, ProbeCount = 12,
+                ControlTrain = 60, ControlEpochs = 1, DetectorTrain = 120, DetectorEpochs = 1, DetectorVisSeeds = 1, DetectorHeldOutSeeds = 1,
+                JudgeTrain = 140, JudgeEpochs = 1, AdversarialSteps = 1, VisMethod = "synthesis", VisStartRenders = 20, OutputDir = dir,
+            };
+            var ctx = LabContext.Create("cpu", 0, threads: 1);
+            string[] folders = [DumbbellExperiment.BiasedModelFolder, DumbbellExperiment.DebiasedModelFolder, DumbbellExperiment.JudgeFolder, DumbbellExperiment.ArmDetectorFolder];
+            DateTime[] Stamps() => folders.Select(f => File.GetLastWriteTimeUtc(Path.Combine(dir, f, "model.safetensors"))).ToArray();
+            var first = DumbbellExperiment.Run(o, ctx);
+            var trained = Stamps();
+            Assert.That(folders.Select(f => File.Exists(Path.Combine(dir, f, DumbbellModels.RecipeFile))), Has.All.True, "every checkpoint names its recipe");
+            var reused = DumbbellExperiment.Run(o with { ReuseModels = true, VisEpsilon = 2 }, ctx);
+            var afterReuse = Stamps();
+            var retrained = DumbbellExperiment.Run(o with { ReuseModels = true, Epochs = 2 }, ctx);
+            var afterRetrain = Stamps();
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(afterReuse, Is.EqualTo(trained), "the same recipe loads the checkpoints");
+                Assert.That(reused.Biased.CleanAccuracy, Is.EqualTo(first.Biased.CleanAccuracy));
+                Assert.That(reused.Debiased.CleanAccuracy, Is.EqualTo(first.Debiased.CleanAccuracy));
+                Assert.That(reused.JudgeObjectAccuracy, Is.EqualTo(first.JudgeObjectAccuracy));
+                Assert.That(reused.Options.VisEpsilon, Is.EqualTo(2));
+                Assert.That(afterRetrain[0], Is.GreaterThan(trained[0]), "more epochs: the biased model trains again");
+                Assert.That(afterRetrain[1], Is.GreaterThan(trained[1]), "and the debiased one");
+                Assert.That(afterRetrain[2], Is.EqualTo(trained[2]), "the judge's recipe did not change: loaded");
+                foreach (var m in new[] { first.Biased, first.Debiased })
+                    Assert.That(m.JudgeArmScore!.Values, Has.Count.EqualTo(2).And.All.InRange(0.0, 1.0));
             }
         }
         finally
