@@ -74,6 +74,9 @@ internal static class BenchExtensions
             AnsiConsole.MarkupLine("[grey]visualize: 512 steps of a robust 64x64 gym model, the dumbbell experiment's settings...[/]");
             var r = RobustnessLab.Dumbbell.DumbbellBench.TimeRobustVisualization(ctx, 512, 64, cancel);
             report.Workloads["visualize_robust_512_steps_64px"] = new() { ["seconds"] = r.Seconds, ["steps_per_s"] = r.StepsPerSecond };
+            AnsiConsole.MarkupLine("[grey]visualize: 512 steps of robust synthesis (Santurkar et al. 2019) on the same kind of model...[/]");
+            var rs = RobustnessLab.Dumbbell.DumbbellBench.TimeRobustVisualization(ctx, 512, 64, cancel, "synthesis");
+            report.Workloads["visualize_robust_synthesis_512_steps_64px"] = new() { ["seconds"] = rs.Seconds, ["steps_per_s"] = rs.StepsPerSecond };
         }
     }
 
