@@ -94,7 +94,8 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         AnsiConsole.Write(table);
         if (report.JudgeObjectAccuracy is not null)
             AnsiConsole.MarkupLine($"judge: on held-out renders object accuracy {report.JudgeObjectAccuracy:F3}, arm accuracy {report.JudgeArmAccuracy:F3}, " +
-                $"object accuracy under L2 PGD-20 at its training eps {report.JudgeRobustObjectAccuracy:F3}");
+                $"object accuracy under L2 PGD-20 at its training eps {report.JudgeRobustObjectAccuracy:F3}; object accuracy on the scenes' own floors " +
+                $"{report.JudgeObjectAccuracyPlainFloor:F3}, on noise floors {(report.JudgeObjectAccuracyNoiseFloor is { } nf ? nf.ToString("F3") : "(none held out)")}");
         if (report.ArmDetectorAccuracy is not null)
             AnsiConsole.MarkupLine($"arm detector: accuracy on held-out renders {report.ArmDetectorAccuracy:F3}; on held-out arm-free visualisations " +
                 $"false positives {report.ArmDetectorVisFalsePositiveRate:F3}, with an arm pasted in true positives {report.ArmDetectorVisTruePositiveRate:F3} " +

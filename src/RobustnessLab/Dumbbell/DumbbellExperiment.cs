@@ -98,6 +98,8 @@ public static class DumbbellExperiment
             JudgeObjectAccuracy = judge?.ObjectAccuracy,
             JudgeArmAccuracy = judge?.ArmAccuracy,
             JudgeRobustObjectAccuracy = judge?.RobustObjectAccuracy,
+            JudgeObjectAccuracyPlainFloor = judge?.ObjectAccuracyPlainFloor,
+            JudgeObjectAccuracyNoiseFloor = judge?.ObjectAccuracyNoiseFloor,
             ArmDetectorAccuracy = det?.RenderAccuracy,
             ArmDetectorVisFalsePositiveRate = det?.VisFalsePositiveRate,
             ArmDetectorVisTruePositiveRate = det?.VisTruePositiveRate,

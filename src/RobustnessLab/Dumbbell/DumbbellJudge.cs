@@ -11,7 +11,7 @@ namespace RobustnessLab.Dumbbell;
 /// <summary>
 /// The judge: a classifier independent of the biased and the debiased model that says, for any picture, which object
 /// it shows and whether an arm holds it. It is trained only on gym renders in which object and arm are independent
-/// (every class, and "no object", held with probability 1/2), a quarter of them on saturated 1/f noise floors and a
+/// (every class, and "no object", held with probability 1/2), a share of them (<see cref="DumbbellOptions.JudgeNoiseShare"/>) on saturated 1/f noise floors and a
 /// quarter with skin- or orange-toned objects, so that neither the floor nor an orange blob means "arm". It is
 /// adversarially trained (L2 PGD-AT, Madry et al. 2017, arXiv:1706.06083): a robust classifier's decision depends on
 /// shapes a person would see, not on textures and colour blobs that fool a standard one (Engstrom et al. 2019,
@@ -26,7 +26,10 @@ public static class DumbbellJudge
         new[] { "none" }.Concat(GymScenes.ClassNames).SelectMany(c => new[] { c, c + "+arm" }).ToList();
 
     /// <summary>The trained judge and its validity on held-out renders: object accuracy, arm accuracy, and both under attack.</summary>
-    public sealed record Result(Classifier Model, double ObjectAccuracy, double ArmAccuracy, double RobustObjectAccuracy, string Checkpoint);
+    /// <param name="ObjectAccuracyPlainFloor">Object accuracy on the held-out renders with the scenes' own floors.</param>
+    /// <param name="ObjectAccuracyNoiseFloor">Object accuracy on the held-out renders on 1/f noise floors (null: none held out).</param>
+    public sealed record Result(Classifier Model, double ObjectAccuracy, double ArmAccuracy, double RobustObjectAccuracy, string Checkpoint,
+        double ObjectAccuracyPlainFloor, double? ObjectAccuracyNoiseFloor);
 
     /// <summary>What the judge says about one picture.</summary>
     public sealed record Verdict(double PArm, double[] ObjectProbabilities)
@@ -50,8 +53,8 @@ public static class DumbbellJudge
         int size = o.Size;
         long baseSeed = (long)LabContext.DeriveSeed(o.Seed, 0x3D6E);
         report?.Invoke(0, "judge: rendering");
-        var train = Renders(o.JudgeTrain, size, baseSeed + 1);
-        var test = Renders(Math.Max(60, o.Test / 2), size, baseSeed + 2);
+        var train = Renders(o.JudgeTrain, size, baseSeed + 1, o.JudgeNoiseShare);
+        var test = Renders(Math.Max(60, o.Test / 2), size, baseSeed + 2, o.JudgeNoiseShare);
         using var trainSet = ToDataset(train, ctx.Device);
         using var testSet = ToDataset(test, ctx.Device);
         int seed = (int)(LabContext.DeriveSeed(baseSeed, 3) & 0x7fffffff);
@@ -67,7 +70,12 @@ public static class DumbbellJudge
         double objectAcc = test.Select((t, i) => verdicts[i].Object == t.Object).Count(b => b) / (double)test.Count;
         double armAcc = test.Select((t, i) => verdicts[i].PArm >= 0.5 == t.Arm).Count(b => b) / (double)test.Count;
         double robust = RobustObjectAccuracy(model, testSet, o.JudgeEpsilon, test);
-        return new Result(model, objectAcc, armAcc, robust, dir ?? "");
+        double? Floor(bool noise)
+        {
+            var idx = Enumerable.Range(0, test.Count).Where(i => test[i].Noise == noise).ToList();
+            return idx.Count == 0 ? null : idx.Count(i => verdicts[i].Object == test[i].Object) / (double)idx.Count;
+        }
+        return new Result(model, objectAcc, armAcc, robust, dir ?? "", Floor(false) ?? double.NaN, Floor(true));
     }
 
     /// <summary>The judge's verdict on each picture.</summary>
@@ -109,12 +117,12 @@ public static class DumbbellJudge
     }
 
     /// <summary>One judge image: pixels, object class (-1 none) and whether an arm holds it.</summary>
-    private sealed record Sample(ImageData Image, int Object, bool Arm)
+    private sealed record Sample(ImageData Image, int Object, bool Arm, bool Noise)
     {
         public int Label => 2 * (Object + 1) + (Arm ? 1 : 0);
     }
 
-    private static List<Sample> Renders(int n, int size, long stream)
+    private static List<Sample> Renders(int n, int size, long stream, double noiseShare)
     {
         var list = new List<Sample>(n);
         int objects = GymScenes.ClassNames.Count + 1;
@@ -124,10 +132,10 @@ public static class DumbbellJudge
             long seed = (long)LabContext.DeriveSeed(stream, 2L * i);
             int cls = i % objects - 1;
             bool arm = rng.NextDouble() < 0.5;
-            bool noise = rng.NextDouble() < 0.25, skinObject = cls >= 0 && rng.NextDouble() < 0.25;
+            bool noise = rng.NextDouble() < noiseShare, skinObject = cls >= 0 && rng.NextDouble() < 0.25;
             var pixels = GymRenderer.Render(new GymSceneRequest(size, cls, arm, seed, noise, SkinTonedObject: skinObject)).Pixels;
             pixels = ArmDetector.Augment(pixels, size, rng);
-            list.Add(new Sample(new ImageData(3, size, size, pixels), cls, arm));
+            list.Add(new Sample(new ImageData(3, size, size, pixels), cls, arm, noise));
         }
         return list;
     }

@@ -17,6 +17,12 @@ public sealed record DumbbellReport
     /// <summary>The judge's object accuracy on the same renders under L2 PGD-20 at its training budget.</summary>
     public double? JudgeRobustObjectAccuracy { get; init; }
 
+    /// <summary>The judge's object accuracy on held-out renders with the scenes' own floors.</summary>
+    public double? JudgeObjectAccuracyPlainFloor { get; init; }
+
+    /// <summary>The judge's object accuracy on held-out renders on 1/f noise floors (null: none held out).</summary>
+    public double? JudgeObjectAccuracyNoiseFloor { get; init; }
+
     /// <summary>The arm detector's accuracy on held-out renders (with and without arms); null without the detector.</summary>
     public double? ArmDetectorAccuracy { get; init; }
 

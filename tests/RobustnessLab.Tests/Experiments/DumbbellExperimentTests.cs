@@ -22,6 +22,7 @@ public class DumbbellExperimentTests
         yield return new TestCaseData(DumbbellOptions.Quick with { VisMethod = "deepdream" }, "vis method");
         yield return new TestCaseData(DumbbellOptions.Quick with { VisStart = "noise" }, "vis start");
         yield return new TestCaseData(DumbbellOptions.Quick with { VisEpsilon = 0 }, "vis epsilon");
+        yield return new TestCaseData(DumbbellOptions.Quick with { JudgeNoiseShare = 1.5 }, "judge noise share");
     }
 
     [TestCaseSource(nameof(BadOptions))]
@@ -74,6 +75,8 @@ public class DumbbellExperimentTests
                 }
                 Assert.That(r.Targets.Select(t => t.Name), Has.Some.Contains("judge P(arm)").And.Some.Contains("arm effect").And.Some.Contains("legible"));
                 Assert.That(r.JudgeObjectAccuracy, Is.InRange(0.0, 1.0));
+                Assert.That(r.JudgeObjectAccuracyPlainFloor, Is.InRange(0.0, 1.0), "validity on the scenes' own floors");
+                if (r.JudgeObjectAccuracyNoiseFloor is { } noise) Assert.That(noise, Is.InRange(0.0, 1.0));
                 Assert.That(File.Exists(Path.Combine(dir, DumbbellFigures.ReportFile)), Is.True);
                 foreach (var file in new[] { "dumbbell.svg", "dumbbell.png", "class-visualizations.svg", "class-visualizations.png" })
                     Assert.That(File.Exists(Path.Combine(dir, file)), Is.True, $"{file} written");
