@@ -109,7 +109,7 @@ public static class RobustSynthesis
             x.Dispose();
             return new VisualizationResult
             {
-                Objective = "robust synthesis: -cross-entropy of each image's class",
+                Objective = "logit of each image's class (robust synthesis: projected steps down its cross-entropy)",
                 Seeds = seeds,
                 Steps = options.Steps,
                 Images = images,
