@@ -105,6 +105,16 @@ public class BadInputTests
     }
 
     [Test]
+    public void ABadDumbbellValueIsReportedOnceAtItsKey()
+    {
+        var e = Assert.Throws<ConfigException>(() => ExperimentLoader.Parse("name: t\ndumbbell:\n  scale: quick\n  vis_method: dream\n", "db.yaml"))!;
+        Assert.That(e.Errors.Select(x => x.ToString()), Is.EqualTo(new[] { "db.yaml:4:15: dumbbell.vis_method: unknown value 'dream'; valid: lucid, synthesis" }));
+        var cross = Assert.Throws<ConfigException>(() => ExperimentLoader.Parse(
+            "name: t\ndumbbell:\n  biased_arm_probability: 0.4\n  debiased_arm_probability: 0.5\n", "db.yaml"))!;
+        Assert.That(cross.Errors.Select(x => x.ToString()), Has.One.Contains("must exceed debiased_arm_probability"), "checks across keys still run");
+    }
+
+    [Test]
     public void FigureClassNotInTheDatasetFailsValidation()
     {
         var text = Valid + "figures:\n  - {model: m, attack: fgsm, eps: 0.1, class: Hat}\n";

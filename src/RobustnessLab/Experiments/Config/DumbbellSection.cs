@@ -40,6 +40,7 @@ public sealed record DumbbellSection : IConfigSection
 
     public void Validate(ConfigValidator v)
     {
+        int before = v.Errors.Count;
         v.OneOf("scale", Scale, DumbbellOptions.Scales);
         v.OneOf("dataset", Dataset, ["gym"]);
         v.OneOf("class", Class, ["dumbbell"]);
@@ -57,7 +58,9 @@ public sealed record DumbbellSection : IConfigSection
         if (Samples is { } n) v.Positive("samples", n);
         foreach (var k in (Options ?? new Dictionary<string, double>()).Keys.Where(k => !OptionKeys.Contains(k)))
             v.Within("options", () => v.Error(k, $"unknown dumbbell setting '{k}'{DidYouMean.HintAndList(k, OptionKeys.ToList())}"));
-        if (DumbbellOptions.Scales.Contains(Scale) && (Options ?? new Dictionary<string, double>()).Keys.All(OptionKeys.Contains))
+        // The library's own checks catch what no single key can (e.g. the biased rate below the debiased one); they run
+        // only when every key passed its own check, so one bad value is reported once, at its key.
+        if (v.Errors.Count == before && DumbbellOptions.Scales.Contains(Scale) && (Options ?? new Dictionary<string, double>()).Keys.All(OptionKeys.Contains))
         {
             try
             {
