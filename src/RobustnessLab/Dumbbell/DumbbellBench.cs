@@ -30,7 +30,7 @@ public static class DumbbellBench
         using var starts = method == "synthesis" ? DumbbellModels.SynthesisStarts(o with { VisSeeds = 1 }, [context.Seed], context.Device).narrow(0, GymScenes.DumbbellIndex, 1) : null;
         var sw = Stopwatch.StartNew();
         if (starts is not null)
-            RobustSynthesis.Render(model, [GymScenes.DumbbellIndex], starts, new SynthesisOptions { Steps = steps, Epsilon = o.VisEpsilon * imageSize / 32.0 }, [context.Seed], cancel: cancel);
+            RobustSynthesis.Render(model, [GymScenes.DumbbellIndex], starts, new SynthesisOptions { Steps = steps, Epsilon = o.VisEpsilon }, [context.Seed], cancel: cancel);
         else
             FeatureVisualizer.Render(model, Objectives.ClassLogit(GymScenes.DumbbellIndex, "dumbbell"), DumbbellModels.VisualizationSettings(o, [context.Seed]), cancel: cancel);
         double s = sw.Elapsed.TotalSeconds;

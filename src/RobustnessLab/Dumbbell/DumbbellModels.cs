@@ -23,7 +23,7 @@ public static class DumbbellModels
         CancellationToken cancel)
     {
         using var splits = GymScenes.Load(data, o.Seed, ctx.Device);
-        var model = TrainOrReuse(CreateClassifier(o, splits, GymScenes.ClassNames, o.Seed, ctx), splits, ModelTrainingSettings(o), o.ReuseModels ? dir : null, dir,
+        var model = TrainOrReuse(CreateClassifier(o, splits, GymScenes.ClassNames, o.Seed, ctx), splits, ModelTrainingSettings(o), dir, o.ReuseModels,
             $"gym-{name}", ctx, progress, cancel);
         double acc = Accuracy.Evaluate(model, splits.Test).Accuracy;
         using var trainPart = splits.Train.Take(splits.Test.Count);
@@ -44,7 +44,7 @@ public static class DumbbellModels
         var (mean, std) = Trainer.ChannelStatistics(trainSet);
         var spec = ModelZoo.Spec(o.Architecture, [3, o.Size, o.Size], trainSet.ClassNames, mean, std, ModelArgs(o));
         var model = new Trainer(ctx).CreateModel(spec, settings.Seed);
-        return TrainOrReuse(model, new DataSplits(trainSet, val, testSet), settings, o.ReuseModels ? dir : null, dir, name, ctx,
+        return TrainOrReuse(model, new DataSplits(trainSet, val, testSet), settings, dir, o.ReuseModels, name, ctx,
             report is null ? null : new SyncProgress<TrainingProgress>(p => report(from + span * (((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch)),
                 $"{label}: epoch {p.Epoch}/{p.Epochs} acc {p.Accuracy:P1}")), cancel);
     }
@@ -53,19 +53,19 @@ public static class DumbbellModels
     public const string RecipeFile = "recipe.json";
 
     /// <summary>
-    /// Trains <paramref name="fresh"/>, or, when <paramref name="reuseFrom"/> holds a checkpoint trained by the same recipe
-    /// (the same model spec, training settings, and training images and labels, hashed), loads that instead. After
-    /// training, the recipe is written beside the checkpoint in <paramref name="dir"/>.
+    /// Trains <paramref name="fresh"/>, or, with <paramref name="reuse"/> and a checkpoint in <paramref name="dir"/>
+    /// trained by the same recipe (the same model spec, training settings, and training images and labels, hashed),
+    /// loads that instead. After training, the recipe is written beside the checkpoint in <paramref name="dir"/>.
     /// </summary>
-    private static Classifier TrainOrReuse(Classifier fresh, DataSplits splits, TrainingOptions settings, string? reuseFrom, string? dir, string name,
+    private static Classifier TrainOrReuse(Classifier fresh, DataSplits splits, TrainingOptions settings, string? dir, bool reuse, string name,
         LabContext ctx, IProgress<TrainingProgress>? progress, CancellationToken cancel)
     {
         string recipe = Recipe(fresh, splits.Train, settings);
-        if (reuseFrom is not null && Checkpoint.Exists(reuseFrom) && File.Exists(Path.Combine(reuseFrom, RecipeFile))
-            && File.ReadAllText(Path.Combine(reuseFrom, RecipeFile)).Trim() == recipe)
+        if (reuse && dir is not null && Checkpoint.Exists(dir) && File.Exists(Path.Combine(dir, RecipeFile))
+            && File.ReadAllText(Path.Combine(dir, RecipeFile)).Trim() == recipe)
         {
             fresh.Dispose();
-            return Checkpoint.Load(reuseFrom, ctx.Device).Model;
+            return Checkpoint.Load(dir, ctx.Device).Model;
         }
         new Trainer(ctx).Train(fresh, splits, settings, Store(dir), name, progress, cancel);
         if (dir is not null) AtomicFile.WriteAllText(Path.Combine(dir, RecipeFile), recipe + "\n");

@@ -117,7 +117,7 @@ public static class RobustnessEvaluation
             // Batches are independent (each derives its generator from the seed, the attack and the batch index), so
             // workers may take them in any order; results are folded in batch order.
             int attackIndex = ai;
-            string attackIdentity = runIdentity + $"\nattack {ai}: {options.Attacks[ai].Name}{ArgsText(options.Attacks[ai].Args)} eps [{string.Join(" ", eps.Select(e => e.ToString("R", CultureInfo.InvariantCulture)))}]";
+            string attackIdentity = runIdentity + $"\nattack {ai}: {options.Attacks[ai].Canonical()} eps [{string.Join(" ", eps.Select(e => e.ToString("R", CultureInfo.InvariantCulture)))}]";
             bool cascade = attack is WorstCaseEnsemble && options.Mode == AttackMode.EarlyStop && !criterion.IsTargeted;
             var savedCascade = cascade ? checkpoint?.TryRead<BatchOutcome[]>(attackIdentity + "\nall batches") : null;
             var outcomes = cascade
@@ -240,9 +240,6 @@ public static class RobustnessEvaluation
         return $"robustness evaluation v1\ndata {data.Name} {data.Channels}x{data.Height}x{data.Width}, first {labels.Length} samples {samples}\n" +
                $"batch {o.BatchSize}, seed {o.Seed}, {criterion.Describe()}, mode {o.Mode.Name()}, nested {o.NestedEpsilons}";
     }
-
-    private static string ArgsText(IReadOnlyDictionary<string, double>? args) => args is null || args.Count == 0 ? "" :
-        " " + string.Join(" ", args.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value.ToString("R", CultureInfo.InvariantCulture)}"));
 
     private static MinimalEpsilonReport MinimalEpsilons(Classifier model, Dataset data, long[] order, RobustnessOptions options, Attack attack,
         Criterion criterion, bool[] cleanCorrect, int batches, CancellationToken cancel, Action<string> step)

@@ -73,8 +73,7 @@ public sealed record RobustnessOptions
         // A repeated epsilon repeats rows, and a repeated attack makes "worst case over fgsm, fgsm": both are typos.
         if (Epsilons.GroupBy(e => e).FirstOrDefault(g => g.Count() > 1) is { } de) throw new LabException($"linf epsilon {de.Key} is listed twice");
         if (L2Epsilons.GroupBy(e => e).FirstOrDefault(g => g.Count() > 1) is { } dl) throw new LabException($"l2 epsilon {dl.Key} is listed twice");
-        if (Attacks.GroupBy(a => a.Name.ToLowerInvariant() + string.Concat((a.Args ?? new Dictionary<string, double>()).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $" {p.Key}={p.Value:R}")))
-                .FirstOrDefault(g => g.Count() > 1) is { } da)
+        if (Attacks.GroupBy(a => a.Canonical()).FirstOrDefault(g => g.Count() > 1) is { } da)
             throw new LabException($"attack '{da.First().Name}' is listed twice with the same settings");
         if (Samples < 0) throw new LabException($"samples must be >= 0, got {Samples}");
         if (BatchSize <= 0) throw new LabException($"batch size must be positive, got {BatchSize}");

@@ -40,6 +40,14 @@ public class DumbbellExperimentTests
         Assert.That(() => new DumbbellOptions().Validate(), Throws.Nothing);
     }
 
+    /// <summary>Every part of the experiment at a size that runs in seconds (tiny data, one epoch, a few steps), writing into <paramref name="dir"/>.</summary>
+    private static DumbbellOptions Miniature(string dir) => new()
+    {
+        Size = 16, Train = 120, Test = 60, Epochs = 1, VisSteps = 4, VisSeeds = 2, ProbeCount = 12,
+        ControlTrain = 60, ControlEpochs = 1, DetectorTrain = 120, DetectorEpochs = 1, DetectorVisSeeds = 1, DetectorHeldOutSeeds = 1,
+        JudgeTrain = 140, JudgeEpochs = 1, AdversarialSteps = 1, OutputDir = dir,
+    };
+
     /// <summary>
     /// A miniature run end to end (tiny data, a few steps): every figure is a number in range and the files exist.
     /// It checks the plumbing, not the science; the figures come from `lab dumbbell`.
@@ -51,13 +59,8 @@ public class DumbbellExperimentTests
         var dir = Path.Combine(Path.GetTempPath(), "rl-dumbbell-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var o = new DumbbellOptions
-            {
-                Size = 16, Train = 120, Test = 60, Epochs = 1, VisSteps = 4, VisSeeds = 2, ProbeCount = 12,
-                ControlTrain = 60, ControlEpochs = 1, DetectorTrain = 120, DetectorEpochs = 1, DetectorVisSeeds = 1, DetectorHeldOutSeeds = 1,
-                JudgeTrain = 140, JudgeEpochs = 1, Objective = "pgd-l2", AdversarialSteps = 1, VisDiversity = 0.1, VisFinalBlur = 0.5,
-                OutputDir = dir,
-            };
+            // Lucid-style pictures with diversity and a final blur (the synthesis path is ReusedModelsAreLoadedOnlyWhenTheirRecipeMatches').
+            var o = Miniature(dir) with { Objective = "pgd-l2", VisMethod = "lucid", VisDiversity = 0.1, VisFinalBlur = 0.5 };
             var r = DumbbellFigures.Write(DumbbellExperiment.Run(o, LabContext.Create("cpu", 0, threads: 1)), dir);
             using (Assert.EnterMultipleScope())
             {
@@ -100,12 +103,7 @@ public class DumbbellExperimentTests
         var dir = Path.Combine(Path.GetTempPath(), "rl-dumbbell-reuse-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var o = new DumbbellOptions
-            {
-                Size = 16, Train = 120, Test = 60, Epochs = 1, VisSteps = 4, VisSeeds = 2, ProbeCount = 12,
-                ControlTrain = 60, ControlEpochs = 1, DetectorTrain = 120, DetectorEpochs = 1, DetectorVisSeeds = 1, DetectorHeldOutSeeds = 1,
-                JudgeTrain = 140, JudgeEpochs = 1, AdversarialSteps = 1, VisMethod = "synthesis", VisStartRenders = 20, OutputDir = dir,
-            };
+            var o = Miniature(dir) with { VisMethod = "synthesis", VisStartRenders = 20 };
             var ctx = LabContext.Create("cpu", 0, threads: 1);
             string[] folders = [DumbbellExperiment.BiasedModelFolder, DumbbellExperiment.DebiasedModelFolder, DumbbellExperiment.JudgeFolder, DumbbellExperiment.ArmDetectorFolder];
             DateTime[] Stamps() => folders.Select(f => File.GetLastWriteTimeUtc(Path.Combine(dir, f, "model.safetensors"))).ToArray();
