@@ -30,6 +30,10 @@ public static class FashionMnist
         return IdxDataset.FindFile(SystemDirectory, "train-images-idx3-ubyte") is not null ? SystemDirectory : null;
     }
 
+    /// <summary>The files a load reads (for a cache key: <see cref="DatasetContent"/>): the folder and its IDX files; null when none is found.</summary>
+    public static (string Folder, IReadOnlyList<string> Files)? Source(string? dataDir) =>
+        Locate(dataDir) is { } dir ? (dir, IdxDataset.PairFiles(dir)) : null;
+
     public static bool IsAvailable(string? dataDir = null)
     {
         var dir = Locate(dataDir);

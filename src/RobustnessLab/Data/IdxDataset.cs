@@ -26,6 +26,11 @@ public static class IdxDataset
         return null;
     }
 
+    /// <summary>The IDX files a pair reader takes from <paramref name="dir"/> (train and t10k images and labels), those that exist.</summary>
+    public static IReadOnlyList<string> PairFiles(string dir) =>
+        new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" }
+            .Select(stem => FindFile(dir, stem)).OfType<string>().ToList();
+
     /// <summary>Whether <paramref name="dir"/> holds a training images file and a test labels file.</summary>
     public static bool HasPairs(string dir) =>
         FindFile(dir, "train-images-idx3-ubyte") is not null && FindFile(dir, "t10k-labels-idx1-ubyte") is not null;

@@ -51,6 +51,20 @@ public static class Mnist
         return string.IsNullOrEmpty(env) ? DefaultDirectory : env;
     }
 
+    /// <summary>
+    /// The files a load reads (for a cache key: <see cref="DatasetContent"/>): the full IDX files when the folder has
+    /// them, else the npm tarball (the IDX files converted from it follow from it), else an earlier conversion.
+    /// </summary>
+    public static (string Folder, IReadOnlyList<string> Files) Source(string? dataDir)
+    {
+        var dir = Locate(dataDir);
+        if (HasFullIdx(dir)) return (dir, IdxDataset.PairFiles(dir));
+        var package = Path.Combine(dir, PackageFile);
+        if (File.Exists(package)) return (dir, [package]);
+        var converted = Path.Combine(dir, ConvertedFolder);
+        return (dir, Directory.Exists(converted) ? IdxDataset.PairFiles(converted) : []);
+    }
+
     public static bool IsAvailable(string? dataDir = null)
     {
         var dir = Locate(dataDir);

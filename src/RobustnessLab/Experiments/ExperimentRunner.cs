@@ -211,7 +211,7 @@ public sealed class ExperimentRunner(StageRegistry registry)
     /// <summary>Replaces dataset name 'auto' by the dataset present on this machine, so hashes and results name the real one.</summary>
     public static Experiment ResolveDataset(Experiment experiment, string? dataDir)
     {
-        ExperimentConfig Fix(ExperimentConfig c) => c.Dataset is null ? c : c with { Dataset = c.Dataset.ResolveAuto(dataDir) };
+        ExperimentConfig Fix(ExperimentConfig c) => c.Dataset is null ? c : c with { Dataset = c.Dataset.ResolveFor(dataDir) };
         return experiment with { Config = Fix(experiment.Config), Points = experiment.Points.Select(p => p with { Config = Fix(p.Config) }).ToList() };
     }
 

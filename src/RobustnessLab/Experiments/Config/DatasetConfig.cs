@@ -89,19 +89,27 @@ public sealed record DatasetConfig : IConfigSection
     }
 
     /// <summary>
-    /// The dataset as a model cache key or a stage fingerprint sees it: this config and, for a dataset read from a path,
-    /// what that folder holds (<see cref="DatasetContent"/>), so a relative path run from another folder, or a folder
-    /// whose files changed, never reuses a model or result computed from other data. Unchanged for datasets found by name.
+    /// The folder given by --data-dir for the run (never part of the config file; null: the dataset's own search). Set by
+    /// <see cref="ResolveFor"/>; <see cref="Identity"/> reads the files from there.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore] public string? DataDirectory { get; init; }
+
+    /// <summary>
+    /// The dataset as a model cache key or a stage fingerprint sees it: this config and what its files hold
+    /// (<see cref="DatasetContent"/>: every file of a path, the files a named dataset's loader reads from
+    /// <see cref="DataDirectory"/> or its default folder), so another --data-dir, a relative path run from another
+    /// folder, or files changed since never reuse a model or result computed from other data.
     /// </summary>
     public JsonObject Identity()
     {
         var o = JsonNode.Parse(Json.Serialize(this))!.AsObject();
-        if (DatasetContent.Of(RegistryName) is { } content) o["content"] = JsonNode.Parse(Json.Serialize(content));
+        if (DatasetContent.Of(RegistryName, DataDirectory) is { } content) o["content"] = JsonNode.Parse(Json.Serialize(content));
         return o;
     }
 
-    /// <summary>This config with 'auto' replaced by the dataset it stands for on this machine.</summary>
-    public DatasetConfig ResolveAuto(string? dataDir) => Name == Auto ? this with { Name = DatasetRegistry.DefaultName(dataDir) } : this;
+    /// <summary>This config for a run with <paramref name="dataDir"/>: 'auto' replaced by the dataset it stands for on this machine, and the folder its files come from.</summary>
+    public DatasetConfig ResolveFor(string? dataDir) =>
+        (Name == Auto ? this with { Name = DatasetRegistry.DefaultName(dataDir) } : this) with { DataDirectory = dataDir };
 
     /// <summary>The loader's options; <paramref name="dataDir"/> comes from the command line, never from the config.</summary>
     public DataOptions ToDataOptions(string? dataDir)
