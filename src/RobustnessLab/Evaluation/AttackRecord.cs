@@ -4,8 +4,8 @@ namespace RobustnessLab.Evaluation;
 
 /// <summary>
 /// One attack at one epsilon. Success rates are given both over the initially-correct samples and over all
-/// samples (a rate over all samples alone flatters an attack on a weak model); for untargeted attacks already-misclassified samples count as successes in the latter, so
-/// success_rate_all = 1 - robust_accuracy. Norms are measured on the returned (clipped) images.
+/// samples (a rate over all samples alone flatters an attack on a weak model); for untargeted attacks already-misclassified samples count as successes in the latter
+/// (the clean image is in the ball), so success_rate_all = 1 - robust_accuracy. Norms are measured on the returned (clipped) images.
 /// </summary>
 public record AttackRecord
 {
@@ -13,8 +13,18 @@ public record AttackRecord
     public required string Norm { get; init; }
     public required double Eps { get; init; }
     public required bool Targeted { get; init; }
-    /// <summary>Fraction of all samples still classified correctly.</summary>
+    /// <summary>
+    /// Fraction of all samples classified correctly both clean and after the attack (a sample misclassified to begin
+    /// with is never robust: the clean image lies in every ball). Never above the clean accuracy.
+    /// </summary>
     public required double RobustAccuracy { get; init; }
+    /// <summary>
+    /// Fraction of all samples whose attacked image is classified correctly, whatever the clean prediction (what
+    /// torchattacks-style "accuracy on adversarial examples" reports). Above <see cref="RobustAccuracy"/> where a
+    /// loss-maximising step moved a misclassified sample onto its class; above the clean accuracy under label leaking
+    /// (Kurakin et al. 2016). Null in records written before it was kept.
+    /// </summary>
+    public double? AccuracyUnderAttack { get; init; }
     /// <summary>Successes among the samples the model classified correctly before the attack.</summary>
     public required double SuccessRateCorrect { get; init; }
     /// <summary>Successes among all samples.</summary>

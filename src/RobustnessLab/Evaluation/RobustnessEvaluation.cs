@@ -99,7 +99,7 @@ public static class RobustnessEvaluation
         {
             var attack = attacks[ai];
             var eps = (attack.Distance == Distance.L2 ? options.L2Epsilons : options.Epsilons).ToArray();
-            var acc = eps.Select(_ => new Accumulator()).ToArray();
+            var acc = eps.Select(_ => new Accumulator(criterion.IsTargeted)).ToArray();
             var minimalNorms = new List<double>();
             string mode = attack is MinimizationAttack ? "minimisation" : attack.ModeRun(options.Mode).Name();
             string grid = "independent";
@@ -450,10 +450,15 @@ public static class RobustnessEvaluation
         }
     }
 
-    /// <summary>Running sums for one attack at one epsilon.</summary>
-    private sealed class Accumulator
+    /// <summary>
+    /// Running sums for one attack at one epsilon. A sample is robust only if the model classifies both the clean image
+    /// and the attack's image correctly: the clean image lies in every ball, so a sample misclassified to begin with is
+    /// broken at any epsilon (RobustBench's and AutoAttack's count) even where a loss-maximising step happens to land on
+    /// the right class; that step still shows in <see cref="AttackRecord.AccuracyUnderAttack"/>.
+    /// </summary>
+    private sealed class Accumulator(bool targeted)
     {
-        private int count, stillCorrect, successAll, successCorrect, brokenCorrect;
+        private int count, stillCorrect, advCorrect, successAll, successCorrect, brokenCorrect;
         private double confidenceSum, maxLinf, l2Sum, l0Sum;
         public double Seconds;
         public long Gradients, Queries;
@@ -477,8 +482,9 @@ public static class RobustnessEvaluation
         public void Add(bool cleanCorrect, bool advCorrect, bool success, double confidence, double linf, double l2, double l0)
         {
             count++;
-            if (advCorrect) stillCorrect++;
-            if (success) successAll++;
+            if (advCorrect) this.advCorrect++;
+            if (cleanCorrect && advCorrect) stillCorrect++;
+            if (success || (!targeted && !cleanCorrect)) successAll++;
             if (cleanCorrect && success) successCorrect++;
             if (cleanCorrect && !advCorrect)
             {
@@ -506,6 +512,7 @@ public static class RobustnessEvaluation
                 Eps = eps,
                 Targeted = targeted,
                 RobustAccuracy = stillCorrect / (double)n,
+                AccuracyUnderAttack = advCorrect / (double)n,
                 SuccessRateCorrect = correct == 0 ? double.NaN : successCorrect / (double)correct,
                 SuccessRateAll = successAll / (double)n,
                 MeanAdvConfidence = brokenCorrect == 0 ? double.NaN : confidenceSum / brokenCorrect,

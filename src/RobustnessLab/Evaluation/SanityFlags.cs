@@ -73,8 +73,8 @@ public static class SanityFlags
             var fgsm = list.FirstOrDefault(r => r.Attack == "fgsm");
             if (fgsm is not null)
             {
-                if (fgsm.RobustAccuracy > clean + one / 2)
-                    flags.Add($"accuracy under fgsm above clean at eps {atEps.Key.Eps:G4} ({fgsm.RobustAccuracy:F3} > {clean:F3}): label leaking or catastrophic overfitting");
+                if ((fgsm.AccuracyUnderAttack ?? fgsm.RobustAccuracy) > clean + one / 2)
+                    flags.Add($"accuracy under fgsm above clean at eps {atEps.Key.Eps:G4} ({fgsm.AccuracyUnderAttack ?? fgsm.RobustAccuracy:F3} > {clean:F3}): label leaking or catastrophic overfitting");
                 var multi = list.Where(r => MultiStep.Contains(r.Attack)).ToList();
                 if (multi.Count > 0)
                 {
