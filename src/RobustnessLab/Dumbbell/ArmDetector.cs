@@ -32,7 +32,9 @@ public static class ArmDetector
 
     public sealed record Result(Classifier Model, double RenderAccuracy, double VisFalsePositiveRate, double VisTruePositiveRate, double ControlAccuracy);
 
-    public static Result Train(DumbbellOptions o, LabContext ctx, string? dir, Action<double, string>? report, CancellationToken cancel)
+    /// <param name="dir">Checkpoint folder of the detector (none: not saved).</param>
+    /// <param name="controlDir">Checkpoint folder of the control model (none: not saved); with <see cref="DumbbellOptions.ReuseModels"/> either is loaded when its recipe matches.</param>
+    public static Result Train(DumbbellOptions o, LabContext ctx, string? dir, string? controlDir, Action<double, string>? report, CancellationToken cancel)
     {
         int size = o.Size;
         long baseSeed = (long)LabContext.DeriveSeed(o.Seed, 0xDE7EC7);
@@ -42,8 +44,8 @@ public static class ArmDetector
         var controlData = new GymOptions { Size = size, Variant = GymVariant.Biased, PDumbbellArm = 0, POtherArm = 0, Train = o.ControlTrain, Validation = 0, Test = Math.Min(o.Test, 600) };
         int controlSeed = (int)(LabContext.DeriveSeed(baseSeed, 1) & 0x7fffffff);
         using var controlSplits = GymScenes.Load(controlData, controlSeed, ctx.Device);
-        using var control = DumbbellModels.CreateClassifier(o, controlSplits, GymScenes.ClassNames, controlSeed, ctx);
-        new Trainer(ctx).Train(control, controlSplits, DumbbellModels.TrainingSettings(o, o.ControlEpochs, controlSeed), null, "gym-control",
+        using var control = DumbbellModels.TrainOrReuse(DumbbellModels.CreateClassifier(o, controlSplits, GymScenes.ClassNames, controlSeed, ctx), controlSplits,
+            DumbbellModels.TrainingSettings(o, o.ControlEpochs, controlSeed), controlDir, o.ReuseModels, "gym-control", ctx,
             report is null ? null : new SyncProgress<TrainingProgress>(p => report(0.3 * p.Step / p.StepsPerEpoch / p.Epochs + 0.3 * (p.Epoch - 1) / p.Epochs, $"arm detector: control model epoch {p.Epoch}/{p.Epochs}")), cancel);
         double controlAccuracy = Accuracy.Evaluate(control, controlSplits.Test).Accuracy;
 

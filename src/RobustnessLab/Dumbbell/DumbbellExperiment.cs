@@ -21,7 +21,8 @@ public static class DumbbellExperiment
     private const int Stages = 5;
 
     /// <summary>Checkpoint folders inside <see cref="DumbbellOptions.OutputDir"/>.</summary>
-    public const string BiasedModelFolder = "biased-model", DebiasedModelFolder = "debiased-model", ArmDetectorFolder = "arm-detector", JudgeFolder = "judge";
+    public const string BiasedModelFolder = "biased-model", DebiasedModelFolder = "debiased-model", ArmDetectorFolder = "arm-detector",
+        ArmDetectorControlFolder = "arm-detector-control", JudgeFolder = "judge";
 
     /// <summary>
     /// Runs the experiment. Paths in the record (checkpoints, <see cref="DumbbellReport.Files"/>) are relative to
@@ -61,7 +62,7 @@ public static class DumbbellExperiment
             : null;
         using var _j = judge?.Model;
         var det = options.Detector
-            ? ArmDetector.Train(options, context, Dir(ArmDetectorFolder),
+            ? ArmDetector.Train(options, context, Dir(ArmDetectorFolder), Dir(ArmDetectorControlFolder),
                 progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(3, Stages, options.Judge ? 0.5 + f / 2 : f, s)), cancel)
             : null;
         using var detector = det?.Model;
@@ -85,7 +86,11 @@ public static class DumbbellExperiment
             files["biased_model"] = BiasedModelFolder;
             files["debiased_model"] = DebiasedModelFolder;
             if (judge is not null) files["judge"] = JudgeFolder;
-            if (det is not null) files["arm_detector"] = ArmDetectorFolder;
+            if (det is not null)
+            {
+                files["arm_detector"] = ArmDetectorFolder;
+                files["arm_detector_control"] = ArmDetectorControlFolder;
+            }
         }
         double chance = 1.0 / k;
         return new DumbbellReport

@@ -57,7 +57,7 @@ public static class DumbbellModels
     /// trained by the same recipe (the same model spec, training settings, and training images and labels, hashed),
     /// loads that instead. After training, the recipe is written beside the checkpoint in <paramref name="dir"/>.
     /// </summary>
-    private static Classifier TrainOrReuse(Classifier fresh, DataSplits splits, TrainingOptions settings, string? dir, bool reuse, string name,
+    internal static Classifier TrainOrReuse(Classifier fresh, DataSplits splits, TrainingOptions settings, string? dir, bool reuse, string name,
         LabContext ctx, IProgress<TrainingProgress>? progress, CancellationToken cancel)
     {
         string recipe = Recipe(fresh, splits.Train, settings);

@@ -93,7 +93,7 @@ public class DumbbellExperimentTests
 
     /// <summary>
     /// Robust synthesis in a miniature run, and --reuse-models: a second run with other visualisation settings loads the
-    /// four checkpoints instead of training them (same weights files, same accuracies), and a run with another recipe
+    /// five checkpoints instead of training them (same weights files, same accuracies), and a run with another recipe
     /// (more epochs) trains again.
     /// </summary>
     [Test]
@@ -105,7 +105,8 @@ public class DumbbellExperimentTests
         {
             var o = Miniature(dir) with { VisMethod = "synthesis", VisStartRenders = 20 };
             var ctx = LabContext.Create("cpu", 0, threads: 1);
-            string[] folders = [DumbbellExperiment.BiasedModelFolder, DumbbellExperiment.DebiasedModelFolder, DumbbellExperiment.JudgeFolder, DumbbellExperiment.ArmDetectorFolder];
+            string[] folders = [DumbbellExperiment.BiasedModelFolder, DumbbellExperiment.DebiasedModelFolder, DumbbellExperiment.JudgeFolder, DumbbellExperiment.ArmDetectorFolder,
+                DumbbellExperiment.ArmDetectorControlFolder];
             DateTime[] Stamps() => folders.Select(f => File.GetLastWriteTimeUtc(Path.Combine(dir, f, "model.safetensors"))).ToArray();
             var first = DumbbellExperiment.Run(o, ctx);
             var trained = Stamps();
@@ -124,6 +125,7 @@ public class DumbbellExperimentTests
                 Assert.That(afterRetrain[0], Is.GreaterThan(trained[0]), "more epochs: the biased model trains again");
                 Assert.That(afterRetrain[1], Is.GreaterThan(trained[1]), "and the debiased one");
                 Assert.That(afterRetrain[2], Is.EqualTo(trained[2]), "the judge's recipe did not change: loaded");
+                Assert.That(afterRetrain[4], Is.EqualTo(trained[4]), "nor the arm detector's control model's");
                 foreach (var m in new[] { first.Biased, first.Debiased })
                     Assert.That(m.JudgeArmScore!.Values, Has.Count.EqualTo(2).And.All.InRange(0.0, 1.0));
             }
