@@ -69,11 +69,21 @@ public static class DumbbellExperiment
 
         // 4-5. Visualisations, arm scores and probes.
         var seeds = Enumerable.Range(0, options.VisSeeds).Select(i => (int)(LabContext.DeriveSeed(options.Seed, 0xD0 + i) & 0x7fffffff)).ToArray();
-        using var starts = options.VisMethod == "synthesis" ? DumbbellModels.SynthesisStarts(options, seeds, context.Device) : null;
+        bool generator = options.VisMethod == "generator";
+        using var prior = generator
+            ? DumbbellModels.TrainPrior(options, context.Device, progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, f / 3, s)), cancel)
+            : null;
+        using var starts = options.VisMethod switch
+        {
+            "synthesis" => DumbbellModels.SynthesisStarts(options, seeds, context.Device),
+            "generator" => DumbbellModels.GeneratorStarts(options, seeds, context.Device),
+            _ => null,
+        };
+        double from = generator ? 1 / 3.0 : 0, span = (1 - from) / 2;
         var visB = DumbbellModels.VisualizeAll(biased.Model, options, seeds, [],
-            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, f / 2, "visualise biased " + s)), cancel, starts);
+            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, from + span * f, "visualise biased " + s)), cancel, starts, prior);
         var visD = DumbbellModels.VisualizeAll(debiased.Model, options, seeds, [],
-            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, 0.5 + f / 2, "visualise debiased " + s)), cancel, starts);
+            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, from + span * (1 + f), "visualise debiased " + s)), cancel, starts, prior);
 
         progress?.Report(new DumbbellProgress(5, Stages, 0, "arm scores and probes"));
         var probes = DumbbellProbes.Render(options);
@@ -109,6 +119,9 @@ public static class DumbbellExperiment
             ArmDetectorVisFalsePositiveRate = det?.VisFalsePositiveRate,
             ArmDetectorVisTruePositiveRate = det?.VisTruePositiveRate,
             ControlAccuracy = det?.ControlAccuracy,
+            PriorReconstructionError = prior?.ReconstructionError,
+            PriorMeanImageError = prior?.MeanImageError,
+            PriorSeconds = prior?.Seconds,
             Targets = DumbbellTargets.Evaluate(reportB, reportD, judge),
             Files = files,
             Seconds = sw.Elapsed.TotalSeconds,

@@ -160,8 +160,9 @@ public static class DumbbellModels
     /// class c from seed j), split into one result per class.
     /// </summary>
     /// <param name="starts">With <see cref="DumbbellOptions.VisMethod"/> "synthesis": the start of image (c, j) at row c n + j (see <see cref="SynthesisStarts"/>).</param>
+    /// <param name="prior">With "generator": the prior every picture is drawn through (see <see cref="TrainPrior"/>); its starts are <see cref="GeneratorStarts"/>.</param>
     public static List<VisualizationResult> VisualizeAll(Classifier model, DumbbellOptions o, IReadOnlyList<int> seeds, IReadOnlyList<int> saveAt,
-        Action<double, string>? report, CancellationToken cancel, Tensor? starts = null)
+        Action<double, string>? report, CancellationToken cancel, Tensor? starts = null, GeneratorPrior? prior = null)
     {
         int k = model.NumClasses, n = seeds.Count;
         var classes = new List<int>();
@@ -179,6 +180,12 @@ public static class DumbbellModels
             if (starts is null) throw new ArgumentException("robust synthesis needs the starts (DumbbellModels.SynthesisStarts)", nameof(starts));
             all = RobustSynthesis.Render(model, classes, starts, new SynthesisOptions { Steps = o.VisSteps, Epsilon = o.VisEpsilon, SaveAt = saveAt },
                 imageSeeds, progress, cancel);
+        }
+        else if (o.VisMethod == "generator")
+        {
+            if (starts is null || prior is null) throw new ArgumentException("generator synthesis needs the prior and its starts (DumbbellModels.TrainPrior, GeneratorStarts)", nameof(prior));
+            all = GeneratorSynthesis.Render(model, prior, classes, starts,
+                new GeneratorSynthesisOptions { Steps = o.VisSteps, LearningRate = o.VisLearningRate, PriorWeight = o.PriorWeight, SaveAt = saveAt }, imageSeeds, progress, cancel);
         }
         else
         {
@@ -243,5 +250,34 @@ public static class DumbbellModels
         {
             foreach (var g in gaussians) g.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The generator prior of <see cref="DumbbellOptions.VisMethod"/> "generator": an autoencoder trained on
+    /// <see cref="DumbbellOptions.PriorTrain"/> debiased renders (every object held with probability
+    /// <see cref="DumbbellOptions.PArm"/>, so an arm says nothing about the object), seeded from the options' seed.
+    /// </summary>
+    public static GeneratorPrior TrainPrior(DumbbellOptions o, Device device, Action<double, string>? report, CancellationToken cancel)
+    {
+        var data = new GymOptions { Size = o.Size, Variant = GymVariant.Debiased, PArm = o.PArm, Train = o.PriorTrain, Validation = 0, Test = 0 };
+        long seed = (long)LabContext.DeriveSeed(o.Seed, 0x6E4E);
+        using var renders = GymScenes.Generate(data, o.PriorTrain, seed, device, "gym-prior");
+        return GeneratorPrior.Train(renders.Images, new GeneratorPriorOptions { Latent = o.PriorLatent, Epochs = o.PriorEpochs }, seed, report, cancel);
+    }
+
+    /// <summary>
+    /// The starts of generator synthesis, one per (class, seed) at row c n + j: an arm-free render of class c at the
+    /// render size, drawn from seed j (the same for both models).
+    /// </summary>
+    public static Tensor GeneratorStarts(DumbbellOptions o, IReadOnlyList<int> seeds, Device device)
+    {
+        int k = GymScenes.ClassNames.Count;
+        using var scope = NewDisposeScope();
+        var rows = new List<Tensor>();
+        for (int c = 0; c < k; c++)
+            for (int j = 0; j < seeds.Count; j++)
+                rows.Add(tensor(GymRenderer.Render(new GymSceneRequest(o.Size, c, false, (long)LabContext.DeriveSeed(seeds[j], 0x5EED + c))).Pixels,
+                    new long[] { 1, 3, o.Size, o.Size }));
+        return cat(rows, 0).to(device).MoveToOuterDisposeScope();
     }
 }

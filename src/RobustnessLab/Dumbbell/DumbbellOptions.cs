@@ -120,9 +120,13 @@ public sealed record DumbbellOptions
 
     /// <summary>
     /// How the class pictures are made: "lucid" (activation maximisation with Lucid's parametrisation and transforms,
-    /// the Vis* settings above) or "synthesis" (robust synthesis, Santurkar et al. 2019: projected gradient steps on
+    /// the Vis* settings above), "synthesis" (robust synthesis, Santurkar et al. 2019: projected gradient steps on
     /// the class's cross-entropy inside an L2 ball of radius <see cref="VisEpsilon"/> around a start drawn from a
-    /// Gaussian fitted to arm-free renders, the same starts for both models, so any arm is the model's).
+    /// Gaussian fitted to arm-free renders, the same starts for both models, so any arm is the model's) or "generator"
+    /// (through a generator prior, Nguyen et al. 2016: an autoencoder trained on debiased renders, where arms hold every
+    /// object equally often, draws every picture; Adam steps on its code from the code of an arm-free render raise the
+    /// model's log-probability of the class, <see cref="PriorWeight"/> keeping the code near the renders'; the same
+    /// prior and starts for both models, so any arm is the model's).
     /// </summary>
     public string VisMethod { get; init; } = "synthesis";
 
@@ -137,6 +141,17 @@ public sealed record DumbbellOptions
 
     /// <summary>Synthesis: arm-free renders per class the start Gaussians are fitted to.</summary>
     public int VisStartRenders { get; init; } = 300;
+
+    /// <summary>Generator: length of the autoencoder's code.</summary>
+    public int PriorLatent { get; init; } = 128;
+
+    /// <summary>Generator: renders (debiased, every object held with probability <see cref="PArm"/>) the autoencoder learns to draw.</summary>
+    public int PriorTrain { get; init; } = 8000;
+
+    public int PriorEpochs { get; init; } = 20;
+
+    /// <summary>Generator: weight of staying near the renders' codes (mean squared standard deviations per code dimension) against the class's log-probability.</summary>
+    public double PriorWeight { get; init; } = 1;
 
     /// <summary>Visualisation seeds per class (the arm scores are means and sds over these).</summary>
     public int VisSeeds { get; init; } = 6;
@@ -207,7 +222,10 @@ public sealed record DumbbellOptions
         if (!FeatureVis.VisualizationOptions.TransformSets.Contains(VisTransforms)) throw new LabException($"dumbbell: vis transforms must be one of {string.Join(", ", FeatureVis.VisualizationOptions.TransformSets)}, got '{VisTransforms}'");
         if (!(VisLearningRate > 0) || !(VisInitSd >= 0) || !(VisDiversity >= 0) || !(VisFinalBlur >= 0))
             throw new LabException($"dumbbell: vis learning rate must be positive and init sd, diversity and final blur >= 0, got {VisLearningRate}, {VisInitSd}, {VisDiversity}, {VisFinalBlur}");
-        if (VisMethod is not ("lucid" or "synthesis")) throw new LabException($"dumbbell: vis method must be lucid or synthesis, got '{VisMethod}'");
+        if (VisMethod is not ("lucid" or "synthesis" or "generator")) throw new LabException($"dumbbell: vis method must be lucid, synthesis or generator, got '{VisMethod}'");
+        if (VisMethod == "generator" && Size % 8 != 0) throw new LabException($"dumbbell: the generator draws sides that are multiples of 8, got size {Size}");
+        if (PriorLatent < 1 || PriorTrain < 300 || PriorEpochs < 1 || !(PriorWeight >= 0))
+            throw new LabException($"dumbbell: prior latent and epochs must be positive, prior train at least 300 and prior weight >= 0, got {PriorLatent}, {PriorEpochs}, {PriorTrain}, {PriorWeight}");
         if (VisStart is not ("class" or "all")) throw new LabException($"dumbbell: vis start must be class or all, got '{VisStart}'");
         if (!(VisEpsilon > 0) || VisStartResolution < 1 || VisStartResolution > Size || VisStartRenders < 2)
             throw new LabException($"dumbbell: vis epsilon must be positive, vis start resolution in 1..{Size} and vis start renders at least 2, got {VisEpsilon}, {VisStartResolution}, {VisStartRenders}");

@@ -34,6 +34,15 @@ public sealed record DumbbellReport
 
     /// <summary>Clean accuracy of the control model (trained with no arms) whose visualisations train the detector.</summary>
     public double? ControlAccuracy { get; init; }
+    /// <summary>Generator pictures: mean squared pixel error of the prior's reconstructions of held-out debiased renders (null for other methods).</summary>
+    public double? PriorReconstructionError { get; init; }
+
+    /// <summary>The same error for drawing every held-out render as the mean render: what a prior that learnt nothing scores.</summary>
+    public double? PriorMeanImageError { get; init; }
+
+    /// <summary>Seconds spent training the prior.</summary>
+    public double? PriorSeconds { get; init; }
+
     public required IReadOnlyList<DumbbellTarget> Targets { get; init; }
     public required IReadOnlyDictionary<string, string> Files { get; init; }
     public required double Seconds { get; init; }

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using RobustnessLab.Core;
+using RobustnessLab.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RobustnessLab.FeatureVis;
+
+/// <summary>Settings of <see cref="GeneratorPrior.Train"/>; defaults defined once here.</summary>
+public sealed record GeneratorPriorOptions
+{
+    /// <summary>Length of the code the decoder draws from.</summary>
+    public int Latent { get; init; } = 128;
+
+    public int Epochs { get; init; } = 20;
+
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Adam learning rate.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Standard deviation of the Gaussian noise added to the codes in training (the decoder must draw images from nearby codes too).</summary>
+    public double CodeNoise { get; init; } = 0.1;
+
+    /// <summary>Images held out of training to measure the reconstruction error on.</summary>
+    public int HeldOut { get; init; } = 200;
+
+    public void Validate(long images, long side)
+    {
+        if (Latent < 1) throw new LabException($"generator prior: latent must be positive, got {Latent}");
+        if (Epochs < 1) throw new LabException($"generator prior: epochs must be positive, got {Epochs}");
+        if (BatchSize < 1) throw new LabException($"generator prior: batch size must be positive, got {BatchSize}");
+        if (!(LearningRate > 0)) throw new LabException($"generator prior: learning rate must be positive, got {LearningRate}");
+        if (!(CodeNoise >= 0)) throw new LabException($"generator prior: code noise must be >= 0, got {CodeNoise}");
+        if (HeldOut < 1 || images - HeldOut < BatchSize) throw new LabException($"generator prior: {images} images cannot hold out {HeldOut} and still fill a batch of {BatchSize}");
+        if (side < 8 || side % 8 != 0) throw new LabException($"generator prior: the image side must be a multiple of 8, got {side}");
+    }
+}
+
+/// <summary>
+/// An image prior for class visualisation in the manner of Nguyen, Dosovitskiy, Yosinski, Brox, Clune 2016
+/// ("Synthesizing the preferred inputs for neurons in neural networks via deep generator networks", arXiv:1605.09304):
+/// instead of optimising pixels, optimise the code of a generator, so every picture is one the generator can draw. Here
+/// the generator is the decoder of a small convolutional autoencoder (three stride-2 convolutions each way) trained on
+/// images the caller chooses. What the prior knows is what those images show; to ask what a classifier associates with a
+/// class, train it on images in which that association is absent (the dumbbell experiment trains it on scenes where
+/// arms hold every object equally often), so anything the pictures add comes from the classifier.
+/// </summary>
+public sealed class GeneratorPrior : IDisposable
+{
+    private readonly nn.Module<Tensor, Tensor> encoder, decoder;
+    private readonly Tensor codeMean, codeSd;
+
+    private GeneratorPrior(nn.Module<Tensor, Tensor> encoder, nn.Module<Tensor, Tensor> decoder, Tensor codeMean, Tensor codeSd, int channels, int side,
+        double reconstructionError, double meanImageError, double seconds)
+    {
+        this.encoder = encoder;
+        this.decoder = decoder;
+        this.codeMean = codeMean;
+        this.codeSd = codeSd;
+        Channels = channels;
+        Side = side;
+        ReconstructionError = reconstructionError;
+        MeanImageError = meanImageError;
+        Seconds = seconds;
+    }
+
+    public int Channels { get; }
+
+    /// <summary>Side of the images it encodes and draws.</summary>
+    public int Side { get; }
+
+    /// <summary>Mean squared pixel error of reconstructing the held-out images.</summary>
+    public double ReconstructionError { get; }
+
+    /// <summary>Mean squared pixel error of drawing every held-out image as the training images' mean (what a prior that learnt nothing scores).</summary>
+    public double MeanImageError { get; }
+
+    public double Seconds { get; }
+
+    /// <summary>Per-dimension mean and standard deviation of the training images' codes: the Gaussian the synthesis keeps codes near.</summary>
+    public (Tensor Mean, Tensor Sd) CodeStatistics => (codeMean, codeSd);
+
+    /// <summary>
+    /// Trains the autoencoder on <paramref name="images"/> ([N, C, S, S] in [0, 1], S a multiple of 8), the last
+    /// <see cref="GeneratorPriorOptions.HeldOut"/> held out, seeded by <paramref name="seed"/>.
+    /// </summary>
+    public static GeneratorPrior Train(Tensor images, GeneratorPriorOptions options, long seed, Action<double, string>? report = null, CancellationToken cancel = default)
+    {
+        if (images.dim() != 4 || images.shape[2] != images.shape[3]) throw new LabException($"generator prior: needs square images [N, C, S, S], got [{string.Join(", ", images.shape)}]");
+        options.Validate(images.shape[0], images.shape[2]);
+        var sw = Stopwatch.StartNew();
+        int channels = (int)images.shape[1], side = (int)images.shape[2];
+        long n = images.shape[0] - options.HeldOut;
+        var device = images.device;
+        using var generator = new Generator((ulong)seed, CPU);
+        var (encoder, decoder) = Build(channels, side, options.Latent, seed);
+        encoder.to(device);
+        decoder.to(device);
+        using var train = images.narrow(0, 0, n).detach();
+        using var held = images.narrow(0, n, options.HeldOut).detach();
+        var parameters = encoder.parameters().Concat(decoder.parameters()).ToList();
+        using var optimizer = optim.Adam(parameters, options.LearningRate);
+        long batches = (n + options.BatchSize - 1) / options.BatchSize;
+        encoder.train();
+        decoder.train();
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            using var order = randperm(n, generator: generator).to(device);
+            double sum = 0;
+            for (long b = 0; b < batches; b++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var x = train.index_select(0, order.narrow(0, b * options.BatchSize, Math.Min(options.BatchSize, n - b * options.BatchSize)));
+                var code = encoder.call(x);
+                if (options.CodeNoise > 0) code = code + randn(code.shape, generator: generator).to(device) * options.CodeNoise;
+                var loss = nn.functional.mse_loss(decoder.call(code), x);
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                sum += loss.item<float>();
+                report?.Invoke(((epoch - 1) * batches + b + 1) / (double)(options.Epochs * batches), $"generator prior: epoch {epoch}/{options.Epochs} mse {sum / (b + 1):F4}");
+            }
+        }
+        encoder.eval();
+        decoder.eval();
+        foreach (var p in parameters) p.requires_grad = false; // synthesis differentiates through the decoder, never into it
+        using var statistics = NewDisposeScope();
+        using var none = no_grad();
+        var codes = encoder.call(train.narrow(0, 0, Math.Min(n, 4096)));
+        var mean = codes.mean(new long[] { 0 }).MoveToOuterDisposeScope();
+        var sd = (codes.std(0) + 1e-3).MoveToOuterDisposeScope();
+        double error = nn.functional.mse_loss(decoder.call(encoder.call(held)), held).item<float>();
+        double meanImageError = nn.functional.mse_loss(train.mean(new long[] { 0 }, keepdim: true).expand_as(held), held).item<float>();
+        return new GeneratorPrior(encoder, decoder, mean, sd, channels, side, error, meanImageError, sw.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Codes of images ([N, C, S, S] in [0, 1]).</summary>
+    public Tensor Encode(Tensor images)
+    {
+        using var none = no_grad();
+        return encoder.call(images.to(codeMean.device)).detach();
+    }
+
+    /// <summary>Images ([N, C, S, S] in [0, 1]) drawn from codes; differentiable in the codes.</summary>
+    public Tensor Decode(Tensor codes) => decoder.call(codes);
+
+    private static (nn.Module<Tensor, Tensor> Encoder, nn.Module<Tensor, Tensor> Decoder) Build(int channels, int side, int latent, long seed)
+    {
+        torch.manual_seed(seed);
+        int s = side / 8;
+        var encoder = nn.Sequential(
+            nn.Conv2d(channels, 32, 4, stride: 2, padding: 1), nn.ReLU(),
+            nn.Conv2d(32, 64, 4, stride: 2, padding: 1), nn.ReLU(),
+            nn.Conv2d(64, 128, 4, stride: 2, padding: 1), nn.ReLU(),
+            nn.Flatten(), nn.Linear(128 * s * s, latent));
+        var decoder = nn.Sequential(
+            nn.Linear(latent, 128 * s * s), nn.ReLU(), nn.Unflatten(1, new long[] { 128, s, s }),
+            nn.ConvTranspose2d(128, 64, 4, stride: 2, padding: 1), nn.ReLU(),
+            nn.ConvTranspose2d(64, 32, 4, stride: 2, padding: 1), nn.ReLU(),
+            nn.ConvTranspose2d(32, channels, 4, stride: 2, padding: 1), nn.Sigmoid());
+        return (encoder, decoder);
+    }
+
+    public void Dispose()
+    {
+        encoder.Dispose();
+        decoder.Dispose();
+        codeMean.Dispose();
+        codeSd.Dispose();
+    }
+}

@@ -1,0 +1,122 @@
+using RobustnessLab.Core;
+using RobustnessLab.FeatureVis;
+using RobustnessLab.Tests.Attacks;
+using static TorchSharp.torch;
+
+namespace RobustnessLab.Tests.FeatureVis;
+
+/// <summary>
+/// Class pictures drawn through a generator prior (Nguyen et al. 2016): the prior learns to draw its images (better than
+/// their mean image does), the pictures raise the wanted class's probability, stay in [0, 1] and repeat for the same
+/// starts, a heavier prior keeps them closer to what it drew in training, and bad input is refused with the limit.
+/// </summary>
+[TestFixture]
+public sealed class GeneratorSynthesisTests
+{
+    private AttackFixture f = null!;
+    private Tensor images = null!;
+    private GeneratorPrior prior = null!;
+    private static readonly GeneratorPriorOptions Small = new() { Latent = 16, Epochs = 6, BatchSize = 32, HeldOut = 64 };
+
+    [OneTimeSetUp]
+    public void SetUp()
+    {
+        f = new AttackFixture();
+        // The fixture's 12-pixel toy images at 16 pixels (the prior draws sides that are multiples of 8).
+        images = nn.functional.interpolate(f.Data.Train.Images, [16, 16], mode: InterpolationMode.Bilinear, align_corners: false).clamp(0, 1).DetachFromDisposeScope();
+        prior = GeneratorPrior.Train(images, Small, seed: 3);
+    }
+
+    [OneTimeTearDown]
+    public void TearDown()
+    {
+        prior.Dispose();
+        images.Dispose();
+        f.Dispose();
+    }
+
+    [Test]
+    public void ThePriorDrawsHeldOutImagesBetterThanTheirMeanImageAndRepeats()
+    {
+        using var again = GeneratorPrior.Train(images, Small, seed: 3);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(prior.ReconstructionError, Is.LessThan(0.7 * prior.MeanImageError), "it learnt more than the mean image");
+            Assert.That(again.ReconstructionError, Is.EqualTo(prior.ReconstructionError), "the same seed trains the same prior");
+            Assert.That(prior.Side, Is.EqualTo(16));
+        }
+    }
+
+    /// <summary>Starts: images the model does not read as the class each is asked to become.</summary>
+    private (List<int> Classes, Tensor Starts) Task(int count)
+    {
+        int k = f.Model.NumClasses;
+        var labels = f.Data.Train.Labels.cpu().data<long>().ToArray();
+        var classes = Enumerable.Range(0, count).Select(i => (int)((labels[i] + 1 + i % (k - 1)) % k)).ToList();
+        return (classes, images.narrow(0, 0, count).clone());
+    }
+
+    private VisualizationResult Render(List<int> classes, Tensor starts, double weight = 0.1) =>
+        GeneratorSynthesis.Render(f.Model, prior, classes, starts, new GeneratorSynthesisOptions { Steps = 100, LearningRate = 0.1, PriorWeight = weight },
+            Enumerable.Range(0, classes.Count).ToList());
+
+    [Test]
+    public void PicturesRaiseTheClassProbabilityStayInRangeAndRepeat()
+    {
+        var (classes, starts) = Task(10);
+        using var _ = starts;
+        var r = Render(classes, starts);
+        var again = Render(classes, starts);
+        using var scope = NewDisposeScope();
+        var x = cat(r.Images.Select(i => i.ToTensor()).ToList(), 0);
+        var resize = Transforms.Resize(12, 12);
+        var startP = nn.functional.softmax(f.Model.Predict(resize(prior.Decode(prior.Encode(starts)).detach(), new Random(0))), 1).cpu();
+        double before = classes.Select((c, i) => (double)startP[i, c].item<float>()).Average();
+        double after = r.ClassProbabilities.Select((p, i) => p[classes[i]]).Average();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(r.Images[0].Height, Is.EqualTo(16));
+            Assert.That(x.min().item<float>(), Is.GreaterThanOrEqualTo(0f));
+            Assert.That(x.max().item<float>(), Is.LessThanOrEqualTo(1f));
+            Assert.That(before, Is.LessThan(0.4), "the starts do not already show the wanted classes");
+            Assert.That(after, Is.GreaterThan(0.5), "the model reads the wanted classes in most pictures");
+            Assert.That(after, Is.GreaterThan(before + 0.3));
+            Assert.That(r.FinalObjective.Zip(r.ClassProbabilities.Select((p, i) => Math.Log(p[classes[i]]))).All(t => Math.Abs(t.First - t.Second) < 1e-4), Is.True,
+                "the objective is each picture's log-probability of its class");
+            Assert.That(again.Images.Select(i => i.Pixels), Is.EqualTo(r.Images.Select(i => i.Pixels)), "the same starts give the same pictures");
+        }
+    }
+
+    [Test]
+    public void AHeavierPriorKeepsThePicturesCloserToWhatItDrewInTraining()
+    {
+        var (classes, starts) = Task(10);
+        using var _ = starts;
+        using var scope = NewDisposeScope();
+        var start = prior.Decode(prior.Encode(starts)).detach();
+        double Moved(double weight)
+        {
+            var x = cat(Render(classes, starts, weight).Images.Select(i => i.ToTensor()).ToList(), 0);
+            return RobustnessLab.Attacks.Distance.L2.Measure(x - start).mean().item<float>();
+        }
+        Assert.That(Moved(10), Is.LessThan(Moved(0)), "the prior's weight pulls the codes back toward the renders' codes");
+    }
+
+    [Test]
+    public void BadInputIsRefusedWithTheLimit()
+    {
+        var (classes, starts) = Task(4);
+        using var _ = starts;
+        using var scope = NewDisposeScope();
+        var small = nn.functional.interpolate(starts, [12, 12], mode: InterpolationMode.Bilinear, align_corners: false);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(() => GeneratorPrior.Train(f.Data.Train.Images, Small, 0), Throws.TypeOf<LabException>().With.Message.Contains("multiple of 8, got 12"));
+            Assert.That(() => GeneratorPrior.Train(images.narrow(0, 0, 80), Small, 0), Throws.TypeOf<LabException>().With.Message.Contains("cannot hold out 64"));
+            Assert.That(() => Render(classes, small), Throws.TypeOf<LabException>().With.Message.Contains("starts must be [N, 1, 16, 16]"));
+            Assert.That(() => Render([0, 1, 2, 99], starts), Throws.TypeOf<LabException>().With.Message.Contains("class 99 is out of range"));
+            Assert.That(() => GeneratorSynthesis.Render(f.Model, prior, classes, starts, new GeneratorSynthesisOptions { Steps = 0 }, [0, 1, 2, 3]),
+                Throws.TypeOf<LabException>().With.Message.Contains("steps must be positive"));
+        }
+    }
+}
