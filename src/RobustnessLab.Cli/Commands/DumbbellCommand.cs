@@ -100,6 +100,11 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
             AnsiConsole.MarkupLine($"arm detector: accuracy on held-out renders {report.ArmDetectorAccuracy:F3}; on held-out arm-free visualisations " +
                 $"false positives {report.ArmDetectorVisFalsePositiveRate:F3}, with an arm pasted in true positives {report.ArmDetectorVisTruePositiveRate:F3} " +
                 $"(control model accuracy {report.ControlAccuracy:F3})");
+        if (report.PriorReconstructionError is { } mse)
+            AnsiConsole.MarkupLine($"generator prior: reconstruction error {mse:F4} on held-out debiased renders (their mean image: {report.PriorMeanImageError:F4}), " +
+                $"trained in {report.PriorSeconds:F0} s" + (report.JudgeObjectAccuracyPriorReconstructions is { } through
+                    ? $"; the judge reads the object in {report.JudgeObjectAccuracyPriorRenders:F3} of fresh renders and {through:F3} of the prior's reconstructions of them (what bounds legibility through it)"
+                    : ""));
         AnsiConsole.MarkupLine($"chance {report.Chance:F3}; {report.Seconds:F0} s");
         foreach (var t in report.Targets)
             AnsiConsole.MarkupLine($"{(t.Met ? "[green]met[/]   " : "[red]missed[/]")} {Markup.Escape(t.Name)}: {t.Value:F3} (target {Markup.Escape(t.Bound)})");

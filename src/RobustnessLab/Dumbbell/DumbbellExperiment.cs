@@ -86,6 +86,7 @@ public static class DumbbellExperiment
             progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, from + span * (1 + f), "visualise debiased " + s)), cancel, starts, prior);
 
         progress?.Report(new DumbbellProgress(5, Stages, 0, "arm scores and probes"));
+        var throughPrior = prior is not null && judge is not null ? DumbbellJudge.ObjectAccuracyThroughPrior(judge.Model, prior, options) : ((double, double)?)null;
         var probes = DumbbellProbes.Render(options);
         var reportB = DumbbellMeasurement.Measure(biased with { Checkpoint = Relative(BiasedModelFolder) }, visB, judge?.Model, detector, probes, options);
         var reportD = DumbbellMeasurement.Measure(debiased with { Checkpoint = Relative(DebiasedModelFolder) }, visD, judge?.Model, detector, probes, options);
@@ -122,6 +123,8 @@ public static class DumbbellExperiment
             PriorReconstructionError = prior?.ReconstructionError,
             PriorMeanImageError = prior?.MeanImageError,
             PriorSeconds = prior?.Seconds,
+            JudgeObjectAccuracyPriorRenders = throughPrior?.Item1,
+            JudgeObjectAccuracyPriorReconstructions = throughPrior?.Item2,
             Targets = DumbbellTargets.Evaluate(reportB, reportD, judge),
             Files = files,
             Seconds = sw.Elapsed.TotalSeconds,

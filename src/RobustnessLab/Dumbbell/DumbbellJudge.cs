@@ -78,6 +78,31 @@ public static class DumbbellJudge
         return new Result(model, objectAcc, armAcc, robust, dir ?? "", Floor(false) ?? double.NaN, Floor(true));
     }
 
+    /// <summary>
+    /// How well the judge reads what a generator prior can draw: its object accuracy on <paramref name="count"/> fresh
+    /// renders (the scenes' own floors, every class, half held) and on the prior's reconstructions of the same renders.
+    /// The second bounds the legibility any model's pictures drawn through that prior can show.
+    /// </summary>
+    public static (double Renders, double Reconstructions) ObjectAccuracyThroughPrior(Classifier judge, FeatureVis.GeneratorPrior prior, DumbbellOptions o, int count = 600)
+    {
+        long stream = (long)LabContext.DeriveSeed(o.Seed, 0x3D6F);
+        var requests = Enumerable.Range(0, count).Select(i => new GymSceneRequest(o.Size, i % GymScenes.ClassNames.Count, i % 2 == 0, (long)LabContext.DeriveSeed(stream, i))).ToList();
+        var images = requests.Select(r => new ImageData(3, o.Size, o.Size, GymRenderer.Render(r).Pixels)).ToList();
+        List<ImageData> reconstructions;
+        using (var scope = NewDisposeScope())
+        {
+            var x = cat(images.Select(i => i.ToTensor(judge.Device)).ToList(), 0);
+            using var none = no_grad();
+            reconstructions = ImageData.FromBatch(prior.Decode(prior.Encode(x)).clamp(0, 1)).ToList();
+        }
+        double Read(IReadOnlyList<ImageData> pictures)
+        {
+            var verdicts = Assess(judge, pictures);
+            return requests.Select((r, i) => verdicts[i].Object == r.ClassIndex).Count(b => b) / (double)count;
+        }
+        return (Read(images), Read(reconstructions));
+    }
+
     /// <summary>The judge's verdict on each picture.</summary>
     public static List<Verdict> Assess(Classifier judge, IReadOnlyList<ImageData> images)
     {

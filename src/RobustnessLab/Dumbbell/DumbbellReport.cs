@@ -43,6 +43,15 @@ public sealed record DumbbellReport
     /// <summary>Seconds spent training the prior.</summary>
     public double? PriorSeconds { get; init; }
 
+    /// <summary>Generator pictures with the judge: its object accuracy on fresh renders (the scenes' own floors, every class, half held).</summary>
+    public double? JudgeObjectAccuracyPriorRenders { get; init; }
+
+    /// <summary>
+    /// The same on the prior's reconstructions of those renders: what the judge can read of anything the prior draws,
+    /// so an upper bound, in practice, on the legibility of pictures drawn through it.
+    /// </summary>
+    public double? JudgeObjectAccuracyPriorReconstructions { get; init; }
+
     public required IReadOnlyList<DumbbellTarget> Targets { get; init; }
     public required IReadOnlyDictionary<string, string> Files { get; init; }
     public required double Seconds { get; init; }

@@ -12,6 +12,9 @@ public sealed record GeneratorPriorOptions
     /// <summary>Length of the code the decoder draws from.</summary>
     public int Latent { get; init; } = 128;
 
+    /// <summary>Channels of the first convolution (doubled at each of the next two; the decoder mirrors them).</summary>
+    public int Width { get; init; } = 32;
+
     public int Epochs { get; init; } = 20;
 
     public int BatchSize { get; init; } = 64;
@@ -28,7 +31,7 @@ public sealed record GeneratorPriorOptions
     public void Validate(long images, long side)
     {
         if (Latent < 1) throw new LabException($"generator prior: latent must be positive, got {Latent}");
-        if (Epochs < 1) throw new LabException($"generator prior: epochs must be positive, got {Epochs}");
+        if (Epochs < 1 || Width < 1) throw new LabException($"generator prior: epochs and width must be positive, got {Epochs} and {Width}");
         if (BatchSize < 1) throw new LabException($"generator prior: batch size must be positive, got {BatchSize}");
         if (!(LearningRate > 0)) throw new LabException($"generator prior: learning rate must be positive, got {LearningRate}");
         if (!(CodeNoise >= 0)) throw new LabException($"generator prior: code noise must be >= 0, got {CodeNoise}");
@@ -94,7 +97,7 @@ public sealed class GeneratorPrior : IDisposable
         long n = images.shape[0] - options.HeldOut;
         var device = images.device;
         using var generator = new Generator((ulong)seed, CPU);
-        var (encoder, decoder) = Build(channels, side, options.Latent, seed);
+        var (encoder, decoder) = Build(channels, side, options.Latent, options.Width, seed);
         encoder.to(device);
         decoder.to(device);
         using var train = images.narrow(0, 0, n).detach();
@@ -146,20 +149,20 @@ public sealed class GeneratorPrior : IDisposable
     /// <summary>Images ([N, C, S, S] in [0, 1]) drawn from codes; differentiable in the codes.</summary>
     public Tensor Decode(Tensor codes) => decoder.call(codes);
 
-    private static (nn.Module<Tensor, Tensor> Encoder, nn.Module<Tensor, Tensor> Decoder) Build(int channels, int side, int latent, long seed)
+    private static (nn.Module<Tensor, Tensor> Encoder, nn.Module<Tensor, Tensor> Decoder) Build(int channels, int side, int latent, int w, long seed)
     {
         torch.manual_seed(seed);
         int s = side / 8;
         var encoder = nn.Sequential(
-            nn.Conv2d(channels, 32, 4, stride: 2, padding: 1), nn.ReLU(),
-            nn.Conv2d(32, 64, 4, stride: 2, padding: 1), nn.ReLU(),
-            nn.Conv2d(64, 128, 4, stride: 2, padding: 1), nn.ReLU(),
-            nn.Flatten(), nn.Linear(128 * s * s, latent));
+            nn.Conv2d(channels, w, 4, stride: 2, padding: 1), nn.ReLU(),
+            nn.Conv2d(w, 2 * w, 4, stride: 2, padding: 1), nn.ReLU(),
+            nn.Conv2d(2 * w, 4 * w, 4, stride: 2, padding: 1), nn.ReLU(),
+            nn.Flatten(), nn.Linear(4 * w * s * s, latent));
         var decoder = nn.Sequential(
-            nn.Linear(latent, 128 * s * s), nn.ReLU(), nn.Unflatten(1, new long[] { 128, s, s }),
-            nn.ConvTranspose2d(128, 64, 4, stride: 2, padding: 1), nn.ReLU(),
-            nn.ConvTranspose2d(64, 32, 4, stride: 2, padding: 1), nn.ReLU(),
-            nn.ConvTranspose2d(32, channels, 4, stride: 2, padding: 1), nn.Sigmoid());
+            nn.Linear(latent, 4 * w * s * s), nn.ReLU(), nn.Unflatten(1, new long[] { 4 * w, s, s }),
+            nn.ConvTranspose2d(4 * w, 2 * w, 4, stride: 2, padding: 1), nn.ReLU(),
+            nn.ConvTranspose2d(2 * w, w, 4, stride: 2, padding: 1), nn.ReLU(),
+            nn.ConvTranspose2d(w, channels, 4, stride: 2, padding: 1), nn.Sigmoid());
         return (encoder, decoder);
     }
 

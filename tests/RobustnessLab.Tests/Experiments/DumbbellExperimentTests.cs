@@ -23,6 +23,8 @@ public class DumbbellExperimentTests
         yield return new TestCaseData(DumbbellOptions.Quick with { VisStart = "noise" }, "vis start");
         yield return new TestCaseData(DumbbellOptions.Quick with { VisEpsilon = 0 }, "vis epsilon");
         yield return new TestCaseData(DumbbellOptions.Quick with { JudgeNoiseShare = 1.5 }, "judge noise share");
+        yield return new TestCaseData(DumbbellOptions.Quick with { VisMethod = "generator", Size = 36 }, "multiples of 8, got size 36");
+        yield return new TestCaseData(DumbbellOptions.Quick with { PriorWeight = -1 }, "prior weight");
     }
 
     [TestCaseSource(nameof(BadOptions))]
@@ -83,6 +85,36 @@ public class DumbbellExperimentTests
                 Assert.That(File.Exists(Path.Combine(dir, DumbbellFigures.ReportFile)), Is.True);
                 foreach (var file in new[] { "dumbbell.svg", "dumbbell.png", "class-visualizations.svg", "class-visualizations.png" })
                     Assert.That(File.Exists(Path.Combine(dir, file)), Is.True, $"{file} written");
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    /// <summary>
+    /// Generator pictures in a miniature run: the prior is trained and reported (it draws held-out renders better than
+    /// their mean image), every picture comes through it, and the judge's reading of the prior's reconstructions is
+    /// reported beside its reading of the renders.
+    /// </summary>
+    [Test]
+    [Category("Slow")]
+    public void AMiniatureGeneratorRunReportsItsPriorAndWhatTheJudgeReadsThroughIt()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "rl-dumbbell-gen-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var o = Miniature(dir) with { VisMethod = "generator", PriorTrain = 1500, PriorEpochs = 8, PriorLatent = 16, Detector = false };
+            var r = DumbbellExperiment.Run(o, LabContext.Create("cpu", 0, threads: 1));
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(r.PriorReconstructionError, Is.LessThan(r.PriorMeanImageError!.Value), "the prior learnt more than the mean render");
+                Assert.That(r.PriorSeconds, Is.GreaterThan(0));
+                Assert.That(r.JudgeObjectAccuracyPriorRenders, Is.InRange(0.0, 1.0));
+                Assert.That(r.JudgeObjectAccuracyPriorReconstructions, Is.InRange(0.0, 1.0));
+                foreach (var m in new[] { r.Biased, r.Debiased })
+                    Assert.That(m.JudgeArmScore!.Values, Has.Count.EqualTo(2).And.All.InRange(0.0, 1.0));
             }
         }
         finally
