@@ -54,11 +54,17 @@ public static class DumbbellExperiment
         var debiased = DumbbellModels.Train("debiased", debiasedData, options, context, Dir(DebiasedModelFolder), Training(2, "debiased"), cancel);
         using var _u = debiased.Model;
 
+        // 3. With generator pictures, the prior they are drawn through (the judge learns to read its drawings too).
+        bool generator = options.VisMethod == "generator";
+        using var prior = generator
+            ? DumbbellModels.TrainPrior(options, context.Device, progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(3, Stages, 0, s)), cancel)
+            : null;
+
         // 3. The judge, trained apart from both models on renders alone (object and arm independent), adversarially;
         // and the arm detector of earlier versions, reported beside it (see ArmDetector for why it also sees visualisations).
         var judge = options.Judge
             ? DumbbellJudge.Train(options, context, Dir(JudgeFolder),
-                progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(3, Stages, options.Detector ? f / 2 : f, s)), cancel)
+                progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(3, Stages, options.Detector ? f / 2 : f, s)), cancel, prior)
             : null;
         using var _j = judge?.Model;
         var det = options.Detector
@@ -69,21 +75,16 @@ public static class DumbbellExperiment
 
         // 4-5. Visualisations, arm scores and probes.
         var seeds = Enumerable.Range(0, options.VisSeeds).Select(i => (int)(LabContext.DeriveSeed(options.Seed, 0xD0 + i) & 0x7fffffff)).ToArray();
-        bool generator = options.VisMethod == "generator";
-        using var prior = generator
-            ? DumbbellModels.TrainPrior(options, context.Device, progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, f / 3, s)), cancel)
-            : null;
         using var starts = options.VisMethod switch
         {
             "synthesis" => DumbbellModels.SynthesisStarts(options, seeds, context.Device),
             "generator" => DumbbellModels.GeneratorStarts(options, seeds, context.Device),
             _ => null,
         };
-        double from = generator ? 1 / 3.0 : 0, span = (1 - from) / 2;
         var visB = DumbbellModels.VisualizeAll(biased.Model, options, seeds, [],
-            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, from + span * f, "visualise biased " + s)), cancel, starts, prior);
+            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, f / 2, "visualise biased " + s)), cancel, starts, prior);
         var visD = DumbbellModels.VisualizeAll(debiased.Model, options, seeds, [],
-            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, from + span * (1 + f), "visualise debiased " + s)), cancel, starts, prior);
+            progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, 0.5 + f / 2, "visualise debiased " + s)), cancel, starts, prior);
 
         progress?.Report(new DumbbellProgress(5, Stages, 0, "arm scores and probes"));
         var throughPrior = prior is not null && judge is not null ? DumbbellJudge.ObjectAccuracyThroughPrior(judge.Model, prior, options) : ((double, double)?)null;

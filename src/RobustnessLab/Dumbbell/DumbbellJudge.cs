@@ -48,12 +48,19 @@ public static class DumbbellJudge
         }
     }
 
-    public static Result Train(DumbbellOptions o, LabContext ctx, string? dir, Action<double, string>? report, CancellationToken cancel)
+    /// <param name="prior">
+    /// With pictures drawn through a generator prior: a share (<see cref="DumbbellOptions.JudgePriorShare"/>) of the
+    /// training renders is replaced by the prior's reconstructions of them, labels unchanged, so the judge learns to read
+    /// objects and arms as the prior draws them (it still never sees either model or their pictures).
+    /// </param>
+    public static Result Train(DumbbellOptions o, LabContext ctx, string? dir, Action<double, string>? report, CancellationToken cancel,
+        FeatureVis.GeneratorPrior? prior = null)
     {
         int size = o.Size;
         long baseSeed = (long)LabContext.DeriveSeed(o.Seed, 0x3D6E);
         report?.Invoke(0, "judge: rendering");
         var train = Renders(o.JudgeTrain, size, baseSeed + 1, o.JudgeNoiseShare);
+        if (prior is not null && o.JudgePriorShare > 0) train = ThroughPrior(train, prior, o.JudgePriorShare, baseSeed + 4);
         var test = Renders(Math.Max(60, o.Test / 2), size, baseSeed + 2, o.JudgeNoiseShare);
         using var trainSet = ToDataset(train, ctx.Device);
         using var testSet = ToDataset(test, ctx.Device);
@@ -163,6 +170,25 @@ public static class DumbbellJudge
             list.Add(new Sample(new ImageData(3, size, size, pixels), cls, arm, noise));
         }
         return list;
+    }
+
+    /// <summary>The samples with a share of them (drawn by <paramref name="stream"/>) replaced by the prior's reconstructions.</summary>
+    private static List<Sample> ThroughPrior(List<Sample> samples, FeatureVis.GeneratorPrior prior, double share, long stream)
+    {
+        var rng = new Random((int)(LabContext.DeriveSeed(stream, 0) & 0x7fffffff));
+        var chosen = Enumerable.Range(0, samples.Count).Where(_ => rng.NextDouble() < share).ToList();
+        var result = samples.ToList();
+        var device = prior.CodeStatistics.Mean.device;
+        for (int start = 0; start < chosen.Count; start += 512)
+        {
+            using var scope = NewDisposeScope();
+            var part = chosen.Skip(start).Take(512).ToList();
+            var x = cat(part.Select(i => samples[i].Image.ToTensor(device)).ToList(), 0);
+            using var none = no_grad();
+            var drawn = ImageData.FromBatch(prior.Decode(prior.Encode(x)).clamp(0, 1));
+            for (int j = 0; j < part.Count; j++) result[part[j]] = samples[part[j]] with { Image = drawn[j] };
+        }
+        return result;
     }
 
     private static Dataset ToDataset(List<Sample> samples, Device device) =>

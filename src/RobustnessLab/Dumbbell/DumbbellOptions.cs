@@ -73,6 +73,14 @@ public sealed record DumbbellOptions
     /// </summary>
     public double JudgeNoiseShare { get; init; } = 0.25;
 
+    /// <summary>
+    /// With generator pictures: share of the judge's training renders replaced by the prior's reconstructions of them,
+    /// so it reads objects as the prior draws them. Measured 2026-11-30 (seed 0): a judge trained on sharp renders
+    /// only reads the object in 0.15 of the prior's reconstructions against 0.87 of the renders; a cnn trained on
+    /// reconstructions reads 0.76 of held-out ones.
+    /// </summary>
+    public double JudgePriorShare { get; init; } = 0.5;
+
     /// <summary>L2 budget of the judge's adversarial training.</summary>
     public double JudgeEpsilon { get; init; } = 0.5;
 
@@ -233,6 +241,7 @@ public sealed record DumbbellOptions
         if (!(Epsilon >= 0) || !(JudgeEpsilon >= 0) || AdversarialSteps < 1) throw new LabException($"dumbbell: eps and judge eps must be >= 0 and adversarial steps positive, got {Epsilon}, {JudgeEpsilon}, {AdversarialSteps}");
         if (Objective == "pgd" && Epsilon > 1) throw new LabException($"dumbbell: a Linf eps must be at most 1, got {Epsilon}");
         if (!(JudgeNoiseShare >= 0 && JudgeNoiseShare <= 1)) throw new LabException($"dumbbell: judge noise share must be in [0, 1], got {JudgeNoiseShare}");
+        if (!(JudgePriorShare >= 0 && JudgePriorShare <= 1)) throw new LabException($"dumbbell: judge prior share must be in [0, 1], got {JudgePriorShare}");
         if (JudgeTrain < 60 || JudgeEpochs < 1) throw new LabException($"dumbbell: the judge needs at least 60 training images and one epoch, got {JudgeTrain} and {JudgeEpochs}");
         if (VisSeeds < 1) throw new LabException($"dumbbell: vis seeds must be positive, got {VisSeeds}");
         if (ProbeCount < 10) throw new LabException($"dumbbell: probe count must be at least 10, got {ProbeCount}");

@@ -36,7 +36,7 @@ public sealed record DumbbellSection : IConfigSection
     [JsonPropertyName("train_size"), Description("training scenes per set (the scale's)")] public int? TrainSize { get; init; }
     [JsonPropertyName("steps"), Description("visualisation steps (the scale's)")] public int? Steps { get; init; }
     [JsonPropertyName("samples"), Description("visualisations (seeds) per class and model (the scale's)")] public int? Samples { get; init; }
-    [JsonPropertyName("options"), Description("further numeric settings by their dumbbell.json names: size, test, width, hidden, learning_rate, batch_size, epsilon, adversarial_steps, judge_train, judge_epochs, judge_epsilon, vis_image_size, vis_learning_rate, vis_init_sd, vis_diversity, vis_final_blur, vis_epsilon, vis_start_resolution, vis_start_renders, prior_latent, prior_train, prior_epochs, prior_weight, probe_count, control_train, control_epochs, detector_train, detector_epochs, detector_vis_seeds, detector_held_out_seeds")] public IReadOnlyDictionary<string, double>? Options { get; init; }
+    [JsonPropertyName("options"), Description("further numeric settings by their dumbbell.json names: size, test, width, hidden, learning_rate, batch_size, epsilon, adversarial_steps, judge_train, judge_epochs, judge_epsilon, judge_noise_share, judge_prior_share, vis_image_size, vis_learning_rate, vis_init_sd, vis_diversity, vis_final_blur, vis_epsilon, vis_start_resolution, vis_start_renders, prior_latent, prior_train, prior_epochs, prior_weight, probe_count, control_train, control_epochs, detector_train, detector_epochs, detector_vis_seeds, detector_held_out_seeds")] public IReadOnlyDictionary<string, double>? Options { get; init; }
 
     public void Validate(ConfigValidator v)
     {
