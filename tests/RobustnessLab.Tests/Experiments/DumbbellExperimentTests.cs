@@ -105,7 +105,7 @@ public class DumbbellExperimentTests
         var dir = Path.Combine(Path.GetTempPath(), "rl-dumbbell-gen-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var o = Miniature(dir) with { VisMethod = "generator", PriorTrain = 1500, PriorEpochs = 8, PriorLatent = 16, Detector = false };
+            var o = Miniature(dir) with { VisMethod = "generator", PriorTrain = 1500, PriorEpochs = 8, PriorLatent = 16, JudgePriorShare = 0.5, Detector = false };
             var r = DumbbellExperiment.Run(o, LabContext.Create("cpu", 0, threads: 1));
             using (Assert.EnterMultipleScope())
             {
