@@ -108,7 +108,7 @@ public class BadInputTests
     public void ABadDumbbellValueIsReportedOnceAtItsKey()
     {
         var e = Assert.Throws<ConfigException>(() => ExperimentLoader.Parse("name: t\ndumbbell:\n  scale: quick\n  vis_method: dream\n", "db.yaml"))!;
-        Assert.That(e.Errors.Select(x => x.ToString()), Is.EqualTo(new[] { "db.yaml:4:15: dumbbell.vis_method: unknown value 'dream'; valid: lucid, synthesis" }));
+        Assert.That(e.Errors.Select(x => x.ToString()), Is.EqualTo(new[] { "db.yaml:4:15: dumbbell.vis_method: unknown value 'dream'; valid: lucid, synthesis, generator" }));
         var cross = Assert.Throws<ConfigException>(() => ExperimentLoader.Parse(
             "name: t\ndumbbell:\n  biased_arm_probability: 0.4\n  debiased_arm_probability: 0.5\n", "db.yaml"))!;
         Assert.That(cross.Errors.Select(x => x.ToString()), Has.One.Contains("must exceed debiased_arm_probability"), "checks across keys still run");
