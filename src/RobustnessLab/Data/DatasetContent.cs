@@ -27,10 +27,7 @@ public sealed record DatasetContent(
     public static DatasetContent? Of(string registryName, string? dataDir = null)
     {
         if (DatasetRegistry.ByPath(registryName) is var (kind, path) && kind is not null) return OfFolder(path!);
-        var source = string.Equals(registryName, FashionMnist.Name, StringComparison.OrdinalIgnoreCase) ? FashionMnist.Source(dataDir)
-            : string.Equals(registryName, Mnist.Name, StringComparison.OrdinalIgnoreCase) ? Mnist.Source(dataDir)
-            : null;
-        return source is var (folder, files) ? OfFiles(folder, files) : null;
+        return DatasetRegistry.Source(registryName, dataDir) is var (folder, files) ? OfFiles(folder, files) : null;
     }
 
     /// <summary>The content of a folder (a missing folder has no files).</summary>

@@ -13,7 +13,18 @@ public static class DatasetRegistry
         [Gym.GymScenes.Name] = (o, d) => Gym.GymScenes.Load(o, d),
     };
 
+    /// <summary>The files each file-backed named dataset's loader reads from a --data-dir (or its default folder).</summary>
+    private static readonly Dictionary<string, Func<string?, (string Folder, IReadOnlyList<string> Files)?>> Sources = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [FashionMnist.Name] = FashionMnist.Source,
+        [Mnist.Name] = dir => Mnist.Source(dir),
+    };
+
     public static IReadOnlyCollection<string> Names => Loaders.Keys;
+
+    /// <summary>The folder and files a named dataset loads from <paramref name="dataDir"/>; null for a generated one (gym) or an unknown name.</summary>
+    public static (string Folder, IReadOnlyList<string> Files)? Source(string name, string? dataDir) =>
+        Sources.TryGetValue(name, out var source) ? source(dataDir) : null;
 
     /// <summary>The dataset to use when none is named: Fashion-MNIST when installed, else the embedded gym scenes.</summary>
     public static string DefaultName(string? dataDir = null) => FashionMnist.IsAvailable(dataDir) ? FashionMnist.Name : Gym.GymScenes.Name;

@@ -98,9 +98,7 @@ public static class DumbbellJudge
         List<ImageData> reconstructions;
         using (var scope = NewDisposeScope())
         {
-            var x = cat(images.Select(i => i.ToTensor(judge.Device)).ToList(), 0);
-            using var none = no_grad();
-            reconstructions = ImageData.FromBatch(prior.Decode(prior.Encode(x)).clamp(0, 1)).ToList();
+            reconstructions = ImageData.FromBatch(prior.Reconstruct(cat(images.Select(i => i.ToTensor(judge.Device)).ToList(), 0))).ToList();
         }
         double Read(IReadOnlyList<ImageData> pictures)
         {
@@ -183,9 +181,7 @@ public static class DumbbellJudge
         {
             using var scope = NewDisposeScope();
             var part = chosen.Skip(start).Take(512).ToList();
-            var x = cat(part.Select(i => samples[i].Image.ToTensor(device)).ToList(), 0);
-            using var none = no_grad();
-            var drawn = ImageData.FromBatch(prior.Decode(prior.Encode(x)).clamp(0, 1));
+            var drawn = ImageData.FromBatch(prior.Reconstruct(cat(part.Select(i => samples[i].Image.ToTensor(device)).ToList(), 0)));
             for (int j = 0; j < part.Count; j++) result[part[j]] = samples[part[j]] with { Image = drawn[j] };
         }
         return result;

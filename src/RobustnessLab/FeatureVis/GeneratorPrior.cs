@@ -146,6 +146,13 @@ public sealed class GeneratorPrior : IDisposable
         return encoder.call(images.to(codeMean.device)).detach();
     }
 
+    /// <summary>The prior's drawing of each image ([N, C, S, S] in [0, 1]): the decoded code of its code, no gradients.</summary>
+    public Tensor Reconstruct(Tensor images)
+    {
+        using var none = no_grad();
+        return decoder.call(encoder.call(images.to(codeMean.device))).clamp(0, 1).detach();
+    }
+
     /// <summary>Images ([N, C, S, S] in [0, 1]) drawn from codes; differentiable in the codes.</summary>
     public Tensor Decode(Tensor codes) => decoder.call(codes);
 
