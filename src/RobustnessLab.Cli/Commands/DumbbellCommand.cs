@@ -44,7 +44,7 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         [CommandOption("--param <KIND>")][Description("visualisation parametrisation: fourier or pixels")] public string? Param { get; set; }
         [CommandOption("--transforms <SET>")][Description("visualisation transforms: standard, lucid or none")] public string? Transforms { get; set; }
         [CommandOption("--reuse-models")][Description("load the models, judge, detector and its control model from --out when they were trained by the same recipe (recipe.json), instead of training")] public bool ReuseModels { get; set; }
-        [CommandOption("--vis-method <NAME>")][Description("class pictures: lucid (activation maximisation), synthesis (robust synthesis from arm-free starts, Santurkar et al. 2019) or generator (through an autoencoder prior trained on debiased renders, Nguyen et al. 2016)")] public string? VisMethod { get; set; }
+        [CommandOption("--vis-method <NAME>")][Description("class pictures: lucid (activation maximisation), synthesis (robust synthesis from arm-free starts, Santurkar et al. 2019) or generator (through an autoencoder prior trained on debiased renders, Nguyen et al. 2016, then refined by vis_refine_steps of robust synthesis)")] public string? VisMethod { get; set; }
         [CommandOption("--vis-start <FROM>")][Description("synthesis starts: class (a Gaussian per class) or all (one Gaussian for every class)")] public string? VisStart { get; set; }
         [CommandOption("--diversity <W>")][Description("weight of Lucid's diversity objective among a class's seeds (0: off)")] public double? Diversity { get; set; }
         [CommandOption("--judge")][Description("train the judge and show its targets (default at the default scale)")] public bool Judge { get; set; }
@@ -103,7 +103,8 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         if (report.PriorReconstructionError is { } mse)
             AnsiConsole.MarkupLine($"generator prior: reconstruction error {mse:F4} on held-out debiased renders (their mean image: {report.PriorMeanImageError:F4}), " +
                 $"trained in {report.PriorSeconds:F0} s" + (report.JudgeObjectAccuracyPriorReconstructions is { } through
-                    ? $"; the judge reads the object in {report.JudgeObjectAccuracyPriorRenders:F3} of fresh renders and {through:F3} of the prior's reconstructions of them (what bounds legibility through it)"
+                    ? $"; the judge reads the object in {report.JudgeObjectAccuracyPriorRenders:F3} of fresh renders and {through:F3} of the prior's reconstructions of them" +
+                        (report.Options.VisRefineSteps > 0 ? " (the pictures are refined past them by robust synthesis)" : " (what bounds legibility through it)")
                     : ""));
         AnsiConsole.MarkupLine($"chance {report.Chance:F3}; {report.Seconds:F0} s");
         foreach (var t in report.Targets)

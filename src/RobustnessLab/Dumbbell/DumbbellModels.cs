@@ -185,7 +185,20 @@ public static class DumbbellModels
         {
             if (starts is null || prior is null) throw new ArgumentException("generator synthesis needs the prior and its starts (DumbbellModels.TrainPrior, GeneratorStarts)", nameof(prior));
             all = GeneratorSynthesis.Render(model, prior, classes, starts,
-                new GeneratorSynthesisOptions { Steps = o.VisSteps, LearningRate = o.VisLearningRate, PriorWeight = o.PriorWeight, SaveAt = saveAt }, imageSeeds, progress, cancel);
+                new GeneratorSynthesisOptions { Steps = o.VisSteps, LearningRate = o.VisLearningRate, PriorWeight = o.PriorWeight, SaveAt = o.VisRefineSteps > 0 ? [] : saveAt },
+                imageSeeds, progress, cancel);
+            if (o.VisRefineSteps > 0)
+            {
+                int size = o.VisImageSize == 0 ? o.Size : o.VisImageSize;
+                using var drawn = Upsampled(all.Images, size, model.Device);
+                var refined = RobustSynthesis.Render(model, classes, drawn, new SynthesisOptions { Steps = o.VisRefineSteps, Epsilon = o.VisEpsilon, SaveAt = saveAt },
+                    imageSeeds, progress, cancel);
+                all = refined with
+                {
+                    Objective = "logit of each image's class: a generator picture (Nguyen et al. 2016) refined by robust synthesis",
+                    Seconds = all.Seconds + refined.Seconds,
+                };
+            }
         }
         else
         {
@@ -209,6 +222,12 @@ public static class DumbbellModels
             });
         }
         return results;
+    }
+
+    private static Tensor Upsampled(IReadOnlyList<ImageData> images, int size, Device device)
+    {
+        using var scope = NewDisposeScope();
+        return Transforms.Resize(size, size)(cat(images.Select(i => i.ToTensor(device)).ToList(), 0), new Random(0)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -48,7 +48,8 @@ public sealed record DumbbellReport
 
     /// <summary>
     /// The same on the prior's reconstructions of those renders: what the judge can read of anything the prior draws,
-    /// so an upper bound, in practice, on the legibility of pictures drawn through it.
+    /// so an upper bound, in practice, on the legibility of pictures drawn through it and not refined
+    /// (<see cref="DumbbellOptions.VisRefineSteps"/> 0).
     /// </summary>
     public double? JudgeObjectAccuracyPriorReconstructions { get; init; }
 
