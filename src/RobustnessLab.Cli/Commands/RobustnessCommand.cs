@@ -125,7 +125,8 @@ public sealed class RobustnessCommand : LabCommand<RobustnessCommand.Settings>
                                (options.Workers > 1 ? $"{options.Workers} workers x {Math.Max(1, ctx.Threads / options.Workers)} threads" : $"{ctx.Threads} threads"));
         if (options.Samples > data.Test.Count) Warn($"--n {options.Samples} is more than the {data.Test.Count} test images of '{datasetName}'; using all {data.Test.Count}");
         var report = ConsoleProgress.Run(s, "robustness", bar => RobustnessEvaluation.Run(model, data.Test, options,
-            bar.For<RobustnessProgress>((b, p) => b.Set(p.Done, p.Total, p.Stage)), cancel, s.Model));
+            bar.For<RobustnessProgress>((b, p) => b.Set(p.Done, p.Total, p.Stage)), cancel, s.Model,
+            trainedAt: info.TrainedAt()));
 
         var table = new Table().Border(TableBorder.Simple).AddColumns("attack", "norm", "eps", "robust acc", "success (correct)", "success (all)",
             "adv conf", "max linf", "mean l2", "seconds", "grads/queries");

@@ -21,19 +21,20 @@ public static class RobustnessEvaluation
     /// Where each finished (attack, batch) outcome is kept and looked up first, so a killed evaluation resumes where it
     /// stopped (see <see cref="EvaluationCheckpoint"/>); null keeps nothing.
     /// </param>
+    /// <param name="trainedAt">The radius the model was adversarially trained at, if known (see <see cref="SanityFlags.Compute"/>).</param>
     public static RobustnessReport Run(Classifier model, Dataset data, RobustnessOptions options, IProgress<RobustnessProgress>? progress = null,
-        CancellationToken cancel = default, string? modelName = null, EvaluationCheckpoint? checkpoint = null)
+        CancellationToken cancel = default, string? modelName = null, EvaluationCheckpoint? checkpoint = null, Training.TrainingRadius? trainedAt = null)
     {
         options.Validate();
         // The batch asked for is an upper bound: large inputs (ResNet-50 at 224 px) get batches whose activations stay
         // under the allocator's mmap threshold, as in every other inference path (BatchSizing).
         options = options with { BatchSize = BatchSizing.Fit(model, options.BatchSize) };
         // Eval mode once for the whole run: workers share the model and must not switch its mode under each other.
-        return model.InEvalMode(() => RunInEvalMode(model, data, options, progress, cancel, modelName, checkpoint));
+        return model.InEvalMode(() => RunInEvalMode(model, data, options, progress, cancel, modelName, checkpoint, trainedAt));
     }
 
     private static RobustnessReport RunInEvalMode(Classifier model, Dataset data, RobustnessOptions options, IProgress<RobustnessProgress>? progress,
-        CancellationToken cancel, string? modelName, EvaluationCheckpoint? checkpoint)
+        CancellationToken cancel, string? modelName, EvaluationCheckpoint? checkpoint, Training.TrainingRadius? trainedAt)
     {
         var spec = model.Spec;
         if (spec.Channels != data.Channels || spec.Height != data.Height || spec.Width != data.Width)
@@ -206,7 +207,7 @@ public static class RobustnessEvaluation
             });
 
         var counts = labels.GroupBy(l => l).Select(g => g.Count()).ToArray();
-        var flags = SanityFlags.Compute(clean, records, worst, zeroGradients / (double)n, n, model.NumClasses, counts.Max() / (double)n);
+        var flags = SanityFlags.Compute(clean, records, worst, zeroGradients / (double)n, n, model.NumClasses, counts.Max() / (double)n, trainedAt);
         done = units;
         Report("done");
         return new RobustnessReport

@@ -41,8 +41,14 @@ public static class SanityFlags
     /// <param name="samples">Sample count (sets the smallest meaningful difference).</param>
     /// <param name="numClasses">Class count (chance = 1 / classes).</param>
     /// <param name="majorityRate">Frequency of the most common class among the samples.</param>
+    /// <param name="trainedAt">
+    /// The radius the model was adversarially trained at, if known. Beyond it, a single step leaving far more than
+    /// multi-step attacks is what any adversarially trained model shows (its loss is locally linear only inside the
+    /// training ball), so the catastrophic-overfitting check (Wong et al. 2020: FGSM training that stops resisting
+    /// PGD at its own eps) runs only at or below it.
+    /// </param>
     public static List<string> Compute(double clean, IReadOnlyList<AttackRecord> records, IReadOnlyList<WorstCaseRecord> worstCase,
-        double zeroGradientFraction, int samples, int numClasses, double majorityRate)
+        double zeroGradientFraction, int samples, int numClasses, double majorityRate, Training.TrainingRadius? trainedAt = null)
     {
         var flags = new List<string>();
         if (ChanceLevel(clean, numClasses) is { } atChance) flags.Add(atChance);
@@ -76,7 +82,8 @@ public static class SanityFlags
                 if ((fgsm.AccuracyUnderAttack ?? fgsm.RobustAccuracy) > clean + one / 2)
                     flags.Add($"accuracy under fgsm above clean at eps {atEps.Key.Eps:G4} ({fgsm.AccuracyUnderAttack ?? fgsm.RobustAccuracy:F3} > {clean:F3}): label leaking or catastrophic overfitting");
                 var multi = list.Where(r => MultiStep.Contains(r.Attack)).ToList();
-                if (multi.Count > 0)
+                bool beyondTraining = trainedAt is not null && trainedAt.Norm == atEps.Key.Norm && atEps.Key.Eps > trainedAt.Eps * (1 + 1e-9);
+                if (multi.Count > 0 && !beyondTraining)
                 {
                     var strongest = multi.MinBy(r => r.RobustAccuracy)!;
                     if (fgsm.RobustAccuracy - strongest.RobustAccuracy > 0.3)

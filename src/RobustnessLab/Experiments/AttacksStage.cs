@@ -40,7 +40,8 @@ public sealed class AttacksStage : IExperimentStage
             // attack added to the list runs alone: the scope is what the options cannot see (the weights and the data).
             var checkpoint = new EvaluationCheckpoint(Path.Combine(context.StageDirectory, "batches"),
                 $"attacks stage v{Version}; model {model.Id} {model.Record.SpecHash}; data {context.Config.Dataset?.Identity()?.ToJsonString()}");
-            reports.Add((model.Id, RobustnessEvaluation.Run(model.Model, test, options, progress, context.Cancel, model.Id, checkpoint)));
+            reports.Add((model.Id, RobustnessEvaluation.Run(model.Model, test, options, progress, context.Cancel, model.Id, checkpoint,
+                Training.TrainingObjectives.Radius(model.Record.Objective, model.Record.ObjectiveArgs))));
         }
         context.Report(1, "done");
         var result = AttacksResult.From(reports);

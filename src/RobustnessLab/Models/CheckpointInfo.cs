@@ -37,6 +37,19 @@ public sealed record CheckpointInfo
     /// </summary>
     [JsonIgnore] public int DataSeed => SplitSeed ?? Seed;
 
+    /// <summary>The training objective recorded in <see cref="Training"/> ("standard" when none is).</summary>
+    [JsonIgnore] public string Objective => Training?["objective"]?.GetValue<string>() ?? "standard";
+
+    /// <summary>The objective's arguments recorded in <see cref="Training"/> (empty when none are).</summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, double> ObjectiveArgs =>
+        Training?["objective_args"] is JsonObject args
+            ? args.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<double>())
+            : new Dictionary<string, double>();
+
+    /// <summary>The radius the model was adversarially trained at, from <see cref="Training"/> (null for standard training).</summary>
+    public RobustnessLab.Training.TrainingRadius? TrainedAt() => RobustnessLab.Training.TrainingObjectives.Radius(Objective, ObjectiveArgs);
+
     public ModelSpec ToSpec() => new()
     {
         Architecture = Architecture,

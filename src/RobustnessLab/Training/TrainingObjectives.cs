@@ -40,6 +40,17 @@ public static class TrainingObjectives
         return e.Create(merged);
     }
 
+    /// <summary>
+    /// The threat model an objective trained against: its norm ("linf", or "l2" for pgd-l2) and eps (the args over the
+    /// objective's defaults); null for standard training or an objective this registry does not know.
+    /// </summary>
+    public static TrainingRadius? Radius(string name, IReadOnlyDictionary<string, double> args)
+    {
+        if (!Entries.TryGetValue(name, out var e) || !e.Defaults.ContainsKey("eps")) return null;
+        double eps = args.TryGetValue("eps", out var given) ? given : e.Defaults["eps"];
+        return eps > 0 ? new TrainingRadius(e.Name == "pgd-l2" ? "l2" : "linf", eps) : null;
+    }
+
     public static void Validate(string name, IReadOnlyDictionary<string, double> args)
     {
         if (!Entries.TryGetValue(name, out var e))

@@ -110,6 +110,19 @@ public sealed class RobustnessEvaluationTests
     }
 
     [Test]
+    public void TheTrainingRadiusComesFromTheObjectiveAndItsArguments()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(RobustnessLab.Training.TrainingObjectives.Radius("pgd", new Dictionary<string, double> { ["eps"] = 0.3 }), Is.EqualTo(new RobustnessLab.Training.TrainingRadius("linf", 0.3)));
+            Assert.That(RobustnessLab.Training.TrainingObjectives.Radius("fgsm-rs", new Dictionary<string, double>()), Is.EqualTo(new RobustnessLab.Training.TrainingRadius("linf", 0.1)), "the objective's default eps");
+            Assert.That(RobustnessLab.Training.TrainingObjectives.Radius("pgd-l2", new Dictionary<string, double> { ["eps"] = 0.5 })!.Norm, Is.EqualTo("l2"));
+            Assert.That(RobustnessLab.Training.TrainingObjectives.Radius("standard", new Dictionary<string, double>()), Is.Null);
+            Assert.That(RobustnessLab.Training.TrainingObjectives.Radius("no-such-objective", new Dictionary<string, double>()), Is.Null);
+        }
+    }
+
+    [Test]
     public void FlagsFireOnTheSymptomsTheyNameAndNotOnAHealthyReport()
     {
         AttackRecord R(string attack, double eps, double acc) => new()
@@ -134,6 +147,12 @@ public sealed class RobustnessEvaluationTests
             // The PGD-AT eps 0.3 run of pgd-at-fmnist-0.3.yaml: square broke 72 points the gradient members had left.
             Stages = [S("apgd-ce", 768, 268), S("apgd-t", 500, 23), S("fab-t", 477, 0), S("square", 477, squareBroke)],
         };
+        // The curve run's PGD-AT model (trained at Linf 0.1) at eps 0.2: fgsm 0.576, apgd-t 0.116.
+        AttackRecord[] gap = [R("fgsm", 0.1, 0.5), R("apgd-t", 0.1, 0.1)];
+        var catastrophic = SanityFlags.Compute(0.85, gap, [W(0.1, 0.1)], 0, 1000, 10, 0.1);
+        var trainedBeyond = SanityFlags.Compute(0.85, gap, [W(0.1, 0.1)], 0, 1000, 10, 0.1, new RobustnessLab.Training.TrainingRadius("linf", 0.05));
+        var trainedWithin = SanityFlags.Compute(0.85, gap, [W(0.1, 0.1)], 0, 1000, 10, 0.1, new RobustnessLab.Training.TrainingRadius("linf", 0.1));
+        var trainedOtherNorm = SanityFlags.Compute(0.85, gap, [W(0.1, 0.1)], 0, 1000, 10, 0.1, new RobustnessLab.Training.TrainingRadius("l2", 0.05));
         var maskedInside = SanityFlags.Compute(0.768, [Auto(72)], [W(0.3, 0.405)], 0, 1000, 10, 0.1);
         var healthyInside = SanityFlags.Compute(0.768, [Auto(3)], [W(0.3, 0.474)], 0, 1000, 10, 0.1);
         using (Assert.EnterMultipleScope())
@@ -148,6 +167,10 @@ public sealed class RobustnessEvaluationTests
             Assert.That(impossible, Has.Some.Contains("impossible"));
             Assert.That(maskedInside, Has.Some.EqualTo("inside autoattack at linf eps 0.3: black-box square broke 72 of the 477 points apgd-ce, apgd-t, fab-t left robust (7.2% of samples): gradient masking likely"));
             Assert.That(healthyInside, Has.None.Contains("masking"), "3 of 1,000 is within what seeds move");
+            Assert.That(catastrophic, Has.Some.Contains("catastrophic overfitting at eps 0.1:"), "a model with no known training radius is flagged at any eps");
+            Assert.That(trainedBeyond, Has.None.Contains("catastrophic"), "beyond its training eps an adversarially trained model's fgsm gap is expected");
+            Assert.That(trainedWithin, Has.Some.Contains("catastrophic overfitting at eps 0.1:"), "at its training eps it is the symptom Wong et al. name");
+            Assert.That(trainedOtherNorm, Has.Some.Contains("catastrophic overfitting at eps 0.1:"), "an L2 training radius says nothing about Linf");
         }
     }
 
