@@ -5,9 +5,9 @@ namespace RobustnessLab.Training;
 /// <summary>Training objectives by name. Adversarial objectives register here (see Attacks).</summary>
 public static class TrainingObjectives
 {
-    /// <summary>A factory and the argument names it accepts (with defaults).</summary>
+    /// <summary>A factory and the argument names it accepts (with defaults); an adversarial one's "eps" is a radius in <paramref name="Norm"/>.</summary>
     public sealed record Entry(string Name, string Description, IReadOnlyDictionary<string, double> Defaults,
-        Func<IReadOnlyDictionary<string, double>, ITrainingObjective> Create);
+        Func<IReadOnlyDictionary<string, double>, ITrainingObjective> Create, string Norm = "linf");
 
     private static readonly Dictionary<string, Entry> Entries = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -19,7 +19,7 @@ public static class TrainingObjectives
         ["pgd"] = new("pgd", "PGD adversarial training, Linf, random start (Madry et al. 2017)",
             PgdObjective.LinfDefaults, a => new PgdObjective(a, Attacks.Distance.Linf)),
         ["pgd-l2"] = new("pgd-l2", "PGD adversarial training, L2, random start, eps ramped up over the first ramp_epochs (Madry et al. 2017; Engstrom et al. 2019)",
-            PgdObjective.L2Defaults, a => new PgdObjective(a, Attacks.Distance.L2)),
+            PgdObjective.L2Defaults, a => new PgdObjective(a, Attacks.Distance.L2), Attacks.Distance.L2.Name),
         ["trades"] = new("trades", "TRADES: clean CE + beta * KL to a PGD point (Zhang et al. 2019)",
             new Dictionary<string, double> { ["eps"] = 0.1, ["steps"] = 10, ["step_size"] = 0.25, ["beta"] = 6 }, a => new TradesObjective(a)),
     };
@@ -41,14 +41,14 @@ public static class TrainingObjectives
     }
 
     /// <summary>
-    /// The threat model an objective trained against: its norm ("linf", or "l2" for pgd-l2) and eps (the args over the
-    /// objective's defaults); null for standard training or an objective this registry does not know.
+    /// The threat model an objective trained against: its entry's norm and eps (the args over the objective's
+    /// defaults); null for standard training or an objective this registry does not know.
     /// </summary>
     public static TrainingRadius? Radius(string name, IReadOnlyDictionary<string, double> args)
     {
         if (!Entries.TryGetValue(name, out var e) || !e.Defaults.ContainsKey("eps")) return null;
         double eps = args.TryGetValue("eps", out var given) ? given : e.Defaults["eps"];
-        return eps > 0 ? new TrainingRadius(e.Name == "pgd-l2" ? "l2" : "linf", eps) : null;
+        return eps > 0 ? new TrainingRadius(e.Norm, eps) : null;
     }
 
     public static void Validate(string name, IReadOnlyDictionary<string, double> args)
