@@ -90,8 +90,7 @@ public static class ArmDetector
     /// <summary>n images: half renders, half visualisation-like (when there are any); half of each kind with an arm.</summary>
     private static List<Sample> Mix(int n, IReadOnlyList<ImageData> visBases, int size, long stream)
     {
-        var list = new List<Sample>(n);
-        for (int i = 0; i < n; i++)
+        return CpuParallel.Map(n, i =>
         {
             var rng = new Random((int)(LabContext.DeriveSeed(stream, 2L * i + 1) & 0x7fffffff));
             long seed = (long)LabContext.DeriveSeed(stream, 2L * i);
@@ -120,9 +119,8 @@ public static class ArmDetector
                 }
             }
             pixels = Augment(pixels, size, rng);
-            list.Add(new Sample(new ImageData(3, size, size, pixels), arm, visLike));
-        }
-        return list;
+            return new Sample(new ImageData(3, size, size, pixels), arm, visLike);
+        }).ToList();
     }
 
     /// <summary>Rotates every pixel's colour about the grey axis by <paramref name="angle"/> radians (a hue rotation).</summary>

@@ -68,7 +68,7 @@ public static class DumbbellJudge
         var settings = DumbbellModels.TrainingSettings(o, o.JudgeEpochs, seed) with
         {
             Objective = "pgd-l2",
-            ObjectiveArgs = new Dictionary<string, double> { ["eps"] = o.JudgeEpsilon, ["steps"] = o.AdversarialSteps },
+            ObjectiveArgs = new Dictionary<string, double> { ["eps"] = o.JudgeEpsilon, ["steps"] = o.JudgeAdversarialSteps },
         };
         var model = DumbbellModels.TrainInstrument("gym-judge", o, ctx, trainSet, testSet, settings, dir, report, 0.1, 0.85, "judge", cancel);
 
@@ -154,9 +154,8 @@ public static class DumbbellJudge
 
     private static List<Sample> Renders(int n, int size, long stream, double noiseShare)
     {
-        var list = new List<Sample>(n);
         int objects = GymScenes.ClassNames.Count + 1;
-        for (int i = 0; i < n; i++)
+        return CpuParallel.Map(n, i =>
         {
             var rng = new Random((int)(LabContext.DeriveSeed(stream, 2L * i + 1) & 0x7fffffff));
             long seed = (long)LabContext.DeriveSeed(stream, 2L * i);
@@ -165,9 +164,8 @@ public static class DumbbellJudge
             bool noise = rng.NextDouble() < noiseShare, skinObject = cls >= 0 && rng.NextDouble() < 0.25;
             var pixels = GymRenderer.Render(new GymSceneRequest(size, cls, arm, seed, noise, SkinTonedObject: skinObject)).Pixels;
             pixels = ArmDetector.Augment(pixels, size, rng);
-            list.Add(new Sample(new ImageData(3, size, size, pixels), cls, arm, noise));
-        }
-        return list;
+            return new Sample(new ImageData(3, size, size, pixels), cls, arm, noise);
+        }).ToList();
     }
 
     /// <summary>The samples with a share of them (drawn by <paramref name="stream"/>) replaced by the prior's reconstructions.</summary>

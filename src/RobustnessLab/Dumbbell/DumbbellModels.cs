@@ -115,7 +115,7 @@ public static class DumbbellModels
     /// <summary>Model arguments of every classifier in the experiment (the two models, the control and the detector).</summary>
     public static Dictionary<string, double> ModelArgs(DumbbellOptions o) => o.Architecture == "resnet"
         ? new Dictionary<string, double> { ["width"] = o.Width }
-        : new Dictionary<string, double> { ["width"] = o.Width, ["hidden"] = o.Hidden, ["dropout"] = 0.25 };
+        : new Dictionary<string, double> { ["width"] = o.Width, ["hidden"] = o.Hidden, ["dropout"] = o.Dropout };
 
     /// <summary>A fresh classifier of the experiment's architecture, normalised with the training set's channel statistics.</summary>
     public static Classifier CreateClassifier(DumbbellOptions o, DataSplits splits, IReadOnlyList<string> classNames, int seed, LabContext ctx)
@@ -178,7 +178,7 @@ public static class DumbbellModels
         if (o.VisMethod == "synthesis")
         {
             if (starts is null) throw new ArgumentException("robust synthesis needs the starts (DumbbellModels.SynthesisStarts)", nameof(starts));
-            all = RobustSynthesis.Render(model, classes, starts, new SynthesisOptions { Steps = o.VisSteps, Epsilon = o.VisEpsilon, SaveAt = saveAt },
+            all = RobustSynthesis.Render(model, classes, starts, new SynthesisOptions { Steps = o.VisSteps, Epsilon = o.VisEpsilon, SaveAt = saveAt, FinalBlurSigma = o.VisFinalBlur },
                 imageSeeds, progress, cancel);
         }
         else if (o.VisMethod == "generator")
@@ -191,7 +191,7 @@ public static class DumbbellModels
             {
                 int size = o.VisImageSize == 0 ? o.Size : o.VisImageSize;
                 using var drawn = Upsampled(all.Images, size, model.Device);
-                var refined = RobustSynthesis.Render(model, classes, drawn, new SynthesisOptions { Steps = o.VisRefineSteps, Epsilon = o.VisEpsilon, SaveAt = saveAt },
+                var refined = RobustSynthesis.Render(model, classes, drawn, new SynthesisOptions { Steps = o.VisRefineSteps, Epsilon = o.VisEpsilon, SaveAt = saveAt, FinalBlurSigma = o.VisFinalBlur },
                     imageSeeds, progress, cancel);
                 all = refined with
                 {

@@ -20,7 +20,11 @@ public sealed record DumbbellOptions
 
     public int Test { get; init; } = 900;
 
-    public int Epochs { get; init; } = 6;
+    /// <summary>
+    /// Training epochs of the two models. Measured 2026-11-30 (learning rate 0.01, no dropout, 6 epochs, from scratch):
+    /// the debiased model reached 0.900 / 0.922 / 0.894 on seeds 0-2, at the edge of its 0.90 target, so one more epoch.
+    /// </summary>
+    public int Epochs { get; init; } = 7;
 
     /// <summary>Biased variant: probability a dumbbell is held (others never are).</summary>
     public double PDumbbellArm { get; init; } = 0.95;
@@ -33,8 +37,8 @@ public sealed record DumbbellOptions
 
     /// <summary>
     /// Width of the classifiers (channels of the first conv block). Measured 2026-11-29 (seed 0, L2 PGD-AT): width 16 and
-    /// hidden 64 left the debiased model at 0.713 and the judge at 0.251 object accuracy; width 32 and hidden 128 give
-    /// 0.870 and 0.787.
+    /// hidden 64 left the debiased model at 0.713 and the judge at 0.251 object accuracy; width 32 and hidden 128 gave
+    /// 0.870 and 0.787 (learning rate 3e-3, dropout 0.25).
     /// </summary>
     public int Width { get; init; } = 32;
 
@@ -51,8 +55,16 @@ public sealed record DumbbellOptions
     /// <summary>Budget of the models' adversarial training (L2 radius for pgd-l2, Linf for pgd), in [0,1] pixel units.</summary>
     public double Epsilon { get; init; } = 0.5;
 
-    /// <summary>PGD steps per batch in adversarial training (the models' and the judge's).</summary>
+    /// <summary>PGD steps per batch in the models' adversarial training.</summary>
     public int AdversarialSteps { get; init; } = 2;
+
+    /// <summary>
+    /// PGD steps per batch in the judge's adversarial training. Measured 2026-11-30 (seed 0, 20,000 renders x 12
+    /// epochs, learning rate 0.01, no dropout): one step gives object accuracy 0.840-0.851 and arm accuracy 0.984-0.987
+    /// on held-out renders (0.396 object accuracy under L2 PGD-20), with two forward-backward passes per image instead
+    /// of three; the two-step judge at learning rate 3e-3 with dropout gave 0.787, 0.920 and 0.48.
+    /// </summary>
+    public int JudgeAdversarialSteps { get; init; } = 1;
 
     /// <summary>Train the judge and hold the pictures to its targets (a smaller scale may skip it and show fewer targets).</summary>
     public bool Judge { get; init; } = true;
@@ -60,7 +72,8 @@ public sealed record DumbbellOptions
     /// <summary>
     /// Training renders of the judge (object and arm drawn independently). The judge underfits: measured 2026-11-29
     /// (width 32, standard training) 6,000 renders x 6 epochs gave object accuracy 0.54, 20,000 x 6 gave 0.75 and
-    /// 20,000 x 12 gave 0.81; adversarially trained at the default budget, 20,000 x 12 gives 0.787.
+    /// 20,000 x 12 gave 0.81; adversarially trained at the default budget, 20,000 x 12 gave 0.787 (two PGD steps, learning
+    /// rate 3e-3, dropout 0.25) and gives 0.840 with today's defaults (one step, 0.01, no dropout).
     /// </summary>
     public int JudgeTrain { get; init; } = 20000;
 
@@ -88,8 +101,18 @@ public sealed record DumbbellOptions
     /// <summary>Also train and report the arm detector of earlier versions (control model + its visualisations).</summary>
     public bool Detector { get; init; } = true;
 
-    /// <summary>Peak Adam learning rate (one-cycle schedule).</summary>
-    public double LearningRate { get; init; } = 3e-3;
+    /// <summary>
+    /// Peak Adam learning rate (one-cycle schedule). Measured 2026-11-30 (debiased model, L2 PGD-AT, 6 epochs, seed 0):
+    /// test accuracy 0.868 at 3e-3 with dropout 0.25, 0.880 at 3e-3 without dropout, 0.904 at 6e-3 and 0.913 at 0.01
+    /// (seeds 1 and 2 at 0.01: 0.916 and 0.904).
+    /// </summary>
+    public double LearningRate { get; init; } = 0.01;
+
+    /// <summary>
+    /// Dropout before the cnn's last dense layer. The debiased model underfits (training accuracy 0.91 at 0.25, 0.93
+    /// with none, same data and epochs), so none by default.
+    /// </summary>
+    public double Dropout { get; init; }
 
     public int BatchSize { get; init; } = 64;
 
@@ -124,7 +147,7 @@ public sealed record DumbbellOptions
     /// <summary>Weight of Lucid's diversity objective (Olah et al. 2017) among the seeds of a class (0: off).</summary>
     public double VisDiversity { get; init; }
 
-    /// <summary>Sigma (pixels) of one Gaussian blur after the last step (0: none).</summary>
+    /// <summary>Sigma (pixels of the pictures) of one Gaussian blur after the last step of every method's pictures (0: none).</summary>
     public double VisFinalBlur { get; init; }
 
     /// <summary>
@@ -190,7 +213,8 @@ public sealed record DumbbellOptions
     /// <summary>Training images of the arm detector (half renders, half visualisation-like).</summary>
     public int DetectorTrain { get; init; } = 10000;
 
-    public int DetectorEpochs { get; init; } = 10;
+    /// <summary>Epochs of the arm detector (at 10 it read 0.987 of held-out renders on seeds 0-2, 2026-11-30; 6 leave time for the models' seventh epoch).</summary>
+    public int DetectorEpochs { get; init; } = 6;
 
     /// <summary>Control-model visualisation seeds per class that the detector trains on.</summary>
     public int DetectorVisSeeds { get; init; } = 8;
@@ -221,7 +245,7 @@ public sealed record DumbbellOptions
     {
         Train = 10000, Test = 600, Epochs = 6, VisSteps = 128, VisSeeds = 6, ProbeCount = 150,
         Width = 32, Hidden = 128, PDumbbellArm = 1.0,
-        Objective = "standard", Judge = false, Detector = false, VisMethod = "lucid",
+        Objective = "standard", Judge = false, Detector = false, VisMethod = "lucid", LearningRate = 3e-3, Dropout = 0.25,
         ControlTrain = 2000, ControlEpochs = 3, DetectorTrain = 4000, DetectorEpochs = 6, DetectorVisSeeds = 4, DetectorHeldOutSeeds = 1,
     };
 
@@ -254,7 +278,8 @@ public sealed record DumbbellOptions
         if (!(VisEpsilon > 0) || VisStartResolution < 1 || VisStartResolution > Size || VisStartRenders < 2)
             throw new LabException($"dumbbell: vis epsilon must be positive, vis start resolution in 1..{Size} and vis start renders at least 2, got {VisEpsilon}, {VisStartResolution}, {VisStartRenders}");
         if (Objective is not ("standard" or "pgd" or "pgd-l2")) throw new LabException($"dumbbell: objective must be standard, pgd or pgd-l2, got '{Objective}'");
-        if (!(Epsilon >= 0) || !(JudgeEpsilon >= 0) || AdversarialSteps < 1) throw new LabException($"dumbbell: eps and judge eps must be >= 0 and adversarial steps positive, got {Epsilon}, {JudgeEpsilon}, {AdversarialSteps}");
+        if (!(Epsilon >= 0) || !(JudgeEpsilon >= 0) || AdversarialSteps < 1 || JudgeAdversarialSteps < 1)
+            throw new LabException($"dumbbell: eps and judge eps must be >= 0 and adversarial steps positive, got {Epsilon}, {JudgeEpsilon}, {AdversarialSteps}, {JudgeAdversarialSteps}");
         if (Objective == "pgd" && Epsilon > 1) throw new LabException($"dumbbell: a Linf eps must be at most 1, got {Epsilon}");
         if (!(JudgeNoiseShare >= 0 && JudgeNoiseShare <= 1)) throw new LabException($"dumbbell: judge noise share must be in [0, 1], got {JudgeNoiseShare}");
         if (!(JudgePriorShare >= 0 && JudgePriorShare <= 1)) throw new LabException($"dumbbell: judge prior share must be in [0, 1], got {JudgePriorShare}");
@@ -263,6 +288,7 @@ public sealed record DumbbellOptions
         if (ProbeCount < 10) throw new LabException($"dumbbell: probe count must be at least 10, got {ProbeCount}");
         if (Width < 1 || Hidden < 1) throw new LabException($"dumbbell: width and hidden must be positive, got {Width} and {Hidden}");
         if (Architecture is not ("cnn" or "resnet")) throw new LabException($"dumbbell: architecture must be cnn or resnet, got '{Architecture}'");
+        if (!(Dropout >= 0 && Dropout < 1)) throw new LabException($"dumbbell: dropout must be in [0, 1), got {Dropout}");
         if (!(LearningRate > 0) || BatchSize < 1) throw new LabException($"dumbbell: learning rate and batch size must be positive, got {LearningRate} and {BatchSize}");
         if (ControlTrain < 60 || DetectorTrain < 60) throw new LabException($"dumbbell: control and detector need at least 60 training images, got {ControlTrain} and {DetectorTrain}");
         if (ControlEpochs < 1 || DetectorEpochs < 1) throw new LabException($"dumbbell: control and detector epochs must be positive, got {ControlEpochs} and {DetectorEpochs}");

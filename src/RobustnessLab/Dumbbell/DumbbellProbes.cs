@@ -25,7 +25,7 @@ public sealed record DumbbellProbes(
         long s = (long)LabContext.DeriveSeed(o.Seed, 0x9E0BE);
         int n = o.ProbeCount, k = GymScenes.ClassNames.Count;
         List<GymRender> Make(int stream, Func<int, int> cls, bool arm, int grip = -1) =>
-            Enumerable.Range(0, n).Select(i => GymRenderer.Render(new GymSceneRequest(o.Size, cls(i), arm, (long)LabContext.DeriveSeed(s + stream, i), GripClass: grip))).ToList();
+            CpuParallel.Map(n, i => GymRenderer.Render(new GymSceneRequest(o.Size, cls(i), arm, (long)LabContext.DeriveSeed(s + stream, i), GripClass: grip))).ToList();
         return new DumbbellProbes(
             Make(1, _ => -1, true),
             Make(2, _ => GymScenes.DumbbellIndex, false),

@@ -28,11 +28,20 @@ public sealed record SynthesisOptions
     /// <summary>Steps at which to keep the images besides the last.</summary>
     public IReadOnlyList<int> SaveAt { get; init; } = [];
 
+    /// <summary>
+    /// Sigma, in pixels of the optimised image, of one Gaussian blur after the last step (0: none), as Lucid ends its
+    /// visualisations: it removes the pixel-scale checkerboard a gradient leaves and keeps the shapes. The blurred image
+    /// may leave the ball slightly; its logits and probabilities in the result are the blurred image's, and the last
+    /// snapshot keeps the image before the blur.
+    /// </summary>
+    public double FinalBlurSigma { get; init; }
+
     public void Validate(int inputSize)
     {
         if (Steps < 1) throw new LabException($"synthesis: steps must be positive, got {Steps}");
         if (!(Epsilon > 0)) throw new LabException($"synthesis: epsilon must be positive, got {Epsilon}");
         if (!(RelativeStepSize >= 0)) throw new LabException($"synthesis: relative step size must be >= 0, got {RelativeStepSize}");
+        if (!(FinalBlurSigma >= 0)) throw new LabException($"synthesis: final blur sigma must be >= 0, got {FinalBlurSigma}");
         if (ImageSize != 0 && ImageSize < inputSize) throw new LabException($"synthesis: image size must be 0 or at least the model's input {inputSize}, got {ImageSize}");
     }
 }
@@ -101,6 +110,12 @@ public static class RobustSynthesis
 
             using var final = NewDisposeScope();
             using var none = no_grad();
+            if (options.FinalBlurSigma > 0)
+            {
+                var blurred = GaussianBlur.Apply(x, options.FinalBlurSigma).clamp(0, 1).MoveToOuterDisposeScope();
+                x.Dispose();
+                x = blurred;
+            }
             var logitsFinal = model.call(resize(x, new Random(0)));
             var finalValues = logitsFinal.gather(1, target.view(-1, 1)).view(-1).cpu().data<float>().Select(v => (double)v).ToArray();
             var probs = nn.functional.softmax(logitsFinal, 1).cpu();

@@ -25,6 +25,8 @@ public class DumbbellExperimentTests
         yield return new TestCaseData(DumbbellOptions.Quick with { JudgeNoiseShare = 1.5 }, "judge noise share");
         yield return new TestCaseData(DumbbellOptions.Quick with { VisMethod = "generator", Size = 36 }, "multiples of 8, got size 36");
         yield return new TestCaseData(DumbbellOptions.Quick with { PriorWeight = -1 }, "prior weight");
+        yield return new TestCaseData(DumbbellOptions.Quick with { JudgeAdversarialSteps = 0 }, "adversarial steps positive");
+        yield return new TestCaseData(DumbbellOptions.Quick with { Dropout = 1 }, "dropout");
     }
 
     [TestCaseSource(nameof(BadOptions))]
@@ -47,7 +49,7 @@ public class DumbbellExperimentTests
     {
         Size = 16, Train = 120, Test = 60, Epochs = 1, VisSteps = 4, VisSeeds = 2, ProbeCount = 12,
         ControlTrain = 60, ControlEpochs = 1, DetectorTrain = 120, DetectorEpochs = 1, DetectorVisSeeds = 1, DetectorHeldOutSeeds = 1,
-        JudgeTrain = 140, JudgeEpochs = 1, AdversarialSteps = 1, OutputDir = dir,
+        JudgeTrain = 140, JudgeEpochs = 1, AdversarialSteps = 1, JudgeAdversarialSteps = 1, OutputDir = dir,
     };
 
     /// <summary>

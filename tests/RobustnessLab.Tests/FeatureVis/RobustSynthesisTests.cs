@@ -67,6 +67,34 @@ public sealed class RobustSynthesisTests
     }
 
     [Test]
+    public void AFinalBlurSmoothsThePicturesAndTheirProbabilitiesAreTheBlurredOnes()
+    {
+        int k = f.Model.NumClasses;
+        var classes = Enumerable.Range(0, k).ToList();
+        var seeds = Enumerable.Range(0, k).ToList();
+        using var starts = Starts(k, 24);
+        var o = new SynthesisOptions { Steps = 12, Epsilon = 1.5, ImageSize = 24 };
+        var sharp = RobustSynthesis.Render(f.Model, classes, starts, o, seeds);
+        var soft = RobustSynthesis.Render(f.Model, classes, starts, o with { FinalBlurSigma = 1 }, seeds);
+        using var scope = NewDisposeScope();
+        var xs = cat(sharp.Images.Select(i => i.ToTensor()).ToList(), 0);
+        var xb = cat(soft.Images.Select(i => i.ToTensor()).ToList(), 0);
+        double Tv(Tensor x) => (x[.., .., 1.., ..] - x[.., .., ..^1, ..]).abs().mean().item<float>() + (x[.., .., .., 1..] - x[.., .., .., ..^1]).abs().mean().item<float>();
+        var p = softmax(f.Model.Predict(Transforms.Resize(12, 12)(xb, new Random(0))), 1).cpu();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Tv(xb), Is.LessThan(0.8 * Tv(xs)), "the blur removes pixel-scale variation");
+            Assert.That(xb.min().item<float>(), Is.GreaterThanOrEqualTo(0f));
+            Assert.That(xb.max().item<float>(), Is.LessThanOrEqualTo(1f));
+            for (int i = 0; i < k; i++)
+                for (int c = 0; c < k; c++)
+                    Assert.That(soft.ClassProbabilities[i][c], Is.EqualTo(p[i, c].item<float>()).Within(1e-4), $"picture {i}, class {c}: the blurred picture's probability");
+            Assert.That(() => RobustSynthesis.Render(f.Model, classes, starts, o with { FinalBlurSigma = -1 }, seeds),
+                Throws.TypeOf<LabException>().With.Message.Contains("final blur sigma"));
+        }
+    }
+
+    [Test]
     public void TheStartGaussianReproducesItsImagesStatistics()
     {
         // Images whose two halves have independent brightness: the draws must have the data's mean and the halves uncorrelated.

@@ -60,7 +60,7 @@ public static class GymScenes
 
     /// <summary>Renders rows 0..count-1 of a stream into a dataset (labels = object classes).</summary>
     public static Dataset Generate(GymOptions options, int count, long streamSeed, Device? device = null, string name = Name) =>
-        ToDataset(Enumerable.Range(0, count).Select(i => GymRenderer.Render(Request(options, streamSeed, i))).ToList(), options.Size, name, device,
+        ToDataset(CpuParallel.Map(count, i => GymRenderer.Render(Request(options, streamSeed, i))), options.Size, name, device,
             r => r.Label);
 
     /// <summary>
