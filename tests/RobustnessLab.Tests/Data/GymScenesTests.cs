@@ -25,6 +25,40 @@ public class GymScenesTests
         }
     }
 
+    /// <summary>Scenes are rendered on the --threads cores (CpuParallel): one thread and two give the same dataset, row for row.</summary>
+    [Test]
+    public void GeneratedScenesDoNotDependOnTheThreadCount()
+    {
+        var options = new GymOptions { Size = 32, Variant = GymVariant.Debiased, PArm = 0.5 };
+        int before = TorchSharp.torch.get_num_threads();
+        try
+        {
+            TorchSharp.torch.set_num_threads(1);
+            using var one = GymScenes.Generate(options, 97, 5);
+            TorchSharp.torch.set_num_threads(2);
+            using var two = GymScenes.Generate(options, 97, 5);
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(two.Images.data<float>().ToArray(), Is.EqualTo(one.Images.data<float>().ToArray()));
+                Assert.That(two.Labels.data<long>().ToArray(), Is.EqualTo(one.Labels.data<long>().ToArray()));
+            }
+        }
+        finally { TorchSharp.torch.set_num_threads(before); }
+    }
+
+    [Test]
+    public void AnExceptionInsideAParallelMapIsRethrownAsItself()
+    {
+        int before = TorchSharp.torch.get_num_threads();
+        try
+        {
+            TorchSharp.torch.set_num_threads(2);
+            Assert.That(() => CpuParallel.Map(8, i => i == 5 ? throw new LabException("bad row 5") : i), Throws.TypeOf<LabException>().With.Message.EqualTo("bad row 5"));
+            Assert.That(CpuParallel.Map(8, i => i * i), Is.EqualTo(new[] { 0, 1, 4, 9, 16, 25, 36, 49 }), "results in index order");
+        }
+        finally { TorchSharp.torch.set_num_threads(before); }
+    }
+
     /// <summary>The same scene with and without the arm differs only where the arm was drawn (its mask plus a one-pixel anti-aliased rim).</summary>
     [TestCaseSource(nameof(AllClasses))]
     public void ArmMaskMatchesWhatWasDrawn(int cls)
