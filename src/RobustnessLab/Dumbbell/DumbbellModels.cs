@@ -174,12 +174,13 @@ public static class DumbbellModels
                 imageSeeds.Add((int)(LabContext.DeriveSeed(seeds[j], 0xC1A55 + c) & 0x7fffffff));
             }
         var progress = report is null ? null : new SyncProgress<VisualizationProgress>(p => report(p.Step / (double)p.Steps, $"step {p.Step}/{p.Steps}"));
+        // Robust synthesis, alone or refining generator pictures: the same ball, snapshots and final blur.
+        SynthesisOptions Synthesis(int steps) => new() { Steps = steps, Epsilon = o.VisEpsilon, SaveAt = saveAt, FinalBlurSigma = o.VisFinalBlur };
         VisualizationResult all;
         if (o.VisMethod == "synthesis")
         {
             if (starts is null) throw new ArgumentException("robust synthesis needs the starts (DumbbellModels.SynthesisStarts)", nameof(starts));
-            all = RobustSynthesis.Render(model, classes, starts, new SynthesisOptions { Steps = o.VisSteps, Epsilon = o.VisEpsilon, SaveAt = saveAt, FinalBlurSigma = o.VisFinalBlur },
-                imageSeeds, progress, cancel);
+            all = RobustSynthesis.Render(model, classes, starts, Synthesis(o.VisSteps), imageSeeds, progress, cancel);
         }
         else if (o.VisMethod == "generator")
         {
@@ -191,8 +192,7 @@ public static class DumbbellModels
             {
                 int size = o.VisImageSize == 0 ? o.Size : o.VisImageSize;
                 using var drawn = Upsampled(all.Images, size, model.Device);
-                var refined = RobustSynthesis.Render(model, classes, drawn, new SynthesisOptions { Steps = o.VisRefineSteps, Epsilon = o.VisEpsilon, SaveAt = saveAt, FinalBlurSigma = o.VisFinalBlur },
-                    imageSeeds, progress, cancel);
+                var refined = RobustSynthesis.Render(model, classes, drawn, Synthesis(o.VisRefineSteps), imageSeeds, progress, cancel);
                 all = refined with
                 {
                     Objective = "logit of each image's class: a generator picture (Nguyen et al. 2016) refined by robust synthesis",
