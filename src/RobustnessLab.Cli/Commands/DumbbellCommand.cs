@@ -46,6 +46,7 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         [CommandOption("--reuse-models")][Description("load the models, judge, detector and its control model from --out when they were trained by the same recipe (recipe.json), instead of training")] public bool ReuseModels { get; set; }
         [CommandOption("--vis-method <NAME>")][Description("class pictures: lucid (activation maximisation), synthesis (robust synthesis from arm-free starts, Santurkar et al. 2019) or generator (through an autoencoder prior trained on debiased renders, Nguyen et al. 2016, then refined by vis_refine_steps of robust synthesis)")] public string? VisMethod { get; set; }
         [CommandOption("--vis-start <FROM>")][Description("synthesis starts: class (a Gaussian per class) or all (one Gaussian for every class)")] public string? VisStart { get; set; }
+        [CommandOption("--vis-generator-objective <F>")][Description("generator pictures: what the steps on the code raise, log-probability or logit of the class")] public string? VisGeneratorObjective { get; set; }
         [CommandOption("--diversity <W>")][Description("weight of Lucid's diversity objective among a class's seeds (0: off)")] public double? Diversity { get; set; }
         [CommandOption("--judge")][Description("train the judge and show its targets (default at the default scale)")] public bool Judge { get; set; }
         [CommandOption("--no-judge")][Description("skip the judge and its targets")] public bool NoJudge { get; set; }
@@ -106,7 +107,8 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
                     ? $"; the judge reads the object in {report.JudgeObjectAccuracyPriorRenders:F3} of fresh renders and {through:F3} of the prior's reconstructions of them" +
                         (report.Options.VisRefineSteps > 0 ? " (the pictures are refined past them by robust synthesis)" : " (what bounds legibility through it)")
                     : ""));
-        AnsiConsole.MarkupLine($"chance {report.Chance:F3}; {report.Seconds:F0} s");
+        AnsiConsole.MarkupLine($"chance {report.Chance:F3}; {report.Seconds:F0} s" +
+            (report.StageSeconds.Count == 0 ? "" : " (" + string.Join(", ", report.StageSeconds.Select(p => $"{p.Key.Replace('_', ' ')} {p.Value:F0} s")) + ")"));
         foreach (var t in report.Targets)
             AnsiConsole.MarkupLine($"{(t.Met ? "[green]met[/]   " : "[red]missed[/]")} {Markup.Escape(t.Name)}: {t.Value:F3} (target {Markup.Escape(t.Bound)})");
         foreach (var (k, v) in report.Files) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(k)}:[/] {Markup.Escape(Path.Combine(Path.GetFullPath(s.Out!), v))}");
@@ -143,6 +145,7 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
             VisMethod = s.VisMethod ?? o.VisMethod,
             ReuseModels = s.ReuseModels,
             VisStart = s.VisStart ?? o.VisStart,
+            VisGeneratorObjective = s.VisGeneratorObjective ?? o.VisGeneratorObjective,
             VisDiversity = s.Diversity ?? o.VisDiversity,
             Judge = !s.NoJudge && (s.Judge || o.Judge),
             Detector = o.Detector && !s.NoDetector,

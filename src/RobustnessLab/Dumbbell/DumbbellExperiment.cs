@@ -34,6 +34,15 @@ public static class DumbbellExperiment
         options.Validate();
         if (options.OutputDir is not null) AtomicFile.EnsureWritableDirectory(options.OutputDir);
         var sw = Stopwatch.StartNew();
+        // Wall seconds of each part, in the order they ran (what a researcher trims when a run is too slow).
+        var stageSeconds = new Dictionary<string, double>();
+        double lap = 0;
+        void Lap(string part)
+        {
+            double now = sw.Elapsed.TotalSeconds;
+            stageSeconds[part] = now - lap;
+            lap = now;
+        }
         var classes = GymScenes.ClassNames;
         int k = classes.Count;
         string? Dir(string name) => options.OutputDir is null ? null : Path.Combine(options.OutputDir, name);
@@ -51,14 +60,17 @@ public static class DumbbellExperiment
         }
         var biased = DumbbellModels.Train("biased", biasedData, options, context, Dir(BiasedModelFolder), Training(1, "biased"), cancel);
         using var _b = biased.Model;
+        Lap("biased_model");
         var debiased = DumbbellModels.Train("debiased", debiasedData, options, context, Dir(DebiasedModelFolder), Training(2, "debiased"), cancel);
         using var _u = debiased.Model;
+        Lap("debiased_model");
 
         // 3. With generator pictures, the prior they are drawn through (the judge learns to read its drawings too).
         bool generator = options.VisMethod == "generator";
         using var prior = generator
             ? DumbbellModels.TrainPrior(options, context.Device, progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(3, Stages, 0, s)), cancel)
             : null;
+        if (prior is not null) Lap("prior");
 
         // 3. The judge, trained apart from both models on renders alone (object and arm independent), adversarially;
         // and the arm detector of earlier versions, reported beside it (see ArmDetector for why it also sees visualisations).
@@ -67,11 +79,13 @@ public static class DumbbellExperiment
                 progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(3, Stages, options.Detector ? f / 2 : f, s)), cancel, prior)
             : null;
         using var _j = judge?.Model;
+        if (judge is not null) Lap("judge");
         var det = options.Detector
             ? ArmDetector.Train(options, context, Dir(ArmDetectorFolder), Dir(ArmDetectorControlFolder),
                 progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(3, Stages, options.Judge ? 0.5 + f / 2 : f, s)), cancel)
             : null;
         using var detector = det?.Model;
+        if (det is not null) Lap("arm_detector");
 
         // 4-5. Visualisations, arm scores and probes.
         var seeds = Enumerable.Range(0, options.VisSeeds).Select(i => (int)(LabContext.DeriveSeed(options.Seed, 0xD0 + i) & 0x7fffffff)).ToArray();
@@ -83,14 +97,17 @@ public static class DumbbellExperiment
         };
         var visB = DumbbellModels.VisualizeAll(biased.Model, options, seeds, [],
             progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, f / 2, "visualise biased " + s)), cancel, starts, prior);
+        Lap("visualise_biased");
         var visD = DumbbellModels.VisualizeAll(debiased.Model, options, seeds, [],
             progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(4, Stages, 0.5 + f / 2, "visualise debiased " + s)), cancel, starts, prior);
+        Lap("visualise_debiased");
 
         progress?.Report(new DumbbellProgress(5, Stages, 0, "arm scores and probes"));
         var throughPrior = prior is not null && judge is not null ? DumbbellJudge.ObjectAccuracyThroughPrior(judge.Model, prior, options) : ((double, double)?)null;
         var probes = DumbbellProbes.Render(options);
         var reportB = DumbbellMeasurement.Measure(biased with { Checkpoint = Relative(BiasedModelFolder) }, visB, judge?.Model, detector, probes, options);
         var reportD = DumbbellMeasurement.Measure(debiased with { Checkpoint = Relative(DebiasedModelFolder) }, visD, judge?.Model, detector, probes, options);
+        Lap("measure");
 
         var files = new Dictionary<string, string>();
         if (options.OutputDir is not null)
@@ -129,6 +146,7 @@ public static class DumbbellExperiment
             Targets = DumbbellTargets.Evaluate(reportB, reportD, judge),
             Files = files,
             Seconds = sw.Elapsed.TotalSeconds,
+            StageSeconds = stageSeconds,
         };
 
         string Relative(string folder) => options.OutputDir is null ? "" : folder;

@@ -186,7 +186,12 @@ public static class DumbbellModels
         {
             if (starts is null || prior is null) throw new ArgumentException("generator synthesis needs the prior and its starts (DumbbellModels.TrainPrior, GeneratorStarts)", nameof(prior));
             all = GeneratorSynthesis.Render(model, prior, classes, starts,
-                new GeneratorSynthesisOptions { Steps = o.VisSteps, LearningRate = o.VisLearningRate, PriorWeight = o.PriorWeight, SaveAt = o.VisRefineSteps > 0 ? [] : saveAt },
+                new GeneratorSynthesisOptions
+                {
+                    Steps = o.VisSteps, LearningRate = o.VisLearningRate, PriorWeight = o.PriorWeight, SaveAt = o.VisRefineSteps > 0 ? [] : saveAt,
+                    Objective = o.VisGeneratorObjective == "logit" ? GeneratorObjective.Logit : GeneratorObjective.LogProbability,
+                    Temperature = o.VisGeneratorTemperature,
+                },
                 imageSeeds, progress, cancel);
             if (o.VisRefineSteps > 0)
             {

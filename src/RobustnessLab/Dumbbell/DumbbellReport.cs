@@ -56,4 +56,11 @@ public sealed record DumbbellReport
     public required IReadOnlyList<DumbbellTarget> Targets { get; init; }
     public required IReadOnlyDictionary<string, string> Files { get; init; }
     public required double Seconds { get; init; }
+
+    /// <summary>
+    /// Wall seconds of each part in the order it ran (a dictionary filled in that order): biased_model and debiased_model (rendering and training),
+    /// prior, judge, arm_detector (each only when the scale has it), visualise_biased, visualise_debiased and measure
+    /// (arm scores and probes). They add up to <see cref="Seconds"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> StageSeconds { get; init; } = new Dictionary<string, double>();
 }

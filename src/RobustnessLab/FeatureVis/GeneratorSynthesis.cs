@@ -6,9 +6,32 @@ using static TorchSharp.torch;
 
 namespace RobustnessLab.FeatureVis;
 
+/// <summary>What generator synthesis raises for each picture's class.</summary>
+public enum GeneratorObjective
+{
+    /// <summary>log softmax(model(x))[c]: stops pulling once the class is certain, so the code prior then holds the picture.</summary>
+    LogProbability,
+
+    /// <summary>
+    /// The class's logit, as Nguyen et al. 2016 (they maximise a pre-softmax unit): keeps pulling after the class is
+    /// certain, toward whatever raises the model's evidence for it most, against the code prior alone.
+    /// </summary>
+    Logit,
+}
+
 /// <summary>Settings of <see cref="GeneratorSynthesis"/>; defaults defined once here.</summary>
 public sealed record GeneratorSynthesisOptions
 {
+    /// <summary>What is raised for each picture's class (the penalty for leaving the codes' Gaussian is the same).</summary>
+    public GeneratorObjective Objective { get; init; } = GeneratorObjective.LogProbability;
+
+    /// <summary>
+    /// With <see cref="GeneratorObjective.LogProbability"/>: the softmax's temperature T (log softmax(logits / T)). Above
+    /// 1 the pull stops later (a larger margin over the other classes is needed before it fades); as T grows it tends
+    /// to the logit's margin over the classes' mean, divided by T.
+    /// </summary>
+    public double Temperature { get; init; } = 1;
+
     /// <summary>Adam steps on the codes.</summary>
     public int Steps { get; init; } = 200;
 
@@ -29,6 +52,7 @@ public sealed record GeneratorSynthesisOptions
         if (Steps < 1) throw new LabException($"generator synthesis: steps must be positive, got {Steps}");
         if (!(LearningRate > 0)) throw new LabException($"generator synthesis: learning rate must be positive, got {LearningRate}");
         if (!(PriorWeight >= 0)) throw new LabException($"generator synthesis: prior weight must be >= 0, got {PriorWeight}");
+        if (!(Temperature > 0) || double.IsInfinity(Temperature)) throw new LabException($"generator synthesis: temperature must be positive and finite, got {Temperature}");
     }
 }
 
@@ -36,15 +60,16 @@ public sealed record GeneratorSynthesisOptions
 /// Class pictures drawn through a <see cref="GeneratorPrior"/> (Nguyen et al. 2016, arXiv:1605.09304): from the code of a
 /// start image, Adam steps on the code raise the log-probability the classifier gives the wanted class, minus a penalty
 /// for leaving the training codes' Gaussian; the picture is the decoder's image of the final code, resized to the
-/// classifier's input. Objective per image: log softmax(model(resize(G(z))))[c] - w mean_d ((z_d - mu_d) / sd_d)^2. A
-/// log-probability (not a logit) stops pulling once the class is certain, so the prior then holds the picture. The model
-/// and the generator run in eval mode; neither's parameters change.
+/// classifier's input. Objective per image: f(model(resize(G(z))))[c] - w mean_d ((z_d - mu_d) / sd_d)^2, f the
+/// log-probability (default: it stops pulling once the class is certain, so the prior then holds the picture) or the
+/// logit (<see cref="GeneratorObjective"/>). The model and the generator run in eval mode; neither's parameters change.
 /// </summary>
 public static class GeneratorSynthesis
 {
     /// <summary>
     /// Image i starts from the code of <paramref name="starts"/>[i] ([N, C, S, S] in [0, 1], S the prior's side) and moves
-    /// toward class <paramref name="classes"/>[i]. The result's objective is each image's log-probability of its class.
+    /// toward class <paramref name="classes"/>[i]. The result's objective is each image's log-probability or logit of its
+    /// class (<see cref="GeneratorSynthesisOptions.Objective"/>).
     /// </summary>
     public static VisualizationResult Render(Classifier model, GeneratorPrior prior, IReadOnlyList<int> classes, Tensor starts, GeneratorSynthesisOptions options,
         IReadOnlyList<int> seeds, IProgress<VisualizationProgress>? progress = null, CancellationToken cancel = default)
@@ -66,6 +91,8 @@ public static class GeneratorSynthesis
         return model.InEvalMode(() =>
         {
             using var target = tensor(classes.Select(c => (long)c).ToArray()).to(device);
+            Tensor Value(Tensor logits) => (options.Objective == GeneratorObjective.Logit ? logits : nn.functional.log_softmax(logits / options.Temperature, 1))
+                .gather(1, target.view(-1, 1)).view(-1);
             using var z = new TorchSharp.Modules.Parameter(prior.Encode(starts).to(device), requires_grad: true);
             using var optimizer = optim.Adam([z], options.LearningRate);
             var saveAt = new SortedSet<int>(options.SaveAt) { options.Steps };
@@ -75,15 +102,15 @@ public static class GeneratorSynthesis
                 cancel.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var drawn = prior.Decode(z);
-                var logProbability = nn.functional.log_softmax(model.call(resize(drawn, new Random(0))), 1).gather(1, target.view(-1, 1)).view(-1);
+                var value = Value(model.call(resize(drawn, new Random(0))));
                 var away = ((z - mu) / sd).square().mean(new long[] { 1 });
-                var loss = -(logProbability - away * options.PriorWeight).sum();
+                var loss = -(value - away * options.PriorWeight).sum();
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
                 if (saveAt.Contains(s) || progress is not null && (s % 16 == 0 || s == options.Steps))
                 {
-                    var values = logProbability.detach().cpu().data<float>().Select(v => (double)v).ToArray();
+                    var values = value.detach().cpu().data<float>().Select(v => (double)v).ToArray();
                     if (saveAt.Contains(s) && s < options.Steps) snapshots.Add(new VisualizationSnapshot(s, ImageData.FromBatch(drawn.detach()), values));
                     progress?.Report(new VisualizationProgress(s, options.Steps, values.Average()));
                 }
@@ -93,14 +120,15 @@ public static class GeneratorSynthesis
             using var none = no_grad();
             var x = prior.Decode(z).clamp(0, 1);
             var logits = model.call(resize(x, new Random(0)));
-            var finalValues = nn.functional.log_softmax(logits, 1).gather(1, target.view(-1, 1)).view(-1).cpu().data<float>().Select(v => (double)v).ToArray();
+            var finalValues = Value(logits).cpu().data<float>().Select(v => (double)v).ToArray();
             var probs = nn.functional.softmax(logits, 1).cpu();
             var rows = Enumerable.Range(0, n).Select(i => probs[i].data<float>().Select(v => (double)v).ToArray()).ToList();
             var images = ImageData.FromBatch(x);
             snapshots.Add(new VisualizationSnapshot(options.Steps, images, finalValues));
             return new VisualizationResult
             {
-                Objective = "log-probability of each image's class, drawn through a generator prior (Nguyen et al. 2016)",
+                Objective = (options.Objective == GeneratorObjective.Logit ? "logit" : "log-probability") +
+                    " of each image's class, drawn through a generator prior (Nguyen et al. 2016)",
                 Seeds = seeds,
                 Steps = options.Steps,
                 Images = images,

@@ -27,6 +27,8 @@ public class DumbbellExperimentTests
         yield return new TestCaseData(DumbbellOptions.Quick with { PriorWeight = -1 }, "prior weight");
         yield return new TestCaseData(DumbbellOptions.Quick with { JudgeAdversarialSteps = 0 }, "adversarial steps positive");
         yield return new TestCaseData(DumbbellOptions.Quick with { Dropout = 1 }, "dropout");
+        yield return new TestCaseData(DumbbellOptions.Quick with { VisGeneratorTemperature = 0 }, "vis generator temperature must be positive");
+        yield return new TestCaseData(DumbbellOptions.Quick with { VisGeneratorObjective = "probability" }, "vis generator objective must be log-probability or logit");
     }
 
     [TestCaseSource(nameof(BadOptions))]
@@ -113,6 +115,10 @@ public class DumbbellExperimentTests
             {
                 Assert.That(r.PriorReconstructionError, Is.LessThan(r.PriorMeanImageError!.Value), "the prior learnt more than the mean render");
                 Assert.That(r.PriorSeconds, Is.GreaterThan(0));
+                Assert.That(r.StageSeconds.Keys, Is.EqualTo(new[] { "biased_model", "debiased_model", "prior", "judge", "visualise_biased", "visualise_debiased", "measure" }),
+                    "the parts that ran, in order (no detector at this scale)");
+                Assert.That(r.StageSeconds.Values, Is.All.GreaterThanOrEqualTo(0));
+                Assert.That(r.StageSeconds.Values.Sum(), Is.EqualTo(r.Seconds).Within(1.0), "the parts add up to the run");
                 Assert.That(r.JudgeObjectAccuracyPriorRenders, Is.InRange(0.0, 1.0));
                 Assert.That(r.JudgeObjectAccuracyPriorReconstructions, Is.InRange(0.0, 1.0));
                 foreach (var m in new[] { r.Biased, r.Debiased })
