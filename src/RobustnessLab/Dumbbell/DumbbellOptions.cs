@@ -189,6 +189,9 @@ public sealed record DumbbellOptions
     /// </summary>
     public string VisGeneratorObjective { get; init; } = "log-probability";
 
+    /// <summary>The values <see cref="VisGeneratorObjective"/> takes.</summary>
+    public static readonly IReadOnlyList<string> GeneratorObjectives = ["log-probability", "logit"];
+
     /// <summary>
     /// Generator, with "log-probability": the softmax's temperature (above 1 the pull fades later). Measured 2026-11-30
     /// on seed 2's default-scale models (the same prior and judge): at 1, one of the biased model's six dumbbell pictures
@@ -297,8 +300,8 @@ public sealed record DumbbellOptions
         if (VisRefineSteps < 0) throw new LabException($"dumbbell: vis refine steps must be >= 0, got {VisRefineSteps}");
         if (!(VisGeneratorTemperature > 0) || double.IsInfinity(VisGeneratorTemperature))
             throw new LabException($"dumbbell: vis generator temperature must be positive and finite, got {VisGeneratorTemperature}");
-        if (VisGeneratorObjective is not ("log-probability" or "logit"))
-            throw new LabException($"dumbbell: vis generator objective must be log-probability or logit, got '{VisGeneratorObjective}'");
+        if (!GeneratorObjectives.Contains(VisGeneratorObjective))
+            throw new LabException($"dumbbell: vis generator objective must be {string.Join(" or ", GeneratorObjectives)}, got '{VisGeneratorObjective}'");
         if (VisStart is not ("class" or "all")) throw new LabException($"dumbbell: vis start must be class or all, got '{VisStart}'");
         if (!(VisEpsilon > 0) || VisStartResolution < 1 || VisStartResolution > Size || VisStartRenders < 2)
             throw new LabException($"dumbbell: vis epsilon must be positive, vis start resolution in 1..{Size} and vis start renders at least 2, got {VisEpsilon}, {VisStartResolution}, {VisStartRenders}");

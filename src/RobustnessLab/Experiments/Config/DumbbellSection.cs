@@ -53,7 +53,7 @@ public sealed record DumbbellSection : IConfigSection
         if (VisTransforms is not null) v.OneOf("vis_transforms", VisTransforms, FeatureVis.VisualizationOptions.TransformSets);
         if (VisMethod is not null) v.OneOf("vis_method", VisMethod, ["lucid", "synthesis", "generator"]);
         if (VisStart is not null) v.OneOf("vis_start", VisStart, ["class", "all"]);
-        if (VisGeneratorObjective is not null) v.OneOf("vis_generator_objective", VisGeneratorObjective, ["log-probability", "logit"]);
+        if (VisGeneratorObjective is not null) v.OneOf("vis_generator_objective", VisGeneratorObjective, DumbbellOptions.GeneratorObjectives);
         if (Epochs is { } e) v.Positive("epochs", e);
         if (TrainSize is { } t) v.Positive("train_size", t);
         if (Steps is { } s) v.Positive("steps", s);
