@@ -13,7 +13,7 @@ namespace RobustnessLab.Dumbbell;
 /// (<see cref="DumbbellMeasurement"/>), and counterfactual probes on fresh renders, paired with and without the arm
 /// (<see cref="DumbbellProbes"/>), judged against <see cref="DumbbellTargets"/>.
 /// This is the capability's one entry point for <c>lab dumbbell</c>, the <c>dumbbell:</c> stage and library callers:
-/// it returns the record and writes nothing but the three checkpoints (when <see cref="DumbbellOptions.OutputDir"/> is
+/// it returns the record and writes nothing but the checkpoints (when <see cref="DumbbellOptions.OutputDir"/> is
 /// set); <c>Reporting.DumbbellFigures</c> turns the record into sheets and dumbbell.json.
 /// </summary>
 public static class DumbbellExperiment
@@ -22,7 +22,7 @@ public static class DumbbellExperiment
 
     /// <summary>Checkpoint folders inside <see cref="DumbbellOptions.OutputDir"/>.</summary>
     public const string BiasedModelFolder = "biased-model", DebiasedModelFolder = "debiased-model", ArmDetectorFolder = "arm-detector",
-        ArmDetectorControlFolder = "arm-detector-control", JudgeFolder = "judge";
+        ArmDetectorControlFolder = "arm-detector-control", JudgeFolder = "judge", PriorFolder = "prior";
 
     /// <summary>
     /// Runs the experiment. Paths in the record (checkpoints, <see cref="DumbbellReport.Files"/>) are relative to
@@ -68,7 +68,7 @@ public static class DumbbellExperiment
         // 3. With generator pictures, the prior they are drawn through (the judge learns to read its drawings too).
         bool generator = options.VisMethod == "generator";
         using var prior = generator
-            ? DumbbellModels.TrainPrior(options, context.Device, progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(3, Stages, 0, s)), cancel)
+            ? DumbbellModels.TrainPrior(options, context.Device, Dir(PriorFolder), progress is null ? null : (f, s) => progress.Report(new DumbbellProgress(3, Stages, 0, s)), cancel)
             : null;
         if (prior is not null) Lap("prior");
 
@@ -115,6 +115,7 @@ public static class DumbbellExperiment
             files["biased_model"] = BiasedModelFolder;
             files["debiased_model"] = DebiasedModelFolder;
             if (judge is not null) files["judge"] = JudgeFolder;
+            if (prior is not null) files["prior"] = PriorFolder;
             if (det is not null)
             {
                 files["arm_detector"] = ArmDetectorFolder;

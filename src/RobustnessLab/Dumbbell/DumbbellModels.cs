@@ -191,6 +191,8 @@ public static class DumbbellModels
                     Steps = o.VisSteps, LearningRate = o.VisLearningRate, PriorWeight = o.PriorWeight, SaveAt = o.VisRefineSteps > 0 ? [] : saveAt,
                     Objective = o.VisGeneratorObjective == "logit" ? GeneratorObjective.Logit : GeneratorObjective.LogProbability,
                     Temperature = o.VisGeneratorTemperature,
+                    ManifoldWeight = o.VisGeneratorManifoldWeight,
+                    StartWeight = o.VisGeneratorStartWeight,
                 },
                 imageSeeds, progress, cancel);
             if (o.VisRefineSteps > 0)
@@ -280,13 +282,35 @@ public static class DumbbellModels
     /// The generator prior of <see cref="DumbbellOptions.VisMethod"/> "generator": an autoencoder trained on
     /// <see cref="DumbbellOptions.PriorTrain"/> debiased renders (every object held with probability
     /// <see cref="DumbbellOptions.PArm"/>, so an arm says nothing about the object), seeded from the options' seed.
+    /// With <see cref="DumbbellOptions.ReuseModels"/>, a prior saved in <paramref name="dir"/> by the same recipe (its
+    /// settings, seed and training renders, hashed) is loaded instead; after training it is saved there.
     /// </summary>
-    public static GeneratorPrior TrainPrior(DumbbellOptions o, Device device, Action<double, string>? report, CancellationToken cancel)
+    public static GeneratorPrior TrainPrior(DumbbellOptions o, Device device, string? dir, Action<double, string>? report, CancellationToken cancel)
     {
         var data = new GymOptions { Size = o.Size, Variant = GymVariant.Debiased, PArm = o.PArm, Train = o.PriorTrain, Validation = 0, Test = 0 };
         long seed = (long)LabContext.DeriveSeed(o.Seed, 0x6E4E);
         using var renders = GymScenes.Generate(data, o.PriorTrain, seed, device, "gym-prior");
-        return GeneratorPrior.Train(renders.Images, new GeneratorPriorOptions { Latent = o.PriorLatent, Epochs = o.PriorEpochs }, seed, report, cancel);
+        var settings = new GeneratorPriorOptions { Latent = o.PriorLatent, Epochs = o.PriorEpochs };
+        string recipe = PriorRecipe(renders.Images, settings, seed);
+        if (o.ReuseModels && dir is not null && GeneratorPrior.Load(dir, recipe, device) is { } saved) return saved;
+        var prior = GeneratorPrior.Train(renders.Images, settings, seed, report, cancel);
+        if (dir is not null) prior.Save(dir, recipe);
+        return prior;
+    }
+
+    private static string PriorRecipe(Tensor images, GeneratorPriorOptions settings, long seed)
+    {
+        using var scope = NewDisposeScope();
+        var pixels = images.contiguous().cpu().data<float>().ToArray();
+        var o = new System.Text.Json.Nodes.JsonObject
+        {
+            ["recipe"] = "robustnesslab.dumbbell-prior/1",
+            ["settings"] = System.Text.Json.Nodes.JsonNode.Parse(Json.Serialize(settings)),
+            ["seed"] = seed,
+            ["train_images_sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(pixels.AsSpan()))),
+            ["train_images"] = images.shape[0],
+        };
+        return o.ToJsonString();
     }
 
     /// <summary>

@@ -202,6 +202,18 @@ public sealed record DumbbellOptions
     /// </summary>
     public double VisGeneratorTemperature { get; init; } = 2;
 
+    /// <summary>
+    /// Generator: weight of the image prior (<see cref="FeatureVis.GeneratorSynthesisOptions.ManifoldWeight"/>): the mean
+    /// squared pixel difference between a picture and the prior's drawing of it, against the class's log-probability.
+    /// </summary>
+    public double VisGeneratorManifoldWeight { get; init; }
+
+    /// <summary>
+    /// Generator: weight of staying near each picture's start (<see cref="FeatureVis.GeneratorSynthesisOptions.StartWeight"/>),
+    /// an arm-free render of the class: the picture becomes what the model adds to that render to be sure of the class.
+    /// </summary>
+    public double VisGeneratorStartWeight { get; init; }
+
     /// <summary>Generator: length of the autoencoder's code.</summary>
     public int PriorLatent { get; init; } = 128;
 
@@ -247,13 +259,13 @@ public sealed record DumbbellOptions
     public int DetectorHeldOutSeeds { get; init; } = 2;
 
     /// <summary>
-    /// Load a model, the judge or the detector from <see cref="OutputDir"/> instead of training it when its checkpoint
+    /// Load a model, the generator prior, the judge or the detector from <see cref="OutputDir"/> instead of training it when its checkpoint
     /// there was trained by the same recipe (spec, settings, training images; recorded in recipe.json beside it): rerun
     /// with other visualisation or probe settings without training again.
     /// </summary>
     public bool ReuseModels { get; init; }
 
-    /// <summary>Where to write sheets, dumbbell.json and the three checkpoints; null writes nothing.</summary>
+    /// <summary>Where to write sheets, dumbbell.json and the checkpoints; null writes nothing.</summary>
     public string? OutputDir { get; init; }
 
     /// <summary>
@@ -298,6 +310,10 @@ public sealed record DumbbellOptions
         if (PriorLatent < 1 || PriorTrain < 300 || PriorEpochs < 1 || !(PriorWeight >= 0))
             throw new LabException($"dumbbell: prior latent and epochs must be positive, prior train at least 300 and prior weight >= 0, got {PriorLatent}, {PriorEpochs}, {PriorTrain}, {PriorWeight}");
         if (VisRefineSteps < 0) throw new LabException($"dumbbell: vis refine steps must be >= 0, got {VisRefineSteps}");
+        if (!(VisGeneratorStartWeight >= 0) || double.IsInfinity(VisGeneratorStartWeight))
+            throw new LabException($"dumbbell: vis generator start weight must be >= 0 and finite, got {VisGeneratorStartWeight}");
+        if (!(VisGeneratorManifoldWeight >= 0) || double.IsInfinity(VisGeneratorManifoldWeight))
+            throw new LabException($"dumbbell: vis generator manifold weight must be >= 0 and finite, got {VisGeneratorManifoldWeight}");
         if (!(VisGeneratorTemperature > 0) || double.IsInfinity(VisGeneratorTemperature))
             throw new LabException($"dumbbell: vis generator temperature must be positive and finite, got {VisGeneratorTemperature}");
         if (!GeneratorObjectives.Contains(VisGeneratorObjective))

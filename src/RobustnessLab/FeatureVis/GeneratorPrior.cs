@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RobustnessLab.Core;
 using RobustnessLab.Models;
 using TorchSharp;
+using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace RobustnessLab.FeatureVis;
@@ -51,16 +52,24 @@ public sealed record GeneratorPriorOptions
 /// </summary>
 public sealed class GeneratorPrior : IDisposable
 {
-    private readonly nn.Module<Tensor, Tensor> encoder, decoder;
+    /// <summary>Files of a saved prior (see <see cref="Save"/>).</summary>
+    public const string WeightsFile = "prior.safetensors", InfoFile = "prior.json";
+
+    private const string Format = "robustnesslab.generator-prior/1";
+
+    private readonly nn.Module<Tensor, Tensor> encoder, decoder, both;
     private readonly Tensor codeMean, codeSd;
+    private readonly GeneratorPriorOptions options;
 
     private GeneratorPrior(nn.Module<Tensor, Tensor> encoder, nn.Module<Tensor, Tensor> decoder, Tensor codeMean, Tensor codeSd, int channels, int side,
-        double reconstructionError, double meanImageError, double seconds)
+        GeneratorPriorOptions options, double reconstructionError, double meanImageError, double seconds)
     {
         this.encoder = encoder;
         this.decoder = decoder;
+        both = Both(encoder, decoder);
         this.codeMean = codeMean;
         this.codeSd = codeSd;
+        this.options = options;
         Channels = channels;
         Side = side;
         ReconstructionError = reconstructionError;
@@ -136,8 +145,65 @@ public sealed class GeneratorPrior : IDisposable
         var sd = (codes.std(0) + 1e-3).MoveToOuterDisposeScope();
         double error = nn.functional.mse_loss(decoder.call(encoder.call(held)), held).item<float>();
         double meanImageError = nn.functional.mse_loss(train.mean(new long[] { 0 }, keepdim: true).expand_as(held), held).item<float>();
-        return new GeneratorPrior(encoder, decoder, mean, sd, channels, side, error, meanImageError, sw.Elapsed.TotalSeconds);
+        return new GeneratorPrior(encoder, decoder, mean, sd, channels, side, options, error, meanImageError, sw.Elapsed.TotalSeconds);
     }
+
+    /// <summary>What <see cref="Save"/> writes beside the weights: the shape to rebuild, the code statistics, the figures, and the caller's recipe.</summary>
+    private sealed record SavedInfo(string Format, string Recipe, int Channels, int Side, int Latent, int Width, float[] CodeMean, float[] CodeSd,
+        double ReconstructionError, double MeanImageError, double Seconds, string WeightsSha256);
+
+    /// <summary>
+    /// Writes the prior to <paramref name="dir"/> (<see cref="WeightsFile"/> and <see cref="InfoFile"/>), with
+    /// <paramref name="recipe"/>: the caller's description of what it was trained on, which <see cref="Load"/> must be given again.
+    /// </summary>
+    public void Save(string dir, string recipe)
+    {
+        Directory.CreateDirectory(dir);
+        var weights = Path.Combine(dir, WeightsFile);
+        AtomicFile.WriteVia(weights, path => both.save_safetensors(path));
+        var info = new SavedInfo(Format, recipe, Channels, Side, options.Latent, options.Width, Floats(codeMean), Floats(codeSd),
+            ReconstructionError, MeanImageError, Seconds, Checkpoint.Sha256(weights));
+        Json.WriteFile(Path.Combine(dir, InfoFile), info);
+
+        static float[] Floats(Tensor t) => t.cpu().data<float>().ToArray();
+    }
+
+    /// <summary>
+    /// The prior saved in <paramref name="dir"/> by <see cref="Save"/> with the same <paramref name="recipe"/>, or null when
+    /// there is none or it was trained by another recipe. A folder whose files do not agree (weights changed after saving,
+    /// a malformed <see cref="InfoFile"/>) is refused with the reason.
+    /// </summary>
+    public static GeneratorPrior? Load(string dir, string recipe, Device device)
+    {
+        var infoPath = Path.Combine(dir, InfoFile);
+        var weights = Path.Combine(dir, WeightsFile);
+        if (!File.Exists(infoPath) || !File.Exists(weights)) return null;
+        var info = Json.ReadFile<SavedInfo>(infoPath);
+        if (info.Format != Format) throw new LabException($"{infoPath}: unknown generator prior format '{info.Format}'");
+        if (info.Recipe != recipe) return null;
+        if (Checkpoint.Sha256(weights) != info.WeightsSha256)
+            throw new LabException($"{weights}: its SHA-256 does not match weights_sha256 in {InfoFile}: the weights changed after they were saved; delete the folder to train the prior again");
+        if (info.Channels < 1 || info.Latent < 1 || info.Width < 1 || info.Side < 8 || info.Side % 8 != 0 || info.CodeMean?.Length != info.Latent || info.CodeSd?.Length != info.Latent)
+            throw new LabException($"{infoPath}: channels, side, latent, width and the code statistics do not describe a prior (code_mean and code_sd need {info.Latent} values each)");
+        NativeRuntime.EnsureLoaded();
+        var (encoder, decoder) = Build(info.Channels, info.Side, info.Latent, info.Width, 0);
+        var prior = new GeneratorPrior(encoder, decoder, tensor(info.CodeMean!).to(device), tensor(info.CodeSd!).to(device), info.Channels, info.Side,
+            new GeneratorPriorOptions { Latent = info.Latent, Width = info.Width }, info.ReconstructionError, info.MeanImageError, info.Seconds);
+        try { prior.both.load_safetensors(weights, strict: true); }
+        catch (Exception e)
+        {
+            prior.Dispose();
+            throw new LabException($"{weights}: does not hold a generator prior of latent {info.Latent} and width {info.Width}: {e.Message}", e);
+        }
+        prior.both.to(device);
+        prior.both.eval();
+        foreach (var p in prior.both.parameters()) p.requires_grad = false;
+        return prior;
+    }
+
+    /// <summary>The encoder and decoder as one module, whose state dict is what <see cref="Save"/> writes.</summary>
+    private static nn.Module<Tensor, Tensor> Both(nn.Module<Tensor, Tensor> encoder, nn.Module<Tensor, Tensor> decoder) =>
+        nn.Sequential(("encoder", encoder), ("decoder", decoder));
 
     /// <summary>Codes of images ([N, C, S, S] in [0, 1]).</summary>
     public Tensor Encode(Tensor images)
@@ -152,6 +218,12 @@ public sealed class GeneratorPrior : IDisposable
         using var none = no_grad();
         return decoder.call(encoder.call(images.to(codeMean.device))).clamp(0, 1).detach();
     }
+
+    /// <summary>
+    /// Per image, the mean squared pixel difference between <paramref name="images"/> ([N, C, S, S]) and the prior's
+    /// drawing of them (decoded code); differentiable in the images, through both terms.
+    /// </summary>
+    public Tensor Residual(Tensor images) => (decoder.call(encoder.call(images)) - images).square().mean(new long[] { 1, 2, 3 });
 
     /// <summary>Images ([N, C, S, S] in [0, 1]) drawn from codes; differentiable in the codes.</summary>
     public Tensor Decode(Tensor codes) => decoder.call(codes);
@@ -175,6 +247,7 @@ public sealed class GeneratorPrior : IDisposable
 
     public void Dispose()
     {
+        both.Dispose();
         encoder.Dispose();
         decoder.Dispose();
         codeMean.Dispose();

@@ -44,6 +44,23 @@ public sealed record GeneratorSynthesisOptions
     /// </summary>
     public double PriorWeight { get; init; } = 1;
 
+    /// <summary>
+    /// Weight of staying near each picture's start: the mean over code dimensions of the squared distance from the
+    /// start's code in standard deviations, per image. With it the picture is the start changed as little as the class
+    /// needs (what the model adds to the start to be sure of the class), not a picture drawn afresh. 0 (the default)
+    /// leaves it out.
+    /// </summary>
+    public double StartWeight { get; init; }
+
+    /// <summary>
+    /// Weight of the image prior: the mean squared pixel difference between each picture and the prior's own drawing of
+    /// it (decode, encode, decode), per image. An autoencoder trained with noise draws images near its training data
+    /// back toward them, so this residual is small on scenes it knows and large on texture it cannot draw twice
+    /// (Alain and Bengio 2014: a denoising autoencoder's residual points along the data density's gradient; Nguyen et
+    /// al. 2017, "Plug and Play Generative Networks", use it as a prior). 0 (the default) leaves it out.
+    /// </summary>
+    public double ManifoldWeight { get; init; }
+
     /// <summary>Steps at which to keep the images besides the last.</summary>
     public IReadOnlyList<int> SaveAt { get; init; } = [];
 
@@ -52,6 +69,8 @@ public sealed record GeneratorSynthesisOptions
         if (Steps < 1) throw new LabException($"generator synthesis: steps must be positive, got {Steps}");
         if (!(LearningRate > 0)) throw new LabException($"generator synthesis: learning rate must be positive, got {LearningRate}");
         if (!(PriorWeight >= 0)) throw new LabException($"generator synthesis: prior weight must be >= 0, got {PriorWeight}");
+        if (!(StartWeight >= 0) || double.IsInfinity(StartWeight)) throw new LabException($"generator synthesis: start weight must be >= 0 and finite, got {StartWeight}");
+        if (!(ManifoldWeight >= 0) || double.IsInfinity(ManifoldWeight)) throw new LabException($"generator synthesis: manifold weight must be >= 0 and finite, got {ManifoldWeight}");
         if (!(Temperature > 0) || double.IsInfinity(Temperature)) throw new LabException($"generator synthesis: temperature must be positive and finite, got {Temperature}");
     }
 }
@@ -93,7 +112,8 @@ public static class GeneratorSynthesis
             using var target = tensor(classes.Select(c => (long)c).ToArray()).to(device);
             Tensor Value(Tensor logits) => (options.Objective == GeneratorObjective.Logit ? logits : nn.functional.log_softmax(logits / options.Temperature, 1))
                 .gather(1, target.view(-1, 1)).view(-1);
-            using var z = new TorchSharp.Modules.Parameter(prior.Encode(starts).to(device), requires_grad: true);
+            using var z0 = prior.Encode(starts).to(device);
+            using var z = new TorchSharp.Modules.Parameter(z0.clone(), requires_grad: true);
             using var optimizer = optim.Adam([z], options.LearningRate);
             var saveAt = new SortedSet<int>(options.SaveAt) { options.Steps };
             var snapshots = new List<VisualizationSnapshot>();
@@ -105,6 +125,8 @@ public static class GeneratorSynthesis
                 var value = Value(model.call(resize(drawn, new Random(0))));
                 var away = ((z - mu) / sd).square().mean(new long[] { 1 });
                 var loss = -(value - away * options.PriorWeight).sum();
+                if (options.StartWeight > 0) loss = loss + options.StartWeight * ((z - z0) / sd).square().mean(new long[] { 1 }).sum();
+                if (options.ManifoldWeight > 0) loss = loss + options.ManifoldWeight * prior.Residual(drawn).sum();
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();

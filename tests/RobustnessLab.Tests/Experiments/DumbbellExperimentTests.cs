@@ -28,6 +28,8 @@ public class DumbbellExperimentTests
         yield return new TestCaseData(DumbbellOptions.Quick with { JudgeAdversarialSteps = 0 }, "adversarial steps positive");
         yield return new TestCaseData(DumbbellOptions.Quick with { Dropout = 1 }, "dropout");
         yield return new TestCaseData(DumbbellOptions.Quick with { VisGeneratorTemperature = 0 }, "vis generator temperature must be positive");
+        yield return new TestCaseData(DumbbellOptions.Quick with { VisGeneratorStartWeight = -0.5 }, "vis generator start weight must be >= 0 and finite, got -0.5");
+        yield return new TestCaseData(DumbbellOptions.Quick with { VisGeneratorManifoldWeight = double.NaN }, "vis generator manifold weight must be >= 0 and finite");
         yield return new TestCaseData(DumbbellOptions.Quick with { VisGeneratorObjective = "probability" }, "vis generator objective must be log-probability or logit");
     }
 

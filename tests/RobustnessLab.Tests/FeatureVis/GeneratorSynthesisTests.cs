@@ -57,10 +57,72 @@ public sealed class GeneratorSynthesisTests
     }
 
     private VisualizationResult Render(List<int> classes, Tensor starts, double weight = 0.1, GeneratorObjective objective = GeneratorObjective.LogProbability,
-        double temperature = 1) =>
-        GeneratorSynthesis.Render(f.Model, prior, classes, starts,
-            new GeneratorSynthesisOptions { Steps = 100, LearningRate = 0.1, PriorWeight = weight, Objective = objective, Temperature = temperature },
+        double temperature = 1, double startWeight = 0, double manifoldWeight = 0, GeneratorPrior? through = null) =>
+        GeneratorSynthesis.Render(f.Model, through ?? prior, classes, starts,
+            new GeneratorSynthesisOptions
+            {
+                Steps = 100, LearningRate = 0.1, PriorWeight = weight, Objective = objective, Temperature = temperature, StartWeight = startWeight, ManifoldWeight = manifoldWeight,
+            },
             Enumerable.Range(0, classes.Count).ToList());
+
+    private static Tensor Stack(VisualizationResult r) => cat(r.Images.Select(i => i.ToTensor()).ToList(), 0);
+
+    /// <summary>A saved prior loads as the same prior (same pictures, same figures); another recipe finds none; changed weights are refused.</summary>
+    [Test]
+    public void ASavedPriorLoadsAsTheSamePriorOnlyForItsRecipe()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "rl-prior-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            prior.Save(dir, "recipe A");
+            using var loaded = GeneratorPrior.Load(dir, "recipe A", CPU);
+            var (classes, starts) = Task(4);
+            using var _ = starts;
+            var a = Render(classes, starts);
+            var b = Render(classes, starts, through: loaded);
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(loaded, Is.Not.Null);
+                Assert.That(b.Images.Select(i => i.Pixels), Is.EqualTo(a.Images.Select(i => i.Pixels)), "the loaded prior draws the same pictures");
+                Assert.That(loaded!.ReconstructionError, Is.EqualTo(prior.ReconstructionError));
+                Assert.That(loaded.Side, Is.EqualTo(prior.Side));
+                Assert.That(GeneratorPrior.Load(dir, "recipe B", CPU), Is.Null, "another recipe trains again");
+                Assert.That(GeneratorPrior.Load(dir + "-missing", "recipe A", CPU), Is.Null, "no folder, no prior");
+            }
+            var weights = Path.Combine(dir, GeneratorPrior.WeightsFile);
+            var bytes = File.ReadAllBytes(weights);
+            bytes[^1] ^= 0x40;
+            File.WriteAllBytes(weights, bytes);
+            Assert.That(() => GeneratorPrior.Load(dir, "recipe A", CPU), Throws.TypeOf<LabException>().With.Message.Contains("weights changed after they were saved"));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    /// <summary>The start weight keeps each picture nearer its own start; the manifold weight leaves pictures the prior redraws more faithfully.</summary>
+    [Test]
+    public void TheStartAndManifoldWeightsPullTowardTheStartAndTowardWhatThePriorCanDraw()
+    {
+        var (classes, starts) = Task(10);
+        using var _ = starts;
+        using var scope = NewDisposeScope();
+        var start = prior.Decode(prior.Encode(starts)).detach();
+        double Moved(double startWeight) => RobustnessLab.Attacks.Distance.L2.Measure(Stack(Render(classes, starts, startWeight: startWeight)) - start).mean().item<float>();
+        double Residual(double manifoldWeight)
+        {
+            var pictures = Stack(Render(classes, starts, weight: 0, manifoldWeight: manifoldWeight));
+            using var none = no_grad();
+            return prior.Residual(pictures).mean().item<float>();
+        }
+        double free = Residual(0), held = Residual(300);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Moved(10), Is.LessThan(0.8 * Moved(0)), "the start weight keeps the pictures near their starts");
+            Assert.That(held, Is.LessThan(0.8 * free), $"the manifold weight lowers the prior's residual ({free:F5} without, {held:F5} with)");
+        }
+    }
 
     /// <summary>Each picture's logit margin of its class over the strongest other class, from its (temperature-1) probabilities.</summary>
     private static double MeanMargin(VisualizationResult r, List<int> classes) =>
@@ -156,6 +218,10 @@ public sealed class GeneratorSynthesisTests
                 Throws.TypeOf<LabException>().With.Message.Contains("steps must be positive"));
             Assert.That(() => GeneratorSynthesis.Render(f.Model, prior, classes, starts, new GeneratorSynthesisOptions { Temperature = 0 }, [0, 1, 2, 3]),
                 Throws.TypeOf<LabException>().With.Message.Contains("temperature must be positive and finite, got 0"));
+            Assert.That(() => GeneratorSynthesis.Render(f.Model, prior, classes, starts, new GeneratorSynthesisOptions { StartWeight = -1 }, [0, 1, 2, 3]),
+                Throws.TypeOf<LabException>().With.Message.Contains("start weight must be >= 0 and finite, got -1"));
+            Assert.That(() => GeneratorSynthesis.Render(f.Model, prior, classes, starts, new GeneratorSynthesisOptions { ManifoldWeight = double.PositiveInfinity }, [0, 1, 2, 3]),
+                Throws.TypeOf<LabException>().With.Message.Contains("manifold weight must be >= 0 and finite, got "));
         }
     }
 }

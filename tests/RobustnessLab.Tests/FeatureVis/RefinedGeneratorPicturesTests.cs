@@ -33,7 +33,7 @@ public sealed class RefinedGeneratorPicturesTests
         TorchSharp.torch.manual_seed(5);
         var spec = ModelZoo.Spec("cnn", [3, O.Size, O.Size], GymScenes.ClassNames, [0.5f, 0.5f, 0.5f], [0.25f, 0.25f, 0.25f], DumbbellModels.ModelArgs(O));
         model = ModelZoo.Create(spec);
-        prior = DumbbellModels.TrainPrior(O, CPU, null, default);
+        prior = DumbbellModels.TrainPrior(O, CPU, null, null, default);
         seeds = [11, 12];
         starts = DumbbellModels.GeneratorStarts(O, seeds, CPU);
     }
