@@ -75,6 +75,8 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         if (report.JudgeObjectAccuracy is not null)
         {
             Row("dumbbell pictures, judge P(arm) (mean ± sd)", r => $"{r.JudgeArmScore!.Mean:F3} ± {r.JudgeArmScore.Sd:F3}");
+            Row("dumbbell pictures, judge P(dumbbell) (mean ± sd)", r => $"{r.JudgeDumbbellScore!.Mean:F3} ± {r.JudgeDumbbellScore.Sd:F3}");
+            Row("dumbbell pictures the judge reads as held", r => $"{r.JudgeHeldDumbbells} of {report.Options.VisSeeds}");
             Row("classes the judge reads in their pictures", r => $"{r.JudgeLegibleClasses} of {report.ClassNames.Count}");
         }
         Row("arm effect, paired scenes (mean ± sd)", r => $"{r.ArmEffect.Mean:F3} ± {r.ArmEffect.Sd:F3}");

@@ -34,14 +34,20 @@ public static class DumbbellMeasurement
         // The judge's reading of every class's visualisations.
         var judgeArm = new Dictionary<string, double>();
         var reading = new Dictionary<string, string>();
-        MeanSd judgeDumbbell = MeanSd.Of([]);
-        int legible = 0;
+        MeanSd judgeDumbbell = MeanSd.Of([]), judgeObject = MeanSd.Of([]);
+        int legible = 0, held = 0;
         if (judge is not null)
             for (int c = 0; c < classes.Count; c++)
             {
                 var verdicts = DumbbellJudge.Assess(judge, vis[c].Images);
                 judgeArm[classes[c]] = verdicts.Average(v => v.PArm);
-                if (c == d) judgeDumbbell = MeanSd.Of(verdicts.Select(v => v.PArm).ToList());
+                if (c == d)
+                {
+                    judgeDumbbell = MeanSd.Of(verdicts.Select(v => v.PArm).ToList());
+                    // Object probabilities: index 0 is "no object", class c is at c + 1.
+                    judgeObject = MeanSd.Of(verdicts.Select(v => v.ObjectProbabilities[d + 1]).ToList());
+                    held = verdicts.Count(v => v.Object == d && v.PArm >= 0.5);
+                }
                 var mode = verdicts.GroupBy(v => v.Object).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First();
                 // Legible: the judge reads the class in a strict majority of the seeds.
                 bool isLegible = mode.Key == c && mode.Count() * 2 > verdicts.Count;
@@ -93,6 +99,8 @@ public static class DumbbellMeasurement
             TrainAccuracy = m.TrainAccuracy,
             JudgeArmScore = judge is null ? null : judgeDumbbell,
             JudgeLegibleClasses = judge is null ? null : legible,
+            JudgeDumbbellScore = judge is null ? null : judgeObject,
+            JudgeHeldDumbbells = judge is null ? null : held,
             JudgeReading = judge is null ? null : reading,
             JudgeArmScoreByClass = judge is null ? null : judgeArm,
             ArmEffect = effect,

@@ -18,6 +18,18 @@ public sealed record DumbbellModelReport
     /// <summary>Classes whose visualisations the judge reads as that class (majority over seeds), out of the class count.</summary>
     public int? JudgeLegibleClasses { get; init; }
 
+    /// <summary>
+    /// The judge's P(object = dumbbell) on the model's dumbbell visualisations, over visualisation seeds (null without a
+    /// judge): whether a dumbbell is drawn at all, beside whatever arm <see cref="JudgeArmScore"/> sees.
+    /// </summary>
+    public MeanSd? JudgeDumbbellScore { get; init; }
+
+    /// <summary>
+    /// Dumbbell visualisations in which the judge reads both a dumbbell (the most probable object) and an arm (P(arm) >=
+    /// 0.5): a dumbbell held by an arm, in the judge's eyes (null without a judge).
+    /// </summary>
+    public int? JudgeHeldDumbbells { get; init; }
+
     /// <summary>Per class, the object the judge sees in most of that class's visualisations ("none": no object).</summary>
     public IReadOnlyDictionary<string, string>? JudgeReading { get; init; }
 

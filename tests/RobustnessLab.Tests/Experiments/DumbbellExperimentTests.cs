@@ -79,6 +79,8 @@ public class DumbbellExperimentTests
                     Assert.That(m.JudgeArmScore!.Values, Has.Count.EqualTo(2));
                     Assert.That(m.JudgeArmScore.Values, Has.All.InRange(0.0, 1.0));
                     Assert.That(m.JudgeLegibleClasses, Is.InRange(0, 6));
+                    Assert.That(m.JudgeDumbbellScore!.Values, Has.Count.EqualTo(2).And.All.InRange(0.0, 1.0));
+                    Assert.That(m.JudgeHeldDumbbells, Is.InRange(0, m.JudgeArmScore.Values.Count(p => p >= 0.5)), "held: an arm among other things");
                     Assert.That(m.ArmEffect.N, Is.EqualTo(12));
                     Assert.That(m.ArmEffect.Mean, Is.InRange(-1.0, 1.0));
                     Assert.That(m.PDumbbellArmOnly, Is.InRange(0.0, 1.0));
@@ -112,9 +114,18 @@ public class DumbbellExperimentTests
         try
         {
             var o = Miniature(dir) with { VisMethod = "generator", PriorTrain = 1500, PriorEpochs = 8, PriorLatent = 16, JudgePriorShare = 0.5, Detector = false };
-            var r = DumbbellExperiment.Run(o, LabContext.Create("cpu", 0, threads: 1));
+            var ctx = LabContext.Create("cpu", 0, threads: 1);
+            var r = DumbbellExperiment.Run(o, ctx);
+            var weights = Path.Combine(dir, DumbbellExperiment.PriorFolder, RobustnessLab.FeatureVis.GeneratorPrior.WeightsFile);
+            var trained = File.GetLastWriteTimeUtc(weights);
+            // Other picture settings with --reuse-models: the prior is loaded, not trained again.
+            var again = DumbbellExperiment.Run(o with { ReuseModels = true, VisGeneratorStartWeight = 1 }, ctx);
             using (Assert.EnterMultipleScope())
             {
+                Assert.That(r.Files["prior"], Is.EqualTo(DumbbellExperiment.PriorFolder));
+                Assert.That(File.GetLastWriteTimeUtc(weights), Is.EqualTo(trained), "the same recipe loads the saved prior");
+                Assert.That(again.PriorReconstructionError, Is.EqualTo(r.PriorReconstructionError));
+                Assert.That(again.Options.VisGeneratorStartWeight, Is.EqualTo(1));
                 Assert.That(r.PriorReconstructionError, Is.LessThan(r.PriorMeanImageError!.Value), "the prior learnt more than the mean render");
                 Assert.That(r.PriorSeconds, Is.GreaterThan(0));
                 Assert.That(r.StageSeconds.Keys, Is.EqualTo(new[] { "biased_model", "debiased_model", "prior", "judge", "visualise_biased", "visualise_debiased", "measure" }),
