@@ -199,7 +199,9 @@ public static class DumbbellModels
             {
                 int size = o.VisImageSize == 0 ? o.Size : o.VisImageSize;
                 using var drawn = Upsampled(all.Images, size, model.Device);
-                var refined = RobustSynthesis.Render(model, classes, drawn, Synthesis(o.VisRefineSteps), imageSeeds, progress, cancel);
+                var toPrior = Transforms.Resize(prior.Side, prior.Side);
+                Func<Tensor, Tensor>? penalty = o.VisRefineManifoldWeight > 0 ? x => prior.Residual(toPrior(x, new Random(0))) * o.VisRefineManifoldWeight : null;
+                var refined = RobustSynthesis.Render(model, classes, drawn, Synthesis(o.VisRefineSteps), imageSeeds, progress, cancel, penalty);
                 all = refined with
                 {
                     Objective = "logit of each image's class: a generator picture (Nguyen et al. 2016) refined by robust synthesis",
@@ -287,7 +289,7 @@ public static class DumbbellModels
     /// </summary>
     public static GeneratorPrior TrainPrior(DumbbellOptions o, Device device, string? dir, Action<double, string>? report, CancellationToken cancel)
     {
-        var data = new GymOptions { Size = o.Size, Variant = GymVariant.Debiased, PArm = o.PArm, Train = o.PriorTrain, Validation = 0, Test = 0 };
+        var data = new GymOptions { Size = o.Size, Variant = GymVariant.Debiased, PArm = o.PArm, Train = o.PriorTrain, Validation = 0, Test = 0, PlainFloorShare = o.PriorPlainFloorShare };
         long seed = (long)LabContext.DeriveSeed(o.Seed, 0x6E4E);
         using var renders = GymScenes.Generate(data, o.PriorTrain, seed, device, "gym-prior");
         var settings = new GeneratorPriorOptions { Latent = o.PriorLatent, Epochs = o.PriorEpochs };

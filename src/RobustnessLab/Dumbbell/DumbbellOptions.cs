@@ -214,6 +214,13 @@ public sealed record DumbbellOptions
     /// </summary>
     public double VisGeneratorStartWeight { get; init; }
 
+    /// <summary>
+    /// Generator, refined: weight of the prior's redraw residual (<see cref="FeatureVis.GeneratorPrior.Residual"/> of the
+    /// picture at the prior's side) added to each refinement step's cross-entropy, so robust synthesis sharpens only what
+    /// the prior can draw (0: off).
+    /// </summary>
+    public double VisRefineManifoldWeight { get; init; }
+
     /// <summary>Generator: length of the autoencoder's code.</summary>
     public int PriorLatent { get; init; } = 128;
 
@@ -221,6 +228,12 @@ public sealed record DumbbellOptions
     public int PriorTrain { get; init; } = 8000;
 
     public int PriorEpochs { get; init; } = 20;
+
+    /// <summary>
+    /// Generator: share of the prior's training renders drawn on a plain floor (a smooth gradient) instead of planks,
+    /// tiles or speckles, so the autoencoder spends its code on objects and arms rather than floor texture.
+    /// </summary>
+    public double PriorPlainFloorShare { get; init; }
 
     /// <summary>Generator: weight of staying near the renders' codes (mean squared standard deviations per code dimension) against the class's log-probability.</summary>
     public double PriorWeight { get; init; } = 1;
@@ -312,6 +325,8 @@ public sealed record DumbbellOptions
         if (VisRefineSteps < 0) throw new LabException($"dumbbell: vis refine steps must be >= 0, got {VisRefineSteps}");
         if (!(VisGeneratorStartWeight >= 0) || double.IsInfinity(VisGeneratorStartWeight))
             throw new LabException($"dumbbell: vis generator start weight must be >= 0 and finite, got {VisGeneratorStartWeight}");
+        if (!(VisRefineManifoldWeight >= 0) || double.IsInfinity(VisRefineManifoldWeight))
+            throw new LabException($"dumbbell: vis refine manifold weight must be >= 0 and finite, got {VisRefineManifoldWeight}");
         if (!(VisGeneratorManifoldWeight >= 0) || double.IsInfinity(VisGeneratorManifoldWeight))
             throw new LabException($"dumbbell: vis generator manifold weight must be >= 0 and finite, got {VisGeneratorManifoldWeight}");
         if (!(VisGeneratorTemperature > 0) || double.IsInfinity(VisGeneratorTemperature))
@@ -326,6 +341,7 @@ public sealed record DumbbellOptions
             throw new LabException($"dumbbell: eps and judge eps must be >= 0 and adversarial steps positive, got {Epsilon}, {JudgeEpsilon}, {AdversarialSteps}, {JudgeAdversarialSteps}");
         if (Objective == "pgd" && Epsilon > 1) throw new LabException($"dumbbell: a Linf eps must be at most 1, got {Epsilon}");
         if (!(JudgeNoiseShare >= 0 && JudgeNoiseShare <= 1)) throw new LabException($"dumbbell: judge noise share must be in [0, 1], got {JudgeNoiseShare}");
+        if (!(PriorPlainFloorShare >= 0 && PriorPlainFloorShare <= 1)) throw new LabException($"dumbbell: prior plain floor share must be in [0, 1], got {PriorPlainFloorShare}");
         if (!(JudgePriorShare >= 0 && JudgePriorShare <= 1)) throw new LabException($"dumbbell: judge prior share must be in [0, 1], got {JudgePriorShare}");
         if (JudgeTrain < 60 || JudgeEpochs < 1) throw new LabException($"dumbbell: the judge needs at least 60 training images and one epoch, got {JudgeTrain} and {JudgeEpochs}");
         if (VisSeeds < 1) throw new LabException($"dumbbell: vis seeds must be positive, got {VisSeeds}");

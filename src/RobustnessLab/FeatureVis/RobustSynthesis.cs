@@ -60,8 +60,13 @@ public static class RobustSynthesis
     /// Image i moves from <paramref name="starts"/>[i] ([N, C, S, S] in [0, 1], S the image size) toward class
     /// <paramref name="classes"/>[i]. The result's objective is each image's logit of its class.
     /// </summary>
+    /// <param name="penalty">
+    /// Optional image prior: per image ([N] from the [N, C, S, S] images), a differentiable penalty added to the
+    /// cross-entropy before each step (e.g. a generator prior's <see cref="GeneratorPrior.Residual"/>, weighted), so the
+    /// steps add only what that prior can draw.
+    /// </param>
     public static VisualizationResult Render(Classifier model, IReadOnlyList<int> classes, Tensor starts, SynthesisOptions options, IReadOnlyList<int> seeds,
-        IProgress<VisualizationProgress>? progress = null, CancellationToken cancel = default)
+        IProgress<VisualizationProgress>? progress = null, CancellationToken cancel = default, Func<Tensor, Tensor>? penalty = null)
     {
         var spec = model.Spec;
         options.Validate(Math.Max(spec.Height, spec.Width));
@@ -93,6 +98,7 @@ public static class RobustSynthesis
                 var xi = x.detach().requires_grad_(true);
                 var logits = model.call(resize(xi, new Random(0)));
                 var loss = nn.functional.cross_entropy(logits, target, reduction: nn.Reduction.Sum);
+                if (penalty is not null) loss = loss + penalty(xi).sum();
                 var g = autograd.grad([loss], [xi])[0];
                 using var ng = no_grad();
                 var moved = xi.detach() - Distance.L2.Direction(g) * step;

@@ -30,6 +30,8 @@ public class DumbbellExperimentTests
         yield return new TestCaseData(DumbbellOptions.Quick with { VisGeneratorTemperature = 0 }, "vis generator temperature must be positive");
         yield return new TestCaseData(DumbbellOptions.Quick with { VisGeneratorStartWeight = -0.5 }, "vis generator start weight must be >= 0 and finite, got -0.5");
         yield return new TestCaseData(DumbbellOptions.Quick with { VisGeneratorManifoldWeight = double.NaN }, "vis generator manifold weight must be >= 0 and finite");
+        yield return new TestCaseData(DumbbellOptions.Quick with { VisRefineManifoldWeight = -1 }, "vis refine manifold weight must be >= 0 and finite, got -1");
+        yield return new TestCaseData(DumbbellOptions.Quick with { PriorPlainFloorShare = 1.5 }, "prior plain floor share must be in [0, 1], got 1.5");
         yield return new TestCaseData(DumbbellOptions.Quick with { VisGeneratorObjective = "probability" }, "vis generator objective must be log-probability or logit");
     }
 

@@ -66,6 +66,20 @@ public sealed class RobustSynthesisTests
         Assert.That(b.Images.Select(i => i.Pixels), Is.EqualTo(a.Images.Select(i => i.Pixels)));
     }
 
+    /// <summary>A penalty joins the cross-entropy: one on the pictures' distance from a grey image keeps them nearer grey.</summary>
+    [Test]
+    public void APenaltyStepsAwayFromWhatItPenalises()
+    {
+        int[] classes = [0, 1, 2, 3, 4, 0, 1, 2];
+        using var starts = Starts(classes.Length, 12);
+        var o = new SynthesisOptions { Steps = 20, Epsilon = 1.5 };
+        var free = RobustSynthesis.Render(f.Model, classes, starts, o, classes);
+        var held = RobustSynthesis.Render(f.Model, classes, starts, o, classes, penalty: x => (x - 0.5).square().sum(new long[] { 1, 2, 3 }) * 10);
+        using var scope = NewDisposeScope();
+        double FromGrey(VisualizationResult r) => (cat(r.Images.Select(i => i.ToTensor()).ToList(), 0) - 0.5).square().mean().item<float>();
+        Assert.That(FromGrey(held), Is.LessThan(FromGrey(free)), "the penalised pictures stay nearer grey");
+    }
+
     [Test]
     public void AFinalBlurSmoothsThePicturesAndTheirProbabilitiesAreTheBlurredOnes()
     {

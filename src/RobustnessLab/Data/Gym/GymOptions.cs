@@ -29,6 +29,12 @@ public sealed record GymOptions
 
     public int Test { get; init; } = 1000;
 
+    /// <summary>
+    /// Share of scenes drawn on a plain floor (<see cref="GymSceneRequest.PlainFloor"/>) instead of a textured one: 0 for
+    /// the classes' data; the dumbbell experiment's generator prior may learn from plain floors. Not a data option.
+    /// </summary>
+    public double PlainFloorShare { get; init; }
+
     public static readonly IReadOnlyList<string> Keys = ["size", "variant", "p_dumbbell_arm", "p_other_arm", "p_arm", "train", "val", "test"];
 
     /// <summary>Probability that an object of the given class is held, under this variant.</summary>
@@ -43,6 +49,7 @@ public sealed record GymOptions
         CheckProbability("p_dumbbell_arm", PDumbbellArm);
         CheckProbability("p_other_arm", POtherArm);
         CheckProbability("p_arm", PArm);
+        CheckProbability("plain floor share", PlainFloorShare);
         if (Train < 0 || Validation < 0 || Test < 0) throw new LabException($"gym: counts must be >= 0, got train {Train}, val {Validation}, test {Test}");
         return this;
     }

@@ -22,6 +22,7 @@ public static class GymRenderer
         var rng = new Random((int)(LabContext.DeriveSeed(request.Seed, 0x6A11) & 0x7fffffff));
         var canvas = new SceneCanvas(s);
         PaintBackground(canvas, rng);
+        if (request.PlainFloor) PaintPlainFloor(canvas, new Random((int)(LabContext.DeriveSeed(request.Seed, 0x9F1) & 0x7fffffff)));
         if (request.NoiseBackground) PaintNoise(canvas, new Random(rng.Next()));
         int clutter = rng.Next(0, 3);
         for (int i = 0; i < clutter; i++) PaintClutter(canvas, rng);
@@ -196,6 +197,16 @@ public static class GymRenderer
                     return y < horizon ? a.Mix(SceneColour.Grey(0.85f), 0.4f).Scale(0.95f + 0.05f * MathF.Sin(x * 0.3f)) : b.Scale(0.8f);
             }
         });
+    }
+
+    /// <summary>A smooth gradient between two floor colours (its own random numbers: the scene's stream is untouched).</summary>
+    private static void PaintPlainFloor(SceneCanvas canvas, Random rng)
+    {
+        var a = CoolColour(rng);
+        var b = CoolColour(rng);
+        float angle = (float)(rng.NextDouble() * Math.PI), ca = MathF.Cos(angle), sa = MathF.Sin(angle);
+        float span = canvas.Size * 1.4f;
+        canvas.FillBackground((x, y) => a.Mix(b, Math.Clamp((x * ca + y * sa) / span + 0.5f, 0f, 1f)));
     }
 
     /// <summary>Saturated 1/f colour noise: a sum of random plane waves with amplitude 1/frequency, per channel.</summary>

@@ -10,5 +10,9 @@ namespace RobustnessLab.Data.Gym;
 /// the arm grips where an object of that class would be held; -1 draws that class uniformly from the seed.
 /// <paramref name="SkinTonedObject"/> paints the object in skin or orange tones (arm-detector training only: the
 /// classes' data never has skin-coloured objects, so "skin-hued pixels" keeps meaning "arm" there).
+/// <paramref name="PlainFloor"/> paints the floor as a smooth two-colour gradient instead of planks, tiles or speckles
+/// (everything else, clutter included, unchanged): scenes for a generator prior, whose capacity then goes to objects
+/// and arms rather than floor texture.
 /// </summary>
-public sealed record GymSceneRequest(int Size, int ClassIndex, bool Arm, long Seed, bool NoiseBackground = false, int GripClass = -1, bool SkinTonedObject = false);
+public sealed record GymSceneRequest(int Size, int ClassIndex, bool Arm, long Seed, bool NoiseBackground = false, int GripClass = -1, bool SkinTonedObject = false,
+    bool PlainFloor = false);

@@ -55,7 +55,9 @@ public static class GymScenes
         int cls = index % ClassNames.Count;
         var held = new Random((int)(LabContext.DeriveSeed(streamSeed, 2L * index + 1) & 0x7fffffff));
         bool arm = held.NextDouble() < options.ArmProbability(cls);
-        return new GymSceneRequest(options.Size, cls, arm, (long)LabContext.DeriveSeed(streamSeed, 2L * index));
+        // Drawn after the arm, so a share of 0 leaves every request as it was.
+        bool plain = options.PlainFloorShare > 0 && held.NextDouble() < options.PlainFloorShare;
+        return new GymSceneRequest(options.Size, cls, arm, (long)LabContext.DeriveSeed(streamSeed, 2L * index), PlainFloor: plain);
     }
 
     /// <summary>Renders rows 0..count-1 of a stream into a dataset (labels = object classes).</summary>
