@@ -292,7 +292,7 @@ public static class DumbbellModels
         var data = new GymOptions { Size = o.Size, Variant = GymVariant.Debiased, PArm = o.PArm, Train = o.PriorTrain, Validation = 0, Test = 0, PlainFloorShare = o.PriorPlainFloorShare };
         long seed = (long)LabContext.DeriveSeed(o.Seed, 0x6E4E);
         using var renders = GymScenes.Generate(data, o.PriorTrain, seed, device, "gym-prior");
-        var settings = new GeneratorPriorOptions { Latent = o.PriorLatent, Epochs = o.PriorEpochs };
+        var settings = new GeneratorPriorOptions { Latent = o.PriorLatent, Epochs = o.PriorEpochs, Width = o.PriorWidth, CodeNoise = o.PriorCodeNoise, EdgeWeight = o.PriorEdgeWeight };
         string recipe = PriorRecipe(renders.Images, settings, seed);
         if (o.ReuseModels && dir is not null && GeneratorPrior.Load(dir, recipe, device) is { } saved) return saved;
         var prior = GeneratorPrior.Train(renders.Images, settings, seed, report, cancel);

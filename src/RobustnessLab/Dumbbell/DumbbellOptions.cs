@@ -229,6 +229,15 @@ public sealed record DumbbellOptions
 
     public int PriorEpochs { get; init; } = 20;
 
+    /// <summary>Generator: channels of the autoencoder's first convolution (the library's default).</summary>
+    public int PriorWidth { get; init; } = new FeatureVis.GeneratorPriorOptions().Width;
+
+    /// <summary>Generator: weight of the edge term in the autoencoder's training loss (<see cref="FeatureVis.GeneratorPriorOptions.EdgeWeight"/>).</summary>
+    public double PriorEdgeWeight { get; init; }
+
+    /// <summary>Generator: standard deviation of the noise added to the codes in the autoencoder's training (the library's default).</summary>
+    public double PriorCodeNoise { get; init; } = new FeatureVis.GeneratorPriorOptions().CodeNoise;
+
     /// <summary>
     /// Generator: share of the prior's training renders drawn on a plain floor (a smooth gradient) instead of planks,
     /// tiles or speckles, so the autoencoder spends its code on objects and arms rather than floor texture.
@@ -341,6 +350,9 @@ public sealed record DumbbellOptions
             throw new LabException($"dumbbell: eps and judge eps must be >= 0 and adversarial steps positive, got {Epsilon}, {JudgeEpsilon}, {AdversarialSteps}, {JudgeAdversarialSteps}");
         if (Objective == "pgd" && Epsilon > 1) throw new LabException($"dumbbell: a Linf eps must be at most 1, got {Epsilon}");
         if (!(JudgeNoiseShare >= 0 && JudgeNoiseShare <= 1)) throw new LabException($"dumbbell: judge noise share must be in [0, 1], got {JudgeNoiseShare}");
+        if (!(PriorEdgeWeight >= 0) || double.IsInfinity(PriorEdgeWeight)) throw new LabException($"dumbbell: prior edge weight must be >= 0 and finite, got {PriorEdgeWeight}");
+        if (PriorWidth < 1 || !(PriorCodeNoise >= 0) || double.IsInfinity(PriorCodeNoise))
+            throw new LabException($"dumbbell: prior width must be positive and prior code noise >= 0 and finite, got {PriorWidth} and {PriorCodeNoise}");
         if (!(PriorPlainFloorShare >= 0 && PriorPlainFloorShare <= 1)) throw new LabException($"dumbbell: prior plain floor share must be in [0, 1], got {PriorPlainFloorShare}");
         if (!(JudgePriorShare >= 0 && JudgePriorShare <= 1)) throw new LabException($"dumbbell: judge prior share must be in [0, 1], got {JudgePriorShare}");
         if (JudgeTrain < 60 || JudgeEpochs < 1) throw new LabException($"dumbbell: the judge needs at least 60 training images and one epoch, got {JudgeTrain} and {JudgeEpochs}");

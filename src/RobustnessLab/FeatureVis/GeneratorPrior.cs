@@ -26,6 +26,13 @@ public sealed record GeneratorPriorOptions
     /// <summary>Standard deviation of the Gaussian noise added to the codes in training (the decoder must draw images from nearby codes too).</summary>
     public double CodeNoise { get; init; } = 0.1;
 
+    /// <summary>
+    /// Weight of an edge term in the training loss: the mean squared difference between the reconstruction's and the
+    /// image's horizontal and vertical pixel differences, added to the pixel error. A plain pixel error lets the decoder
+    /// blur edges it is unsure of; this term makes blurring an edge cost as much as misplacing it. 0 (the default) leaves it out.
+    /// </summary>
+    public double EdgeWeight { get; init; }
+
     /// <summary>Images held out of training to measure the reconstruction error on.</summary>
     public int HeldOut { get; init; } = 200;
 
@@ -35,6 +42,7 @@ public sealed record GeneratorPriorOptions
         if (Epochs < 1 || Width < 1) throw new LabException($"generator prior: epochs and width must be positive, got {Epochs} and {Width}");
         if (BatchSize < 1) throw new LabException($"generator prior: batch size must be positive, got {BatchSize}");
         if (!(LearningRate > 0)) throw new LabException($"generator prior: learning rate must be positive, got {LearningRate}");
+        if (!(EdgeWeight >= 0) || double.IsInfinity(EdgeWeight)) throw new LabException($"generator prior: edge weight must be >= 0 and finite, got {EdgeWeight}");
         if (!(CodeNoise >= 0)) throw new LabException($"generator prior: code noise must be >= 0, got {CodeNoise}");
         if (HeldOut < 1 || images - HeldOut < BatchSize) throw new LabException($"generator prior: {images} images cannot hold out {HeldOut} and still fill a batch of {BatchSize}");
         if (side < 8 || side % 8 != 0) throw new LabException($"generator prior: the image side must be a multiple of 8, got {side}");
@@ -127,7 +135,9 @@ public sealed class GeneratorPrior : IDisposable
                 var x = train.index_select(0, order.narrow(0, b * options.BatchSize, Math.Min(options.BatchSize, n - b * options.BatchSize)));
                 var code = encoder.call(x);
                 if (options.CodeNoise > 0) code = code + randn(code.shape, generator: generator).to(device) * options.CodeNoise;
-                var loss = nn.functional.mse_loss(decoder.call(code), x);
+                var drawn = decoder.call(code);
+                var loss = nn.functional.mse_loss(drawn, x);
+                if (options.EdgeWeight > 0) loss = loss + options.EdgeWeight * EdgeError(drawn, x);
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
@@ -204,6 +214,15 @@ public sealed class GeneratorPrior : IDisposable
     /// <summary>The encoder and decoder as one module, whose state dict is what <see cref="Save"/> writes.</summary>
     private static nn.Module<Tensor, Tensor> Both(nn.Module<Tensor, Tensor> encoder, nn.Module<Tensor, Tensor> decoder) =>
         nn.Sequential(("encoder", encoder), ("decoder", decoder));
+
+    /// <summary>Mean squared difference between two batches' horizontal and vertical neighbour differences.</summary>
+    private static Tensor EdgeError(Tensor a, Tensor b)
+    {
+        long s = a.shape[3];
+        Tensor Dx(Tensor t) => t.narrow(3, 1, s - 1) - t.narrow(3, 0, s - 1);
+        Tensor Dy(Tensor t) => t.narrow(2, 1, s - 1) - t.narrow(2, 0, s - 1);
+        return nn.functional.mse_loss(Dx(a), Dx(b)) + nn.functional.mse_loss(Dy(a), Dy(b));
+    }
 
     /// <summary>Codes of images ([N, C, S, S] in [0, 1]).</summary>
     public Tensor Encode(Tensor images)

@@ -32,6 +32,8 @@ public class DumbbellExperimentTests
         yield return new TestCaseData(DumbbellOptions.Quick with { VisGeneratorManifoldWeight = double.NaN }, "vis generator manifold weight must be >= 0 and finite");
         yield return new TestCaseData(DumbbellOptions.Quick with { VisRefineManifoldWeight = -1 }, "vis refine manifold weight must be >= 0 and finite, got -1");
         yield return new TestCaseData(DumbbellOptions.Quick with { PriorPlainFloorShare = 1.5 }, "prior plain floor share must be in [0, 1], got 1.5");
+        yield return new TestCaseData(DumbbellOptions.Quick with { PriorEdgeWeight = -2 }, "prior edge weight must be >= 0 and finite, got -2");
+        yield return new TestCaseData(DumbbellOptions.Quick with { PriorWidth = 0 }, "prior width must be positive and prior code noise >= 0 and finite, got 0 and 0.1");
         yield return new TestCaseData(DumbbellOptions.Quick with { VisGeneratorObjective = "probability" }, "vis generator objective must be log-probability or logit");
     }
 
