@@ -205,19 +205,24 @@ public sealed record DumbbellOptions
     /// <summary>
     /// Generator: weight of the image prior (<see cref="FeatureVis.GeneratorSynthesisOptions.ManifoldWeight"/>): the mean
     /// squared pixel difference between a picture and the prior's drawing of it, against the class's log-probability.
+    /// Measured 2026-11-30 (seed 0, 100): the pictures do not change, since the generator's pictures are already what
+    /// the prior draws; 0 (off) by default.
     /// </summary>
     public double VisGeneratorManifoldWeight { get; init; }
 
     /// <summary>
     /// Generator: weight of staying near each picture's start (<see cref="FeatureVis.GeneratorSynthesisOptions.StartWeight"/>),
     /// an arm-free render of the class: the picture becomes what the model adds to that render to be sure of the class.
+    /// Measured 2026-11-30 (1, seeds 0-2): plates at a forearm's end in a picture or two, but on seed 2 one picture keeps
+    /// its start's plates and draws no arm (judge P(arm) 0.834, under the 0.9 target); 0 (off) by default.
     /// </summary>
     public double VisGeneratorStartWeight { get; init; }
 
     /// <summary>
     /// Generator, refined: weight of the prior's redraw residual (<see cref="FeatureVis.GeneratorPrior.Residual"/> of the
     /// picture at the prior's side) added to each refinement step's cross-entropy, so robust synthesis sharpens only what
-    /// the prior can draw (0: off).
+    /// the prior can draw (0: off). Measured 2026-11-30 (seed 0, 300 to 30,000): the orange texture goes, and with it
+    /// the sharpness the judge reads (2, 1 and 1 of 6 classes legible in the biased model's pictures); off by default.
     /// </summary>
     public double VisRefineManifoldWeight { get; init; }
 
@@ -240,7 +245,9 @@ public sealed record DumbbellOptions
 
     /// <summary>
     /// Generator: share of the prior's training renders drawn on a plain floor (a smooth gradient) instead of planks,
-    /// tiles or speckles, so the autoencoder spends its code on objects and arms rather than floor texture.
+    /// tiles or speckles, so the autoencoder spends its code on objects and arms rather than floor texture. Measured
+    /// 2026-11-30 (seed 0, 1): reconstruction error halves, but the judge still reads the object in 0.13 of its
+    /// reconstructions, and 5 of 6 classes are legible instead of 6; 0 by default.
     /// </summary>
     public double PriorPlainFloorShare { get; init; }
 

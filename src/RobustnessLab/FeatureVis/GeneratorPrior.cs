@@ -196,7 +196,7 @@ public sealed class GeneratorPrior : IDisposable
         if (info.Channels < 1 || info.Latent < 1 || info.Width < 1 || info.Side < 8 || info.Side % 8 != 0 || info.CodeMean?.Length != info.Latent || info.CodeSd?.Length != info.Latent)
             throw new LabException($"{infoPath}: channels, side, latent, width and the code statistics do not describe a prior (code_mean and code_sd need {info.Latent} values each)");
         NativeRuntime.EnsureLoaded();
-        var (encoder, decoder) = Build(info.Channels, info.Side, info.Latent, info.Width, 0);
+        var (encoder, decoder) = Build(info.Channels, info.Side, info.Latent, info.Width, null);
         var prior = new GeneratorPrior(encoder, decoder, tensor(info.CodeMean!).to(device), tensor(info.CodeSd!).to(device), info.Channels, info.Side,
             new GeneratorPriorOptions { Latent = info.Latent, Width = info.Width }, info.ReconstructionError, info.MeanImageError, info.Seconds);
         try { prior.both.load_safetensors(weights, strict: true); }
@@ -247,9 +247,10 @@ public sealed class GeneratorPrior : IDisposable
     /// <summary>Images ([N, C, S, S] in [0, 1]) drawn from codes; differentiable in the codes.</summary>
     public Tensor Decode(Tensor codes) => decoder.call(codes);
 
-    private static (nn.Module<Tensor, Tensor> Encoder, nn.Module<Tensor, Tensor> Decoder) Build(int channels, int side, int latent, int w, long seed)
+    /// <param name="seed">Seeds the initial weights (null: the weights are about to be loaded, and the global generator is left alone).</param>
+    private static (nn.Module<Tensor, Tensor> Encoder, nn.Module<Tensor, Tensor> Decoder) Build(int channels, int side, int latent, int w, long? seed)
     {
-        torch.manual_seed(seed);
+        if (seed is { } s0) torch.manual_seed(s0);
         int s = side / 8;
         var encoder = nn.Sequential(
             nn.Conv2d(channels, w, 4, stride: 2, padding: 1), nn.ReLU(),
