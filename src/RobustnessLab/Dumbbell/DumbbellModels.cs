@@ -74,18 +74,12 @@ public static class DumbbellModels
 
     private static string Recipe(Classifier model, Dataset train, TrainingOptions settings)
     {
-        using var scope = NewDisposeScope();
-        var pixels = train.Images.contiguous().cpu().data<float>().ToArray();
-        var labels = train.Labels.contiguous().cpu().data<long>().ToArray();
-        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(pixels.AsSpan()));
-        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(labels.AsSpan()));
         var o = new System.Text.Json.Nodes.JsonObject
         {
             ["recipe"] = "robustnesslab.dumbbell-model/1",
             ["spec"] = System.Text.Json.Nodes.JsonNode.Parse(Json.Serialize(model.Spec)),
             ["training"] = System.Text.Json.Nodes.JsonNode.Parse(Json.Serialize(settings)),
-            ["train_images_sha256"] = Convert.ToHexStringLower(sha.GetHashAndReset()),
+            ["train_images_sha256"] = Sha256(train.Images, train.Labels),
             ["train_images"] = train.Count,
         };
         return o.ToJsonString();
@@ -302,17 +296,25 @@ public static class DumbbellModels
 
     private static string PriorRecipe(Tensor images, GeneratorPriorOptions settings, long seed)
     {
-        using var scope = NewDisposeScope();
-        var pixels = images.contiguous().cpu().data<float>().ToArray();
         var o = new System.Text.Json.Nodes.JsonObject
         {
             ["recipe"] = "robustnesslab.dumbbell-prior/1",
             ["settings"] = System.Text.Json.Nodes.JsonNode.Parse(Json.Serialize(settings)),
             ["seed"] = seed,
-            ["train_images_sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(pixels.AsSpan()))),
+            ["train_images_sha256"] = Sha256(images),
             ["train_images"] = images.shape[0],
         };
         return o.ToJsonString();
+    }
+
+    /// <summary>SHA-256 (lower-case hex) of the float images' bytes, then of the long labels' when given: what a recipe names its training data by.</summary>
+    private static string Sha256(Tensor images, Tensor? labels = null)
+    {
+        using var scope = NewDisposeScope();
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(images.contiguous().cpu().data<float>().ToArray().AsSpan()));
+        if (labels is not null) sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(labels.contiguous().cpu().data<long>().ToArray().AsSpan()));
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
     /// <summary>

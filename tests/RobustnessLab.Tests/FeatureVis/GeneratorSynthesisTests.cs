@@ -85,6 +85,9 @@ public sealed class GeneratorSynthesisTests
 
     private static Tensor Stack(VisualizationResult r) => cat(r.Images.Select(i => i.ToTensor()).ToList(), 0);
 
+    /// <summary>Mean L2 distance of the result's pictures from <paramref name="reference"/>.</summary>
+    private static double MeanL2(VisualizationResult r, Tensor reference) => RobustnessLab.Attacks.Distance.L2.Measure(Stack(r) - reference).mean().item<float>();
+
     /// <summary>A saved prior loads as the same prior (same pictures, same figures); another recipe finds none; changed weights are refused.</summary>
     [Test]
     public void ASavedPriorLoadsAsTheSamePriorOnlyForItsRecipe()
@@ -127,7 +130,7 @@ public sealed class GeneratorSynthesisTests
         using var _ = starts;
         using var scope = NewDisposeScope();
         var start = prior.Decode(prior.Encode(starts)).detach();
-        double Moved(double startWeight) => RobustnessLab.Attacks.Distance.L2.Measure(Stack(Render(classes, starts, startWeight: startWeight)) - start).mean().item<float>();
+        double Moved(double startWeight) => MeanL2(Render(classes, starts, startWeight: startWeight), start);
         double Residual(double manifoldWeight)
         {
             var pictures = Stack(Render(classes, starts, weight: 0, manifoldWeight: manifoldWeight));
@@ -211,11 +214,7 @@ public sealed class GeneratorSynthesisTests
         using var _ = starts;
         using var scope = NewDisposeScope();
         var start = prior.Decode(prior.Encode(starts)).detach();
-        double Moved(double weight)
-        {
-            var x = cat(Render(classes, starts, weight).Images.Select(i => i.ToTensor()).ToList(), 0);
-            return RobustnessLab.Attacks.Distance.L2.Measure(x - start).mean().item<float>();
-        }
+        double Moved(double weight) => MeanL2(Render(classes, starts, weight), start);
         Assert.That(Moved(10), Is.LessThan(Moved(0)), "the prior's weight pulls the codes back toward the renders' codes");
     }
 
