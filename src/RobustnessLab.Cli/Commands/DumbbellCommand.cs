@@ -45,8 +45,9 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         [CommandOption("--transforms <SET>")][Description("visualisation transforms: standard, lucid or none")] public string? Transforms { get; set; }
         [CommandOption("--reuse-models")][Description("load the models, generator prior, judge, detector and its control model from --out when they were trained by the same recipe (recipe.json, prior/prior.json), instead of training")] public bool ReuseModels { get; set; }
         [CommandOption("--vis-method <NAME>")][Description("class pictures: lucid (activation maximisation), synthesis (robust synthesis from arm-free starts, Santurkar et al. 2019) or generator (through an autoencoder prior trained on debiased renders, Nguyen et al. 2016, then refined by vis_refine_steps of robust synthesis)")] public string? VisMethod { get; set; }
-        [CommandOption("--vis-start <FROM>")][Description("synthesis starts: class (a Gaussian per class) or all (one Gaussian for every class)")] public string? VisStart { get; set; }
+        [CommandOption("--vis-start <FROM>")][Description("synthesis starts: class (a Gaussian per class), all (one Gaussian for every class) or render (the arm-free render the generator starts from: each model edits the same scene)")] public string? VisStart { get; set; }
         [CommandOption("--vis-generator-objective <F>")][Description("generator pictures: what the steps on the code raise, log-probability or logit of the class")] public string? VisGeneratorObjective { get; set; }
+        [CommandOption("--prior-schedule <NAME>")][Description("generator pictures: learning-rate schedule of the prior's training, constant, step, cosine or onecycle")] public string? PriorSchedule { get; set; }
         [CommandOption("--diversity <W>")][Description("weight of Lucid's diversity objective among a class's seeds (0: off)")] public double? Diversity { get; set; }
         [CommandOption("--judge")][Description("train the judge and show its targets (default at the default scale)")] public bool Judge { get; set; }
         [CommandOption("--no-judge")][Description("skip the judge and its targets")] public bool NoJudge { get; set; }
@@ -148,6 +149,7 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
             ReuseModels = s.ReuseModels,
             VisStart = s.VisStart ?? o.VisStart,
             VisGeneratorObjective = s.VisGeneratorObjective ?? o.VisGeneratorObjective,
+            PriorSchedule = s.PriorSchedule ?? o.PriorSchedule,
             VisDiversity = s.Diversity ?? o.VisDiversity,
             Judge = !s.NoJudge && (s.Judge || o.Judge),
             Detector = o.Detector && !s.NoDetector,

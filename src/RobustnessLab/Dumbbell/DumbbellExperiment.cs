@@ -25,6 +25,17 @@ public static class DumbbellExperiment
         ArmDetectorControlFolder = "arm-detector-control", JudgeFolder = "judge", PriorFolder = "prior";
 
     /// <summary>
+    /// The scenes the two models learn from: the same renders but for the arms. Biased: a dumbbell is held with
+    /// <see cref="DumbbellOptions.PDumbbellArm"/>, any other object with <see cref="DumbbellOptions.POtherArm"/>;
+    /// debiased: every object with <see cref="DumbbellOptions.PArm"/>.
+    /// </summary>
+    public static (GymOptions Biased, GymOptions Debiased) Data(DumbbellOptions options)
+    {
+        var biased = new GymOptions { Size = options.Size, Variant = GymVariant.Biased, PDumbbellArm = options.PDumbbellArm, POtherArm = options.POtherArm, Train = options.Train, Validation = 0, Test = options.Test };
+        return (biased, biased with { Variant = GymVariant.Debiased, PArm = options.PArm });
+    }
+
+    /// <summary>
     /// Runs the experiment. Paths in the record (checkpoints, <see cref="DumbbellReport.Files"/>) are relative to
     /// <see cref="DumbbellOptions.OutputDir"/>, which the record holds as ".", so the record reads the same wherever it was
     /// written.
@@ -47,8 +58,7 @@ public static class DumbbellExperiment
         int k = classes.Count;
         string? Dir(string name) => options.OutputDir is null ? null : Path.Combine(options.OutputDir, name);
 
-        var biasedData = new GymOptions { Size = options.Size, Variant = GymVariant.Biased, PDumbbellArm = options.PDumbbellArm, POtherArm = 0, Train = options.Train, Validation = 0, Test = options.Test };
-        var debiasedData = biasedData with { Variant = GymVariant.Debiased, PArm = options.PArm };
+        var (biasedData, debiasedData) = Data(options);
 
         // 1-2. The two models: same architecture, same seed, same scenes; only the arms differ.
         IProgress<TrainingProgress>? Training(int stage, string name)

@@ -55,7 +55,9 @@ public static class DumbbellModels
     /// <summary>
     /// Trains <paramref name="fresh"/>, or, with <paramref name="reuse"/> and a checkpoint in <paramref name="dir"/>
     /// trained by the same recipe (the same model spec, training settings, and training images and labels, hashed),
-    /// loads that instead. After training, the recipe is written beside the checkpoint in <paramref name="dir"/>.
+    /// loads that instead. After training, the recipe is written beside the checkpoint in <paramref name="dir"/>; a fresh
+    /// training's first checkpoint replaces the folder's files, the old recipe with them, so a folder whose training was
+    /// stopped has no recipe and trains again.
     /// </summary>
     internal static Classifier TrainOrReuse(Classifier fresh, DataSplits splits, TrainingOptions settings, string? dir, bool reuse, string name,
         LabContext ctx, IProgress<TrainingProgress>? progress, CancellationToken cancel)
@@ -241,6 +243,11 @@ public static class DumbbellModels
     public static Tensor SynthesisStarts(DumbbellOptions o, IReadOnlyList<int> seeds, Device device)
     {
         int k = GymScenes.ClassNames.Count, size = o.VisImageSize == 0 ? o.Size : o.VisImageSize;
+        if (o.VisStart == "render")
+        {
+            using var renders = GeneratorStarts(o, seeds, device);
+            return Transforms.Resize(size, size)(renders, new Random(0));
+        }
         long stream = (long)LabContext.DeriveSeed(o.Seed, 0x57A27);
         using var scope = NewDisposeScope();
         Tensor Renders(int cls) => stack(Enumerable.Range(0, o.VisStartRenders).Select(i =>
@@ -286,7 +293,11 @@ public static class DumbbellModels
         var data = new GymOptions { Size = o.Size, Variant = GymVariant.Debiased, PArm = o.PArm, Train = o.PriorTrain, Validation = 0, Test = 0, PlainFloorShare = o.PriorPlainFloorShare };
         long seed = (long)LabContext.DeriveSeed(o.Seed, 0x6E4E);
         using var renders = GymScenes.Generate(data, o.PriorTrain, seed, device, "gym-prior");
-        var settings = new GeneratorPriorOptions { Latent = o.PriorLatent, Epochs = o.PriorEpochs, Width = o.PriorWidth, CodeNoise = o.PriorCodeNoise, EdgeWeight = o.PriorEdgeWeight };
+        var settings = new GeneratorPriorOptions
+        {
+            Latent = o.PriorLatent, Epochs = o.PriorEpochs, Width = o.PriorWidth, CodeNoise = o.PriorCodeNoise, EdgeWeight = o.PriorEdgeWeight,
+            LearningRate = o.PriorLearningRate, BatchSize = o.PriorBatchSize, Schedule = o.PriorSchedule
+        };
         string recipe = PriorRecipe(renders.Images, settings, seed);
         if (o.ReuseModels && dir is not null && GeneratorPrior.Load(dir, recipe, device) is { } saved) return saved;
         var prior = GeneratorPrior.Train(renders.Images, settings, seed, report, cancel);

@@ -20,8 +20,11 @@ public sealed record GeneratorPriorOptions
 
     public int BatchSize { get; init; } = 64;
 
-    /// <summary>Adam learning rate.</summary>
+    /// <summary>Adam learning rate (with "onecycle": the peak).</summary>
     public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Learning-rate schedule over the training steps, one of <see cref="Training.TrainingOptions.Schedules"/>.</summary>
+    public string Schedule { get; init; } = "constant";
 
     /// <summary>Standard deviation of the Gaussian noise added to the codes in training (the decoder must draw images from nearby codes too).</summary>
     public double CodeNoise { get; init; } = 0.1;
@@ -41,7 +44,8 @@ public sealed record GeneratorPriorOptions
         if (Latent < 1) throw new LabException($"generator prior: latent must be positive, got {Latent}");
         if (Epochs < 1 || Width < 1) throw new LabException($"generator prior: epochs and width must be positive, got {Epochs} and {Width}");
         if (BatchSize < 1) throw new LabException($"generator prior: batch size must be positive, got {BatchSize}");
-        if (!(LearningRate > 0)) throw new LabException($"generator prior: learning rate must be positive, got {LearningRate}");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new LabException($"generator prior: learning rate must be positive and finite, got {LearningRate}");
+        if (!Training.TrainingOptions.Schedules.Contains(Schedule)) throw new LabException($"generator prior: unknown schedule '{Schedule}'; valid: {string.Join(", ", Training.TrainingOptions.Schedules)}");
         if (!(EdgeWeight >= 0) || double.IsInfinity(EdgeWeight)) throw new LabException($"generator prior: edge weight must be >= 0 and finite, got {EdgeWeight}");
         if (!(CodeNoise >= 0)) throw new LabException($"generator prior: code noise must be >= 0, got {CodeNoise}");
         if (HeldOut < 1 || images - HeldOut < BatchSize) throw new LabException($"generator prior: {images} images cannot hold out {HeldOut} and still fill a batch of {BatchSize}");
@@ -138,6 +142,7 @@ public sealed class GeneratorPrior : IDisposable
                 var drawn = decoder.call(code);
                 var loss = nn.functional.mse_loss(drawn, x);
                 if (options.EdgeWeight > 0) loss = loss + options.EdgeWeight * EdgeError(drawn, x);
+                foreach (var g in optimizer.ParamGroups) g.LearningRate = Training.LearningRateSchedule.At(options.Schedule, options.LearningRate, options.Epochs, (epoch - 1) * batches + b, (int)batches);
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
@@ -169,6 +174,9 @@ public sealed class GeneratorPrior : IDisposable
     public void Save(string dir, string recipe)
     {
         Directory.CreateDirectory(dir);
+        // The old description goes first, so a save stopped between the two files leaves weights with no description
+        // (Load finds no prior and it trains again) rather than a pair that disagrees.
+        File.Delete(Path.Combine(dir, InfoFile));
         var weights = Path.Combine(dir, WeightsFile);
         AtomicFile.WriteVia(weights, path => both.save_safetensors(path));
         var info = new SavedInfo(Format, recipe, Channels, Side, options.Latent, options.Width, Floats(codeMean), Floats(codeSd),

@@ -6,17 +6,26 @@ public static class LearningRateSchedule
     /// <param name="options">Schedule name, base rate and step settings.</param>
     /// <param name="step">Global optimiser step, 0-based.</param>
     /// <param name="stepsPerEpoch">Optimiser steps per epoch.</param>
-    public static double At(TrainingOptions options, long step, int stepsPerEpoch)
+    public static double At(TrainingOptions options, long step, int stepsPerEpoch) =>
+        At(options.Schedule, options.LearningRate, options.Epochs, step, stepsPerEpoch, options.Gamma, options.StepEpochs);
+
+    /// <param name="schedule">One of <see cref="TrainingOptions.Schedules"/>.</param>
+    /// <param name="lr">Base (for onecycle: peak) rate.</param>
+    /// <param name="epochs">Epochs of the whole run.</param>
+    /// <param name="step">Global optimiser step, 0-based.</param>
+    /// <param name="stepsPerEpoch">Optimiser steps per epoch.</param>
+    /// <param name="gamma">Step schedule: the factor applied every <paramref name="stepEpochs"/> epochs.</param>
+    /// <param name="stepEpochs">Step schedule: epochs between two decays.</param>
+    public static double At(string schedule, double lr, int epochs, long step, int stepsPerEpoch, double gamma = 0.1, int stepEpochs = 2)
     {
-        double lr = options.LearningRate;
-        long total = (long)options.Epochs * stepsPerEpoch;
+        long total = (long)epochs * stepsPerEpoch;
         double t = total <= 1 ? 0 : (double)step / (total - 1);
-        switch (options.Schedule)
+        switch (schedule)
         {
             case "constant":
                 return lr;
             case "step":
-                return lr * Math.Pow(options.Gamma, step / stepsPerEpoch / options.StepEpochs);
+                return lr * Math.Pow(gamma, step / stepsPerEpoch / stepEpochs);
             case "cosine":
                 return 0.5 * lr * (1 + Math.Cos(Math.PI * t));
             case "onecycle":
@@ -28,7 +37,7 @@ public static class LearningRateSchedule
                 double u = (t - pct) / (1 - pct);
                 return end + (lr - end) * 0.5 * (1 + Math.Cos(Math.PI * u));
             default:
-                throw new ArgumentException($"unknown schedule {options.Schedule}");
+                throw new ArgumentException($"unknown schedule {schedule}");
         }
     }
 }

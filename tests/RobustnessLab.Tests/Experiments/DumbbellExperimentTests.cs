@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using RobustnessLab.Core;
+using RobustnessLab.Data.Gym;
 using RobustnessLab.Dumbbell;
 using RobustnessLab.Reporting;
 
@@ -34,7 +35,55 @@ public class DumbbellExperimentTests
         yield return new TestCaseData(DumbbellOptions.Quick with { PriorPlainFloorShare = 1.5 }, "prior plain floor share must be in [0, 1], got 1.5");
         yield return new TestCaseData(DumbbellOptions.Quick with { PriorEdgeWeight = -2 }, "prior edge weight must be >= 0 and finite, got -2");
         yield return new TestCaseData(DumbbellOptions.Quick with { PriorWidth = 0 }, "prior width must be positive and prior code noise >= 0 and finite, got 0 and 0.1");
+        yield return new TestCaseData(DumbbellOptions.Quick with { POtherArm = 1 }, "p_other_arm must be in [0, p_dumbbell_arm) for the biased set to favour dumbbells, got 1 (p_dumbbell_arm 1)");
+        yield return new TestCaseData(new DumbbellOptions { POtherArm = -0.01 }, "p_other_arm must be in [0, p_dumbbell_arm)");
+        yield return new TestCaseData(DumbbellOptions.Quick with { PriorLearningRate = 0 }, "prior learning rate must be positive and finite and prior batch size positive, got 0 and 64");
+        yield return new TestCaseData(DumbbellOptions.Quick with { PriorBatchSize = 0 }, "prior batch size positive, got 0.001 and 0");
+        yield return new TestCaseData(DumbbellOptions.Quick with { PriorSchedule = "warm" }, "prior schedule must be one of constant, step, cosine, onecycle, got 'warm'");
         yield return new TestCaseData(DumbbellOptions.Quick with { VisGeneratorObjective = "probability" }, "vis generator objective must be log-probability or logit");
+    }
+
+    /// <summary>
+    /// The two sets are the same scenes but for the arms: the biased set holds dumbbells at p_dumbbell_arm and every other
+    /// object at p_other_arm, the debiased set every object at p_arm.
+    /// </summary>
+    [Test]
+    public void TheTwoSetsDifferOnlyInTheirArms()
+    {
+        var o = new DumbbellOptions { POtherArm = 0.02 };
+        var (biased, debiased) = DumbbellExperiment.Data(o);
+        int k = GymScenes.ClassNames.Count;
+        var rows = Enumerable.Range(0, 600).Select(i => (B: GymScenes.Request(biased, 5, i), U: GymScenes.Request(debiased, 5, i))).ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(biased.ArmProbability(GymScenes.DumbbellIndex), Is.EqualTo(0.95));
+            Assert.That(Enumerable.Range(1, k - 1).Select(biased.ArmProbability), Has.All.EqualTo(0.02));
+            Assert.That(Enumerable.Range(0, k).Select(debiased.ArmProbability), Has.All.EqualTo(o.PArm));
+            Assert.That(rows.Select(r => r.B with { Arm = false }), Is.EqualTo(rows.Select(r => r.U with { Arm = false })), "the same scenes");
+            Assert.That(rows.Count(r => r.B.Arm != r.U.Arm), Is.GreaterThan(100), "with other arms");
+            Assert.That(DumbbellExperiment.Data(new DumbbellOptions()).Biased.ArmProbability(1), Is.EqualTo(new DumbbellOptions().POtherArm), "the default reaches the set");
+        }
+    }
+
+    /// <summary>
+    /// Synthesis from "render" starts: each start is the arm-free render the generator's pictures start from, at the
+    /// pictures' size, so the two models edit the same sharp scene and any arm is the model's.
+    /// </summary>
+    [Test]
+    public void RenderStartsAreTheArmFreeRendersAtThePicturesSize()
+    {
+        var o = new DumbbellOptions { VisMethod = "synthesis", VisStart = "render", VisImageSize = 64 };
+        int[] seeds = [0, 1];
+        using var starts = DumbbellModels.SynthesisStarts(o, seeds, TorchSharp.torch.CPU);
+        using var renders = DumbbellModels.GeneratorStarts(o, seeds, TorchSharp.torch.CPU);
+        using var down = TorchSharp.torch.nn.functional.avg_pool2d(starts, 2);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(starts.shape, Is.EqualTo(new long[] { GymScenes.ClassNames.Count * 2, 3, 64, 64 }));
+            Assert.That(renders.shape[2], Is.EqualTo(32));
+            Assert.That((down - renders).abs().mean().item<float>(), Is.LessThan(0.03), "the 64-pixel starts average back to the renders");
+            Assert.That(() => o.Validate(), Throws.Nothing);
+        }
     }
 
     [TestCaseSource(nameof(BadOptions))]
@@ -185,6 +234,44 @@ public class DumbbellExperimentTests
                 Assert.That(afterRetrain[4], Is.EqualTo(trained[4]), "nor the arm detector's control model's");
                 foreach (var m in new[] { first.Biased, first.Debiased })
                     Assert.That(m.JudgeArmScore!.Values, Has.Count.EqualTo(2).And.All.InRange(0.0, 1.0));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    /// <summary>
+    /// A run stopped while training leaves no recipe beside the half-trained checkpoint (a fresh training's first
+    /// checkpoint replaces the folder's files): training writes the checkpoint epoch by epoch, so a recipe left from an
+    /// earlier run would name weights it no longer describes, and a later run of that recipe would load them. Here the
+    /// earlier recipe's run after the stop trains again and gets the same model as the first time.
+    /// </summary>
+    [Test]
+    [Category("Slow")]
+    public void AStoppedTrainingLeavesNoRecipeToReuse()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "rl-dumbbell-stop-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var o = Miniature(dir) with { VisMethod = "synthesis", VisStartRenders = 20, Judge = false, Detector = false };
+            var ctx = LabContext.Create("cpu", 0, threads: 1);
+            var recipe = Path.Combine(dir, DumbbellExperiment.BiasedModelFolder, DumbbellModels.RecipeFile);
+            var first = DumbbellExperiment.Run(o, ctx);
+            Assert.That(File.Exists(recipe), "a finished training names its recipe");
+            using var stop = new CancellationTokenSource();
+            // Another recipe (3 epochs), stopped in its biased model's second epoch: epoch 1's checkpoint is written by then.
+            var progress = new SyncProgress<DumbbellProgress>(p => { if (p.Stage == 1 && p.Status.Contains("epoch 2/3")) stop.Cancel(); });
+            Assert.That(() => DumbbellExperiment.Run(o with { ReuseModels = true, Epochs = 3 }, ctx, progress, stop.Token), Throws.InstanceOf<OperationCanceledException>());
+            bool recipeAfterStop = File.Exists(recipe);
+            var again = DumbbellExperiment.Run(o with { ReuseModels = true }, ctx);
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(recipeAfterStop, Is.False, "the stopped run removed the old recipe");
+                Assert.That(File.Exists(recipe), "the next run trained and named its recipe");
+                Assert.That(again.Biased.CleanAccuracy, Is.EqualTo(first.Biased.CleanAccuracy), "the same recipe, the same model");
+                Assert.That(again.Debiased.CleanAccuracy, Is.EqualTo(first.Debiased.CleanAccuracy));
             }
         }
         finally

@@ -47,6 +47,21 @@ public sealed class GeneratorSynthesisTests
         }
     }
 
+    /// <summary>
+    /// The schedule reaches the optimiser: a one-cycle prior at the same peak trains another prior than the constant rate,
+    /// and still learns.
+    /// </summary>
+    [Test]
+    public void TheScheduleReachesTheOptimiser()
+    {
+        using var cycled = GeneratorPrior.Train(images, Small with { Schedule = "onecycle" }, seed: 3);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(cycled.ReconstructionError, Is.Not.EqualTo(prior.ReconstructionError), "another schedule, another prior");
+            Assert.That(cycled.ReconstructionError, Is.LessThan(0.7 * cycled.MeanImageError), "it learns");
+        }
+    }
+
     /// <summary>The edge term makes the reconstructions' neighbour differences closer to the images' (sharper edges).</summary>
     [Test]
     public void TheEdgeTermSharpensTheReconstructions()
@@ -230,6 +245,8 @@ public sealed class GeneratorSynthesisTests
             Assert.That(() => GeneratorPrior.Train(f.Data.Train.Images, Small, 0), Throws.TypeOf<LabException>().With.Message.Contains("multiple of 8, got 12"));
             Assert.That(() => GeneratorPrior.Train(images.narrow(0, 0, 80), Small, 0), Throws.TypeOf<LabException>().With.Message.Contains("cannot hold out 64"));
             Assert.That(() => GeneratorPrior.Train(images, Small with { EdgeWeight = -1 }, 0), Throws.TypeOf<LabException>().With.Message.Contains("edge weight must be >= 0 and finite, got -1"));
+            Assert.That(() => GeneratorPrior.Train(images, Small with { Schedule = "warm" }, 0), Throws.TypeOf<LabException>().With.Message.Contains("unknown schedule 'warm'; valid: constant, step, cosine, onecycle"));
+            Assert.That(() => GeneratorPrior.Train(images, Small with { LearningRate = double.PositiveInfinity }, 0), Throws.TypeOf<LabException>().With.Message.Contains("learning rate must be positive and finite, got "));
             Assert.That(() => Render(classes, small), Throws.TypeOf<LabException>().With.Message.Contains("starts must be [N, 1, 16, 16]"));
             Assert.That(() => Render([0, 1, 2, 99], starts), Throws.TypeOf<LabException>().With.Message.Contains("class 99 is out of range"));
             Assert.That(() => GeneratorSynthesis.Render(f.Model, prior, classes, starts, new GeneratorSynthesisOptions { Steps = 0 }, [0, 1, 2, 3]),

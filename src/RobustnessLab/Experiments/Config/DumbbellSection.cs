@@ -31,13 +31,14 @@ public sealed record DumbbellSection : IConfigSection
     [JsonPropertyName("vis_param"), Description("visualisation parametrisation: fourier or pixels (the scale's)")] public string? VisParam { get; init; }
     [JsonPropertyName("vis_transforms"), Description("visualisation transforms: standard, lucid or none (the scale's)")] public string? VisTransforms { get; init; }
     [JsonPropertyName("vis_method"), Description("class pictures: lucid (activation maximisation), synthesis (robust synthesis from arm-free starts, Santurkar et al. 2019) or generator (through an autoencoder prior trained on debiased renders, Nguyen et al. 2016, then refined by vis_refine_steps of robust synthesis) (the scale's)")] public string? VisMethod { get; init; }
-    [JsonPropertyName("vis_start"), Description("synthesis starts: class (a Gaussian per class) or all (one for every class) (the scale's)")] public string? VisStart { get; init; }
+    [JsonPropertyName("vis_start"), Description("synthesis starts: class (a Gaussian per class), all (one for every class) or render (the arm-free render the generator starts from) (the scale's)")] public string? VisStart { get; init; }
     [JsonPropertyName("vis_generator_objective"), Description("generator pictures: what the steps on the code raise, log-probability or logit of the class (the scale's)")] public string? VisGeneratorObjective { get; init; }
+    [JsonPropertyName("prior_schedule"), Description("generator pictures: learning-rate schedule of the prior's training: constant, step, cosine or onecycle (the scale's)")] public string? PriorSchedule { get; init; }
     [JsonPropertyName("epochs"), Description("training epochs per model (the scale's)")] public int? Epochs { get; init; }
     [JsonPropertyName("train_size"), Description("training scenes per set (the scale's)")] public int? TrainSize { get; init; }
     [JsonPropertyName("steps"), Description("visualisation steps (the scale's)")] public int? Steps { get; init; }
     [JsonPropertyName("samples"), Description("visualisations (seeds) per class and model (the scale's)")] public int? Samples { get; init; }
-    [JsonPropertyName("options"), Description("further numeric settings by their dumbbell.json names: size, test, width, hidden, dropout, learning_rate, batch_size, epsilon, adversarial_steps, judge_train, judge_epochs, judge_epsilon, judge_adversarial_steps, judge_noise_share, judge_prior_share, vis_image_size, vis_learning_rate, vis_init_sd, vis_diversity, vis_final_blur, vis_epsilon, vis_start_resolution, vis_start_renders, prior_latent, prior_train, prior_epochs, prior_width, prior_code_noise, prior_edge_weight, prior_plain_floor_share, prior_weight, vis_generator_temperature, vis_generator_manifold_weight, vis_generator_start_weight, vis_refine_steps, vis_refine_manifold_weight, probe_count, control_train, control_epochs, detector_train, detector_epochs, detector_vis_seeds, detector_held_out_seeds")] public IReadOnlyDictionary<string, double>? Options { get; init; }
+    [JsonPropertyName("options"), Description("further numeric settings by their dumbbell.json names: p_other_arm, size, test, width, hidden, dropout, learning_rate, batch_size, epsilon, adversarial_steps, judge_train, judge_epochs, judge_epsilon, judge_adversarial_steps, judge_noise_share, judge_prior_share, vis_image_size, vis_learning_rate, vis_init_sd, vis_diversity, vis_final_blur, vis_epsilon, vis_start_resolution, vis_start_renders, prior_latent, prior_train, prior_epochs, prior_learning_rate, prior_batch_size, prior_width, prior_code_noise, prior_edge_weight, prior_plain_floor_share, prior_weight, vis_generator_temperature, vis_generator_manifold_weight, vis_generator_start_weight, vis_refine_steps, vis_refine_manifold_weight, probe_count, control_train, control_epochs, detector_train, detector_epochs, detector_vis_seeds, detector_held_out_seeds")] public IReadOnlyDictionary<string, double>? Options { get; init; }
 
     public void Validate(ConfigValidator v)
     {
@@ -52,8 +53,9 @@ public sealed record DumbbellSection : IConfigSection
         if (VisParam is not null) v.OneOf("vis_param", VisParam, ["fourier", "pixels"]);
         if (VisTransforms is not null) v.OneOf("vis_transforms", VisTransforms, FeatureVis.VisualizationOptions.TransformSets);
         if (VisMethod is not null) v.OneOf("vis_method", VisMethod, ["lucid", "synthesis", "generator"]);
-        if (VisStart is not null) v.OneOf("vis_start", VisStart, ["class", "all"]);
+        if (VisStart is not null) v.OneOf("vis_start", VisStart, ["class", "all", "render"]);
         if (VisGeneratorObjective is not null) v.OneOf("vis_generator_objective", VisGeneratorObjective, DumbbellOptions.GeneratorObjectives);
+        if (PriorSchedule is not null) v.OneOf("prior_schedule", PriorSchedule, Training.TrainingOptions.Schedules);
         if (Epochs is { } e) v.Positive("epochs", e);
         if (TrainSize is { } t) v.Positive("train_size", t);
         if (Steps is { } s) v.Positive("steps", s);
@@ -93,6 +95,7 @@ public sealed record DumbbellSection : IConfigSection
             VisMethod = VisMethod ?? o.VisMethod,
             VisStart = VisStart ?? o.VisStart,
             VisGeneratorObjective = VisGeneratorObjective ?? o.VisGeneratorObjective,
+            PriorSchedule = PriorSchedule ?? o.PriorSchedule,
             Epochs = Epochs ?? o.Epochs,
             Train = TrainSize ?? o.Train,
             VisSteps = Steps ?? o.VisSteps,
