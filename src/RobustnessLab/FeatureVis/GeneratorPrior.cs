@@ -69,6 +69,9 @@ public sealed class GeneratorPrior : IDisposable
 
     private const string Format = "robustnesslab.generator-prior/1";
 
+    /// <summary>The "step" schedule's decay settings: the trainer's (<see cref="Training.TrainingOptions"/>).</summary>
+    private static readonly Training.TrainingOptions StepDefaults = new();
+
     private readonly nn.Module<Tensor, Tensor> encoder, decoder, both;
     private readonly Tensor codeMean, codeSd;
     private readonly GeneratorPriorOptions options;
@@ -142,7 +145,7 @@ public sealed class GeneratorPrior : IDisposable
                 var drawn = decoder.call(code);
                 var loss = nn.functional.mse_loss(drawn, x);
                 if (options.EdgeWeight > 0) loss = loss + options.EdgeWeight * EdgeError(drawn, x);
-                foreach (var g in optimizer.ParamGroups) g.LearningRate = Training.LearningRateSchedule.At(options.Schedule, options.LearningRate, options.Epochs, (epoch - 1) * batches + b, (int)batches);
+                foreach (var g in optimizer.ParamGroups) g.LearningRate = Training.LearningRateSchedule.At(options.Schedule, options.LearningRate, options.Epochs, (epoch - 1) * batches + b, (int)batches, StepDefaults.Gamma, StepDefaults.StepEpochs);
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();

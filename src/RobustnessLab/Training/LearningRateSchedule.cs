@@ -16,7 +16,7 @@ public static class LearningRateSchedule
     /// <param name="stepsPerEpoch">Optimiser steps per epoch.</param>
     /// <param name="gamma">Step schedule: the factor applied every <paramref name="stepEpochs"/> epochs.</param>
     /// <param name="stepEpochs">Step schedule: epochs between two decays.</param>
-    public static double At(string schedule, double lr, int epochs, long step, int stepsPerEpoch, double gamma = 0.1, int stepEpochs = 2)
+    public static double At(string schedule, double lr, int epochs, long step, int stepsPerEpoch, double gamma, int stepEpochs)
     {
         long total = (long)epochs * stepsPerEpoch;
         double t = total <= 1 ? 0 : (double)step / (total - 1);
