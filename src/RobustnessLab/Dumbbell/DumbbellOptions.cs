@@ -26,7 +26,7 @@ public sealed record DumbbellOptions
     /// </summary>
     public int Epochs { get; init; } = 7;
 
-    /// <summary>Biased variant: probability a dumbbell is held (others never are).</summary>
+    /// <summary>Biased variant: probability a dumbbell is held (other objects: <see cref="POtherArm"/>).</summary>
     public double PDumbbellArm { get; init; } = 0.95;
 
     /// <summary>
