@@ -64,12 +64,7 @@ public static class DumbbellJudge
         var test = Renders(Math.Max(60, o.Test / 2), size, baseSeed + 2, o.JudgeNoiseShare);
         using var trainSet = ToDataset(train, ctx.Device);
         using var testSet = ToDataset(test, ctx.Device);
-        int seed = (int)(LabContext.DeriveSeed(baseSeed, 3) & 0x7fffffff);
-        var settings = DumbbellModels.TrainingSettings(o, o.JudgeEpochs, seed) with
-        {
-            Objective = "pgd-l2",
-            ObjectiveArgs = new Dictionary<string, double> { ["eps"] = o.JudgeEpsilon, ["steps"] = o.JudgeAdversarialSteps },
-        };
+        var settings = TrainingSettings(o);
         var model = DumbbellModels.TrainInstrument("gym-judge", o, ctx, trainSet, testSet, settings, dir, report, 0.1, 0.85, "judge", cancel);
 
         report?.Invoke(0.95, "judge: validity");
@@ -106,6 +101,22 @@ public static class DumbbellJudge
             return requests.Select((r, i) => verdicts[i].Object == r.ClassIndex).Count(b => b) / (double)count;
         }
         return (Read(images), Read(reconstructions));
+    }
+
+    /// <summary>
+    /// How the judge trains: L2 PGD-AT at <see cref="DumbbellOptions.JudgeEpsilon"/> for
+    /// <see cref="DumbbellOptions.JudgeEpochs"/>, at <see cref="DumbbellOptions.JudgeBatchSize"/> (0: the experiment's batch
+    /// size), with the experiment's learning rate and a seed of its own.
+    /// </summary>
+    public static TrainingOptions TrainingSettings(DumbbellOptions o)
+    {
+        int seed = (int)(LabContext.DeriveSeed((long)LabContext.DeriveSeed(o.Seed, 0x3D6E), 3) & 0x7fffffff);
+        return DumbbellModels.TrainingSettings(o, o.JudgeEpochs, seed) with
+        {
+            Objective = "pgd-l2",
+            BatchSize = o.JudgeBatchSize > 0 ? o.JudgeBatchSize : o.BatchSize,
+            ObjectiveArgs = new Dictionary<string, double> { ["eps"] = o.JudgeEpsilon, ["steps"] = o.JudgeAdversarialSteps },
+        };
     }
 
     /// <summary>The judge's verdict on each picture.</summary>

@@ -39,6 +39,7 @@ public class DumbbellExperimentTests
         yield return new TestCaseData(new DumbbellOptions { POtherArm = -0.01 }, "p_other_arm must be in [0, p_dumbbell_arm)");
         yield return new TestCaseData(DumbbellOptions.Quick with { PriorLearningRate = 0 }, "prior learning rate must be positive and finite and prior batch size positive, got 0 and 64");
         yield return new TestCaseData(DumbbellOptions.Quick with { PriorBatchSize = 0 }, "prior batch size positive, got 0.001 and 0");
+        yield return new TestCaseData(DumbbellOptions.Quick with { JudgeBatchSize = -64 }, "judge batch size must be 0 (the experiment's) or positive, got -64");
         yield return new TestCaseData(DumbbellOptions.Quick with { PriorSchedule = "warm" }, "prior schedule must be one of constant, step, cosine, onecycle, got 'warm'");
         yield return new TestCaseData(DumbbellOptions.Quick with { VisGeneratorObjective = "probability" }, "vis generator objective must be log-probability or logit");
     }
@@ -93,6 +94,19 @@ public class DumbbellExperimentTests
     [Test]
     public void UnknownScaleListsTheScales() =>
         Assert.That(() => DumbbellOptions.ForScale("huge"), Throws.TypeOf<LabException>().With.Message.Contains("quick, default"));
+
+    /// <summary>The judge trains at the experiment's batch size unless judge_batch_size names its own.</summary>
+    [Test]
+    public void TheJudgeBatchSizeReachesItsTraining()
+    {
+        var o = new DumbbellOptions { BatchSize = 96 };
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(DumbbellJudge.TrainingSettings(o).BatchSize, Is.EqualTo(96));
+            Assert.That(DumbbellJudge.TrainingSettings(o with { JudgeBatchSize = 160 }).BatchSize, Is.EqualTo(160));
+            Assert.That(DumbbellJudge.TrainingSettings(o with { JudgeBatchSize = 160 }).Objective, Is.EqualTo("pgd-l2"));
+        }
+    }
 
     [Test]
     public void PresetsAreValid()
