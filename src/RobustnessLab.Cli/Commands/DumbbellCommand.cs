@@ -81,6 +81,8 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
             Row("classes the judge reads in their pictures", r => $"{r.JudgeLegibleClasses} of {report.ClassNames.Count}");
         }
         Row("arm effect, paired scenes (mean ± sd)", r => $"{r.ArmEffect.Mean:F3} ± {r.ArmEffect.Sd:F3}");
+        Row("  with only the hand / without the hand", r => $"{r.ArmEffectHandOnly.Mean:F3} / {r.ArmEffectWithoutHand.Mean:F3}");
+        Row("  hand's share of the arm's pixels", r => $"{r.HandPixelShare:F3}");
         if (report.ArmDetectorAccuracy is not null)
         {
             Row("arm score, detector (mean ± sd)", r => $"{r.ArmScoreDetector!.Mean:F3} ± {r.ArmScoreDetector.Sd:F3}");

@@ -30,6 +30,10 @@ public static class DumbbellMeasurement
         var pairedWith = Probabilities(m.Model, probes.OtherWithArm, size);
         var pairedWithout = Probabilities(m.Model, probes.OtherWithoutArm, size);
         var effect = Effect.Of(pairedWith.Select((p, i) => (double)p[d] - pairedWithout[i][d]).ToList());
+        // The same pairs with one part of the arm erased: which part carries the arm effect.
+        var parts = ArmParts(probes.OtherWithArm, probes.OtherWithoutArm);
+        Effect PartEffect(IReadOnlyList<GymRender> renders) =>
+            Effect.Of(Probabilities(m.Model, renders, size).Select((p, i) => (double)p[d] - pairedWithout[i][d]).ToList());
 
         // The judge's reading of every class's visualisations.
         var judgeArm = new Dictionary<string, double>();
@@ -104,6 +108,9 @@ public static class DumbbellMeasurement
             JudgeReading = judge is null ? null : reading,
             JudgeArmScoreByClass = judge is null ? null : judgeArm,
             ArmEffect = effect,
+            ArmEffectHandOnly = PartEffect(parts.HandOnly),
+            ArmEffectWithoutHand = PartEffect(parts.WithoutHand),
+            HandPixelShare = parts.HandPixelShare,
             ArmScoreDetector = detectorP,
             SeedSpread = SeedSpread(vis[d].Images),
             ArmScoreSkin = MeanSd.Of(skinShare),
@@ -124,6 +131,60 @@ public static class DumbbellMeasurement
             Checkpoint = m.Checkpoint,
             Visualizations = vis,
         };
+    }
+
+    /// <summary>
+    /// The paired scenes with part of the arm erased: with only the hand (the rest of the arm erased), and with the arm
+    /// but not its hand. A part is erased by taking the arm-free render's pixels over the part's mask and its one-pixel
+    /// anti-aliased rim (the rim shared with the other part stays). Also the hand's mean share of the arm's visible
+    /// pixels.
+    /// </summary>
+    public static ArmPartScenes ArmParts(IReadOnlyList<GymRender> with, IReadOnlyList<GymRender> without)
+    {
+        var handOnly = new List<GymRender>(with.Count);
+        var withoutHand = new List<GymRender>(with.Count);
+        var shares = new List<double>();
+        for (int i = 0; i < with.Count; i++)
+        {
+            var a = with[i];
+            var b = without[i];
+            int s = a.Size, n = s * s;
+            var hand = a.HandMask;
+            var rest = a.ArmMask.Select((v, j) => v && !hand[j]).ToArray();
+            var handRim = Dilate(hand, s);
+            var restRim = Dilate(rest, s);
+            float[] Keep(Func<int, bool> fromWith)
+            {
+                var pixels = (float[])b.Pixels.Clone();
+                for (int j = 0; j < n; j++)
+                    if (fromWith(j))
+                        for (int c = 0; c < 3; c++) pixels[c * n + j] = a.Pixels[c * n + j];
+                return pixels;
+            }
+            handOnly.Add(a with { Pixels = Keep(j => handRim[j] && !rest[j]), ArmMask = hand });
+            withoutHand.Add(a with { Pixels = Keep(j => restRim[j] && !hand[j]), ArmMask = rest, HandMask = new bool[n] });
+            int armPixels = a.ArmMask.Count(v => v);
+            if (armPixels > 0) shares.Add(hand.Count(v => v) / (double)armPixels);
+        }
+        return new ArmPartScenes(handOnly, withoutHand, shares.Count == 0 ? 0 : shares.Average());
+    }
+
+    /// <summary>The mask grown by one pixel in all eight directions.</summary>
+    private static bool[] Dilate(bool[] mask, int size)
+    {
+        var grown = new bool[mask.Length];
+        for (int y = 0; y < size; y++)
+            for (int x = 0; x < size; x++)
+            {
+                if (!mask[y * size + x]) continue;
+                for (int dy = -1; dy <= 1; dy++)
+                    for (int dx = -1; dx <= 1; dx++)
+                    {
+                        int yy = y + dy, xx = x + dx;
+                        if (yy >= 0 && yy < size && xx >= 0 && xx < size) grown[yy * size + xx] = true;
+                    }
+            }
+        return grown;
     }
 
     /// <summary>Mean over pairs of pictures of their root-mean-square pixel difference.</summary>
@@ -169,3 +230,6 @@ public static class DumbbellMeasurement
         return p.Select(v => (double)v).ToList();
     }
 }
+
+/// <summary>Paired scenes with part of the arm erased (<see cref="DumbbellMeasurement.ArmParts"/>), and the hand's mean share of the arm's visible pixels.</summary>
+public sealed record ArmPartScenes(IReadOnlyList<GymRender> HandOnly, IReadOnlyList<GymRender> WithoutHand, double HandPixelShare);

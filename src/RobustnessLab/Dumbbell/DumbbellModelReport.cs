@@ -42,6 +42,18 @@ public sealed record DumbbellModelReport
     /// </summary>
     public required Effect ArmEffect { get; init; }
 
+    /// <summary>
+    /// <see cref="ArmEffect"/> with only the hand (fist and thumb) left of the arm: the same pairs, the rest of the arm
+    /// erased. What the hand alone says "dumbbell" with.
+    /// </summary>
+    public required Effect ArmEffectHandOnly { get; init; }
+
+    /// <summary><see cref="ArmEffect"/> with the hand erased and the rest of the arm (forearm, elbow, upper arm) left.</summary>
+    public required Effect ArmEffectWithoutHand { get; init; }
+
+    /// <summary>The hand's mean share of the arm's visible pixels in the paired scenes.</summary>
+    public required double HandPixelShare { get; init; }
+
     /// <summary>The arm detector's P(arm) on the model's dumbbell visualisations, over visualisation seeds (null without the detector).</summary>
     public MeanSd? ArmScoreDetector { get; init; }
 

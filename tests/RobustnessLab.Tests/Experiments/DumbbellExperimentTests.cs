@@ -149,6 +149,9 @@ public class DumbbellExperimentTests
                     Assert.That(m.JudgeDumbbellScore!.Values, Has.Count.EqualTo(2).And.All.InRange(0.0, 1.0));
                     Assert.That(m.JudgeHeldDumbbells, Is.InRange(0, m.JudgeArmScore.Values.Count(p => p >= 0.5)), "held: an arm among other things");
                     Assert.That(m.ArmEffect.N, Is.EqualTo(12));
+                    Assert.That(m.ArmEffectHandOnly.N, Is.EqualTo(12));
+                    Assert.That(m.ArmEffectWithoutHand.Mean, Is.InRange(-1.0, 1.0));
+                    Assert.That(m.HandPixelShare, Is.InRange(0.0, 1.0));
                     Assert.That(m.ArmEffect.Mean, Is.InRange(-1.0, 1.0));
                     Assert.That(m.PDumbbellArmOnly, Is.InRange(0.0, 1.0));
                     Assert.That(m.ArmOnlyMeanProbabilities.Values.Sum(), Is.EqualTo(1.0).Within(1e-4));

@@ -62,7 +62,8 @@ public static class GymRenderer
         }
         if (request.Arm) PaintArm(canvas, grip, armRng, s);
         canvas.AddNoise(noiseRng, 0.015f);
-        return new GymRender(s, request.ClassIndex, request.Arm, canvas.ToChw(), canvas.Mask(SceneCanvas.Object), canvas.Mask(SceneCanvas.Arm));
+        return new GymRender(s, request.ClassIndex, request.Arm, canvas.ToChw(), canvas.Mask(SceneCanvas.Object),
+            canvas.Mask(SceneCanvas.Arm, SceneCanvas.Hand), canvas.Mask(SceneCanvas.Hand));
     }
 
     /// <summary>Where a hand holds an object: the point and the direction of the bar the fist closes around.</summary>
@@ -463,7 +464,7 @@ public static class GymRenderer
             if (MathF.Abs(lh) < 0.95f * half && (frac < 0.14f || frac > 0.86f)) c = c.Scale(0.68f);
             else if (la < -0.55f * depth) c = c.Mix(SceneColour.Grey(1f), 0.12f);
             return c;
-        }, SceneCanvas.Arm, (fcx - 1.8f * t, fcy - 1.8f * t, fcx + 1.8f * t, fcy + 1.8f * t));
+        }, SceneCanvas.Hand, (fcx - 1.8f * t, fcy - 1.8f * t, fcx + 1.8f * t, fcy + 1.8f * t));
         float ts = thumbFirst ? 1f : -1f;
         float t0x = grip.X + hx * ts * 1.0f * t + ax * 0.6f * t, t0y = grip.Y + hy * ts * 1.0f * t + ay * 0.6f * t;
         float t1x = grip.X + hx * ts * 0.45f * t - ax * 0.5f * t, t1y = grip.Y + hy * ts * 0.45f * t - ay * 0.5f * t;
@@ -472,7 +473,7 @@ public static class GymRenderer
         {
             float across = (px - t0x) * hx + (py - t0y) * hy;
             return Cylinder(tone.Scale(0.95f), across / tr * ts, 0.15f);
-        }, SceneCanvas.Arm, (MathF.Min(t0x, t1x) - tr, MathF.Min(t0y, t1y) - tr, MathF.Max(t0x, t1x) + tr, MathF.Max(t0y, t1y) + tr));
+        }, SceneCanvas.Hand, (MathF.Min(t0x, t1x) - tr, MathF.Min(t0y, t1y) - tr, MathF.Max(t0x, t1x) + tr, MathF.Max(t0y, t1y) + tr));
     }
 
     private static (float X, float Y) Rotate(float x, float y, float angle) =>

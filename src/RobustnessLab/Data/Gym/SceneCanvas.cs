@@ -2,12 +2,12 @@ namespace RobustnessLab.Data.Gym;
 
 /// <summary>
 /// A small software rasteriser for the gym scenes: shapes are signed-distance functions in pixel units, painted
-/// with one-pixel anti-aliasing, and every pixel remembers which layer (background, clutter, object, arm) covers
+/// with one-pixel anti-aliasing, and every pixel remembers which layer (background, clutter, object, arm, hand) covers
 /// it most, so the masks are exactly what was drawn.
 /// </summary>
 internal sealed class SceneCanvas
 {
-    public const byte Background = 0, Clutter = 1, Object = 2, Arm = 3;
+    public const byte Background = 0, Clutter = 1, Object = 2, Arm = 3, Hand = 4;
 
     private readonly float[] r, g, b;
     private readonly byte[] layer;
@@ -86,5 +86,5 @@ internal sealed class SceneCanvas
         return data;
     }
 
-    public bool[] Mask(byte which) => layer.Select(l => l == which).ToArray();
+    public bool[] Mask(params byte[] which) => layer.Select(l => which.Contains(l)).ToArray();
 }
