@@ -15,7 +15,7 @@ namespace RobustnessLab.Experiments;
 public sealed class DumbbellStage : IExperimentStage
 {
     public string Name => "dumbbell";
-    public int Version => 3;
+    public int Version => 4;
 
     public StageOutput Run(StageContext context)
     {
@@ -76,6 +76,8 @@ public sealed class DumbbellStage : IExperimentStage
                     ["other object held, predicted dumbbell", r.Biased.OtherHeldPredictedDumbbell, r.Debiased.OtherHeldPredictedDumbbell],
                     ["arm effect, paired scenes (mean)", r.Biased.ArmEffect.Mean, r.Debiased.ArmEffect.Mean],
                     ["arm effect, paired scenes (sd)", r.Biased.ArmEffect.Sd, r.Debiased.ArmEffect.Sd],
+                    ["arm effect with only the hand (mean)", r.Biased.ArmEffectHandOnly.Mean, r.Debiased.ArmEffectHandOnly.Mean],
+                    ["arm effect without the hand (mean)", r.Biased.ArmEffectWithoutHand.Mean, r.Debiased.ArmEffectWithoutHand.Mean],
                     ["judge P(arm), dumbbell visualisations (mean)", Nullable(r.Biased.JudgeArmScore?.Mean), Nullable(r.Debiased.JudgeArmScore?.Mean)],
                     ["classes legible to the judge", Nullable(r.Biased.JudgeLegibleClasses), Nullable(r.Debiased.JudgeLegibleClasses)],
                     ["arm score of visualisations (detector)", Nullable(r.Biased.ArmScoreDetector?.Mean), Nullable(r.Debiased.ArmScoreDetector?.Mean)],
