@@ -57,7 +57,7 @@ public static class DumbbellJudge
         FeatureVis.GeneratorPrior? prior = null)
     {
         int size = o.Size;
-        long baseSeed = (long)LabContext.DeriveSeed(o.Seed, 0x3D6E);
+        long baseSeed = BaseSeed(o);
         report?.Invoke(0, "judge: rendering");
         var train = Renders(o.JudgeTrain, size, baseSeed + 1, o.JudgeNoiseShare);
         if (prior is not null && o.JudgePriorShare > 0) train = ThroughPrior(train, prior, o.JudgePriorShare, baseSeed + 4);
@@ -110,7 +110,7 @@ public static class DumbbellJudge
     /// </summary>
     public static TrainingOptions TrainingSettings(DumbbellOptions o)
     {
-        int seed = (int)(LabContext.DeriveSeed((long)LabContext.DeriveSeed(o.Seed, 0x3D6E), 3) & 0x7fffffff);
+        int seed = (int)(LabContext.DeriveSeed(BaseSeed(o), 3) & 0x7fffffff);
         return DumbbellModels.TrainingSettings(o, o.JudgeEpochs, seed) with
         {
             Objective = "pgd-l2",
@@ -118,6 +118,9 @@ public static class DumbbellJudge
             ObjectiveArgs = new Dictionary<string, double> { ["eps"] = o.JudgeEpsilon, ["steps"] = o.JudgeAdversarialSteps },
         };
     }
+
+    /// <summary>The stream the judge's renders and its training seed derive from.</summary>
+    private static long BaseSeed(DumbbellOptions o) => (long)LabContext.DeriveSeed(o.Seed, 0x3D6E);
 
     /// <summary>The judge's verdict on each picture.</summary>
     public static List<Verdict> Assess(Classifier judge, IReadOnlyList<ImageData> images)

@@ -151,8 +151,8 @@ public static class DumbbellMeasurement
             int s = a.Size, n = s * s;
             var hand = a.HandMask;
             var rest = a.ArmMask.Select((v, j) => v && !hand[j]).ToArray();
-            var handRim = Dilate(hand, s);
-            var restRim = Dilate(rest, s);
+            var handRim = PixelMask.Dilate(hand, s);
+            var restRim = PixelMask.Dilate(rest, s);
             float[] Keep(Func<int, bool> fromWith)
             {
                 var pixels = (float[])b.Pixels.Clone();
@@ -167,24 +167,6 @@ public static class DumbbellMeasurement
             if (armPixels > 0) shares.Add(hand.Count(v => v) / (double)armPixels);
         }
         return new ArmPartScenes(handOnly, withoutHand, shares.Count == 0 ? 0 : shares.Average());
-    }
-
-    /// <summary>The mask grown by one pixel in all eight directions.</summary>
-    private static bool[] Dilate(bool[] mask, int size)
-    {
-        var grown = new bool[mask.Length];
-        for (int y = 0; y < size; y++)
-            for (int x = 0; x < size; x++)
-            {
-                if (!mask[y * size + x]) continue;
-                for (int dy = -1; dy <= 1; dy++)
-                    for (int dx = -1; dx <= 1; dx++)
-                    {
-                        int yy = y + dy, xx = x + dx;
-                        if (yy >= 0 && yy < size && xx >= 0 && xx < size) grown[yy * size + xx] = true;
-                    }
-            }
-        return grown;
     }
 
     /// <summary>Mean over pairs of pictures of their root-mean-square pixel difference.</summary>

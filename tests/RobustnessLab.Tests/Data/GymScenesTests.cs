@@ -68,7 +68,7 @@ public class GymScenesTests
         {
             var with = GymRenderer.Render(new GymSceneRequest(s, cls, true, seed));
             var without = GymRenderer.Render(new GymSceneRequest(s, cls, false, seed));
-            var rim = Dilate(with.ArmMask, s);
+            var rim = PixelMask.Dilate(with.ArmMask, s);
             int changedOutside = 0, armPixels = 0, armChanged = 0;
             for (int i = 0; i < s * s; i++)
             {
@@ -190,7 +190,7 @@ public class GymScenesTests
         {
             var r = GymRenderer.Render(new GymSceneRequest(s, i % GymScenes.ClassNames.Count, true, 1000 + i));
             var skin = SkinTone.Mask(r.Pixels, s, s);
-            var rim = Dilate(r.ArmMask, s);
+            var rim = PixelMask.Dilate(r.ArmMask, s);
             for (int p = 0; p < s * s; p++)
             {
                 if (r.ArmMask[p]) { arm++; if (skin[p]) armSkin++; }
@@ -276,21 +276,4 @@ public class GymScenesTests
     [Test]
     public void TooSmallRenderIsRejected() =>
         Assert.That(() => GymRenderer.Render(new GymSceneRequest(8, 0, false, 1)), Throws.TypeOf<LabException>().With.Message.Contains("at least"));
-
-    private static bool[] Dilate(bool[] mask, int s)
-    {
-        var d = new bool[mask.Length];
-        for (int y = 0; y < s; y++)
-            for (int x = 0; x < s; x++)
-            {
-                if (!mask[y * s + x]) continue;
-                for (int dy = -1; dy <= 1; dy++)
-                    for (int dx = -1; dx <= 1; dx++)
-                    {
-                        int yy = y + dy, xx = x + dx;
-                        if (yy >= 0 && yy < s && xx >= 0 && xx < s) d[yy * s + xx] = true;
-                    }
-            }
-        return d;
-    }
 }
