@@ -83,6 +83,8 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         Row("arm effect, paired scenes (mean ± sd)", r => $"{r.ArmEffect.Mean:F3} ± {r.ArmEffect.Sd:F3}");
         Row("  with only the hand / without the hand", r => $"{r.ArmEffectHandOnly.Mean:F3} / {r.ArmEffectWithoutHand.Mean:F3}");
         Row("  hand's share of the arm's pixels", r => $"{r.HandPixelShare:F3}");
+        foreach (var (cls, part) in report.Biased.ObjectPartEffects)
+            Row($"P({cls}) whole -> without its {part.Part}", r => r.ObjectPartEffects.TryGetValue(cls, out var e) ? $"{e.PWhole:F3} -> {e.PWithoutPart:F3}" : "");
         if (report.ArmDetectorAccuracy is not null)
         {
             Row("arm score, detector (mean ± sd)", r => $"{r.ArmScoreDetector!.Mean:F3} ± {r.ArmScoreDetector.Sd:F3}");

@@ -34,6 +34,7 @@ public static class DumbbellMeasurement
         var parts = ArmParts(probes.OtherWithArm, probes.OtherWithoutArm);
         Effect PartEffect(IReadOnlyList<GymRender> renders) =>
             Effect.Of(Probabilities(m.Model, renders, size).Select((p, i) => (double)p[d] - pairedWithout[i][d]).ToList());
+        var objectParts = ObjectPartEffects(m.Model, probes.Intact, probes.WithoutPart, size);
 
         // The judge's reading of every class's visualisations.
         var judgeArm = new Dictionary<string, double>();
@@ -111,6 +112,7 @@ public static class DumbbellMeasurement
             ArmEffectHandOnly = PartEffect(parts.HandOnly),
             ArmEffectWithoutHand = PartEffect(parts.WithoutHand),
             HandPixelShare = parts.HandPixelShare,
+            ObjectPartEffects = objectParts,
             ArmScoreDetector = detectorP,
             SeedSpread = SeedSpread(vis[d].Images),
             ArmScoreSkin = MeanSd.Of(skinShare),
@@ -167,6 +169,28 @@ public static class DumbbellMeasurement
             if (armPixels > 0) shares.Add(hand.Count(v => v) / (double)armPixels);
         }
         return new ArmPartScenes(handOnly, withoutHand, shares.Count == 0 ? 0 : shares.Average());
+    }
+
+    /// <summary>
+    /// Per class (keyed by name), what the part the class is named by is worth to <paramref name="model"/>: the pairs
+    /// of <paramref name="whole"/> and <paramref name="withoutPart"/> renders (the same scenes) whose label is that
+    /// class, P(class | whole) - P(class | without the part). Classes with no pair are left out.
+    /// </summary>
+    public static IReadOnlyDictionary<string, PartEffect> ObjectPartEffects(Classifier model, IReadOnlyList<GymRender> whole, IReadOnlyList<GymRender> withoutPart, int size)
+    {
+        if (whole.Count != withoutPart.Count) throw new ArgumentException($"{whole.Count} whole renders against {withoutPart.Count} without the part", nameof(withoutPart));
+        var pw = Probabilities(model, whole, size);
+        var pp = Probabilities(model, withoutPart, size);
+        var effects = new Dictionary<string, PartEffect>();
+        for (int c = 0; c < GymScenes.ClassNames.Count; c++)
+        {
+            var rows = Enumerable.Range(0, whole.Count).Where(i => whole[i].Label == c).ToList();
+            if (rows.Count == 0) continue;
+            if (rows.Any(i => withoutPart[i].Label != c)) throw new ArgumentException($"the part pairs of class {GymScenes.ClassNames[c]} are not the same scenes", nameof(withoutPart));
+            effects[GymScenes.ClassNames[c]] = new PartEffect(GymScenes.PartNames[c], Effect.Of(rows.Select(i => (double)pw[i][c] - pp[i][c]).ToList()),
+                rows.Average(i => (double)pw[i][c]), rows.Average(i => (double)pp[i][c]));
+        }
+        return effects;
     }
 
     /// <summary>Mean over pairs of pictures of their root-mean-square pixel difference.</summary>

@@ -54,6 +54,13 @@ public sealed record DumbbellModelReport
     /// <summary>The hand's mean share of the arm's visible pixels in the paired scenes.</summary>
     public required double HandPixelShare { get; init; }
 
+    /// <summary>
+    /// Per class, what the part it is named by (a dumbbell's bar, a kettlebell's handle, a plate's hole, ...) is worth
+    /// to the model (<see cref="DumbbellMeasurement.ObjectPartEffects"/>): a class visualisation draws what moves the
+    /// model, so a part worth little is a part its pictures need not draw.
+    /// </summary>
+    public required IReadOnlyDictionary<string, PartEffect> ObjectPartEffects { get; init; }
+
     /// <summary>The arm detector's P(arm) on the model's dumbbell visualisations, over visualisation seeds (null without the detector).</summary>
     public MeanSd? ArmScoreDetector { get; init; }
 

@@ -10,3 +10,10 @@ public sealed record Effect(double Mean, double Sd, int N)
         return new Effect(mean, sd, differences.Count);
     }
 }
+
+/// <summary>
+/// What one object part is worth to a model: over arm-free scenes of the class, rendered whole and without the part
+/// (<see cref="Data.Gym.GymSceneRequest.WithoutPart"/>), P(class | whole) - P(class | without the part), and the two
+/// mean probabilities.
+/// </summary>
+public sealed record PartEffect(string Part, Effect Effect, double PWhole, double PWithoutPart);

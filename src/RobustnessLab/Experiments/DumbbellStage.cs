@@ -15,7 +15,7 @@ namespace RobustnessLab.Experiments;
 public sealed class DumbbellStage : IExperimentStage
 {
     public string Name => "dumbbell";
-    public int Version => 4;
+    public int Version => 5;
 
     public StageOutput Run(StageContext context)
     {
@@ -78,6 +78,8 @@ public sealed class DumbbellStage : IExperimentStage
                     ["arm effect, paired scenes (sd)", r.Biased.ArmEffect.Sd, r.Debiased.ArmEffect.Sd],
                     ["arm effect with only the hand (mean)", r.Biased.ArmEffectHandOnly.Mean, r.Debiased.ArmEffectHandOnly.Mean],
                     ["arm effect without the hand (mean)", r.Biased.ArmEffectWithoutHand.Mean, r.Debiased.ArmEffectWithoutHand.Mean],
+                    .. r.Biased.ObjectPartEffects.Keys.Select(cls => (IReadOnlyList<JsonNode?>)[$"part effect: P({cls}) whole - without its {r.Biased.ObjectPartEffects[cls].Part}",
+                        r.Biased.ObjectPartEffects[cls].Effect.Mean, Nullable(r.Debiased.ObjectPartEffects.TryGetValue(cls, out var e) ? e.Effect.Mean : null)]),
                     ["judge P(arm), dumbbell visualisations (mean)", Nullable(r.Biased.JudgeArmScore?.Mean), Nullable(r.Debiased.JudgeArmScore?.Mean)],
                     ["classes legible to the judge", Nullable(r.Biased.JudgeLegibleClasses), Nullable(r.Debiased.JudgeLegibleClasses)],
                     ["arm score of visualisations (detector)", Nullable(r.Biased.ArmScoreDetector?.Mean), Nullable(r.Debiased.ArmScoreDetector?.Mean)],

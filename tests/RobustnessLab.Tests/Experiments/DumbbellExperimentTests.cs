@@ -152,6 +152,9 @@ public class DumbbellExperimentTests
                     Assert.That(m.ArmEffectHandOnly.N, Is.EqualTo(12));
                     Assert.That(m.ArmEffectWithoutHand.Mean, Is.InRange(-1.0, 1.0));
                     Assert.That(m.HandPixelShare, Is.InRange(0.0, 1.0));
+                    Assert.That(m.ObjectPartEffects.Keys, Is.EquivalentTo(GymScenes.ClassNames), "every class's part measured");
+                    Assert.That(m.ObjectPartEffects.Values.Sum(e => e.Effect.N), Is.EqualTo(12));
+                    Assert.That(m.ObjectPartEffects["kettlebell"].Part, Is.EqualTo("handle"));
                     Assert.That(m.ArmEffect.Mean, Is.InRange(-1.0, 1.0));
                     Assert.That(m.PDumbbellArmOnly, Is.InRange(0.0, 1.0));
                     Assert.That(m.ArmOnlyMeanProbabilities.Values.Sum(), Is.EqualTo(1.0).Within(1e-4));

@@ -49,7 +49,7 @@ public static class GymRenderer
 
         Grip grip;
         if (request.ClassIndex >= 0)
-            grip = PaintObject(canvas, request.ClassIndex, new Frame(cx, cy, angle, unit), colour, objectRng);
+            grip = PaintObject(canvas, request.ClassIndex, new Frame(cx, cy, angle, unit), colour, objectRng, request.WithoutPart);
         else
         {
             // An arm alone: a held scene whose object was erased. The arm grips where an object of the "ghost" class
@@ -280,7 +280,8 @@ public static class GymRenderer
 
     // ---------------------------------------------------------------- objects
 
-    private static Grip PaintObject(SceneCanvas canvas, int cls, Frame f, SceneColour colour, Random rng)
+    /// <summary>Paints one object; <paramref name="withoutPart"/> leaves out its named part (<see cref="GymScenes.PartNames"/>) and changes nothing else.</summary>
+    private static Grip PaintObject(SceneCanvas canvas, int cls, Frame f, SceneColour colour, Random rng, bool withoutPart = false)
     {
         var metal = SceneColour.Grey(0.55f + 0.25f * (float)rng.NextDouble());
         switch (GymScenes.ClassNames[cls])
@@ -289,8 +290,9 @@ public static class GymRenderer
             {
                 float handle = 0.5f + 0.15f * (float)rng.NextDouble();
                 float barR = 0.07f + 0.02f * (float)rng.NextDouble();
-                f.Paint(canvas, (x, y) => Sdf.Capsule(x, y, -handle - 0.1f, 0, handle + 0.1f, 0, barR), (_, y) => Cylinder(metal, y / barR, 0.5f),
-                    (-handle - 0.2f, -barR, handle + 0.2f, barR));
+                if (!withoutPart)
+                    f.Paint(canvas, (x, y) => Sdf.Capsule(x, y, -handle - 0.1f, 0, handle + 0.1f, 0, barR), (_, y) => Cylinder(metal, y / barR, 0.5f),
+                        (-handle - 0.2f, -barR, handle + 0.2f, barR));
                 if (rng.Next(2) == 0)
                 {
                     // Fixed heads (hexagonal or round, seen from the side): one thick block per end.
@@ -320,7 +322,8 @@ public static class GymRenderer
             case "barbell":
             {
                 float len = 1.75f, barR = 0.045f;
-                f.Paint(canvas, (x, y) => Sdf.Capsule(x, y, -len, 0, len, 0, barR), (_, y) => Cylinder(metal, y / barR, 0.5f), (-len - barR, -barR, len + barR, barR));
+                if (!withoutPart)
+                    f.Paint(canvas, (x, y) => Sdf.Capsule(x, y, -len, 0, len, 0, barR), (_, y) => Cylinder(metal, y / barR, 0.5f), (-len - barR, -barR, len + barR, barR));
                 foreach (var side in new[] { -1f, 1f })
                 {
                     float sleeve0 = 1.05f;
@@ -341,8 +344,9 @@ public static class GymRenderer
             {
                 // A thick handle with a clear window: the one thing that tells a kettlebell from a medicine ball.
                 float bodyR = 0.55f, ringR = 0.38f, ringT = 0.13f, ringY = -0.5f;
-                f.Paint(canvas, (x, y) => MathF.Max(MathF.Abs(Sdf.Circle(x, y, 0, ringY, ringR)) - ringT, y - ringY - 0.12f),
-                    (x, y) => Cylinder(colour, (Sdf.Length(x, y - ringY) - ringR) / ringT, 0.3f), (-ringR - ringT, ringY - ringR - ringT, ringR + ringT, ringY + 0.15f));
+                if (!withoutPart)
+                    f.Paint(canvas, (x, y) => MathF.Max(MathF.Abs(Sdf.Circle(x, y, 0, ringY, ringR)) - ringT, y - ringY - 0.12f),
+                        (x, y) => Cylinder(colour, (Sdf.Length(x, y - ringY) - ringR) / ringT, 0.3f), (-ringR - ringT, ringY - ringR - ringT, ringR + ringT, ringY + 0.15f));
                 f.Paint(canvas, (x, y) => MathF.Max(Sdf.Circle(x, y, 0, 0.15f, bodyR), y - 0.6f),
                     (x, y) => Sphere(colour, x / bodyR, (y - 0.15f) / bodyR, 0.5f), (-bodyR, -0.4f, bodyR, 0.7f));
                 return f.GripAt(0, ringY - ringR, 1, 0);
@@ -354,7 +358,7 @@ public static class GymRenderer
                 f.Paint(canvas, (x, y) => Sdf.Ellipse(x, y, r, r * squash), (x, y) =>
                 {
                     float q = Sdf.Length(x / r, y / (r * squash));
-                    if (q < 0.18f) return SceneColour.Grey(0.05f); // the centre hole
+                    if (q < 0.18f) return withoutPart ? metal : SceneColour.Grey(0.05f); // the centre hole
                     if (q < 0.30f) return metal;
                     if (q < 0.62f) return hub.Scale(0.9f + 0.2f * MathF.Abs(x / r));
                     float rim = (q - 0.62f) / 0.38f;
@@ -370,7 +374,7 @@ public static class GymRenderer
                 float bend = 0.8f + 0.3f * (float)rng.NextDouble();
                 f.Paint(canvas, (x, y) => Sdf.Circle(x, y, 0, 0, r), (x, y) =>
                 {
-                    bool onSeam = MathF.Abs(y) < 0.07f || MathF.Abs(Sdf.Circle(x, y, bend, 0, bend - 0.1f)) < 0.06f || MathF.Abs(Sdf.Circle(x, y, -bend, 0, bend - 0.1f)) < 0.06f;
+                    bool onSeam = !withoutPart && (MathF.Abs(y) < 0.07f || MathF.Abs(Sdf.Circle(x, y, bend, 0, bend - 0.1f)) < 0.06f || MathF.Abs(Sdf.Circle(x, y, -bend, 0, bend - 0.1f)) < 0.06f);
                     return Sphere(onSeam ? seam : colour, x / r, y / r, 0.35f);
                 }, (-r, -r, r, r));
                 return f.GripAt(0.3f, 0, 0, 1);
@@ -386,7 +390,8 @@ public static class GymRenderer
                     return Cylinder(colour, x / hw, 0.8f);
                 }, (-hw, -hh + 0.1f, hw, hh + 0.1f), 0.95f);
                 f.Paint(canvas, (x, y) => Sdf.RoundBox(x, y + 0.52f, hw * 0.55f, 0.08f, 0.03f), (x, _) => Cylinder(colour, x / (hw * 0.55f), 0.6f), (-hw, -0.62f, hw, -0.42f));
-                f.Paint(canvas, (x, y) => Sdf.RoundBox(x, y + 0.66f, hw * 0.6f, 0.07f, 0.02f), (x, _) => Cylinder(cap, x / (hw * 0.6f), 0.3f), (-hw, -0.75f, hw, -0.57f));
+                if (!withoutPart)
+                    f.Paint(canvas, (x, y) => Sdf.RoundBox(x, y + 0.66f, hw * 0.6f, 0.07f, 0.02f), (x, _) => Cylinder(cap, x / (hw * 0.6f), 0.3f), (-hw, -0.75f, hw, -0.57f));
                 return f.GripAt(0, 0.1f, 0, 1);
             }
             default:

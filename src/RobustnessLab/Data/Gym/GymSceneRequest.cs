@@ -13,6 +13,10 @@ namespace RobustnessLab.Data.Gym;
 /// <paramref name="PlainFloor"/> paints the floor as a smooth two-colour gradient instead of planks, tiles or speckles
 /// (everything else, clutter included, unchanged): scenes for a generator prior, whose capacity then goes to objects
 /// and arms rather than floor texture.
+/// <paramref name="WithoutPart"/> draws the object without the part a person names it by
+/// (<see cref="GymScenes.PartNames"/>: a dumbbell's or barbell's bar, a kettlebell's handle, a plate's hole, a medicine
+/// ball's seams, a bottle's cap); every other pixel and random choice is the intact scene's, so the pair measures what
+/// that part is worth to a model.
 /// </summary>
 public sealed record GymSceneRequest(int Size, int ClassIndex, bool Arm, long Seed, bool NoiseBackground = false, int GripClass = -1, bool SkinTonedObject = false,
-    bool PlainFloor = false);
+    bool PlainFloor = false, bool WithoutPart = false);

@@ -20,6 +20,12 @@ public static class GymScenes
 
     public const int DumbbellIndex = 0;
 
+    /// <summary>
+    /// Per class, the part a person names the object by, which <see cref="GymSceneRequest.WithoutPart"/> leaves out:
+    /// a plate's hole is filled with the hub's metal; the other parts are not drawn.
+    /// </summary>
+    public static readonly IReadOnlyList<string> PartNames = ["bar", "bar", "handle", "hole", "seams", "cap"];
+
     /// <summary>Index of a class by name (case-insensitive); the error lists the valid names.</summary>
     public static int ClassIndex(string name)
     {
