@@ -48,6 +48,10 @@ public sealed class DataPreviewCommand : LabCommand<DataPreviewCommand.Settings>
         [Description("show each render's object (blue) and arm (orange) masks beside it")]
         public bool Masks { get; set; }
 
+        [CommandOption("--parts")]
+        [Description("show each render beside the same scene without the part its object is named by (the dumbbell experiment's object-part probe)")]
+        public bool Parts { get; set; }
+
         [CommandOption("--option <KEY=VALUE>")]
         [Description("gym option, repeatable: p_dumbbell_arm, p_other_arm, p_arm")]
         public string[] Options { get; set; } = [];
@@ -73,7 +77,7 @@ public sealed class DataPreviewCommand : LabCommand<DataPreviewCommand.Settings>
         GymOptions options = new();
         UsageException.Wrap(() => options = GymOptions.From(new Data.DataOptions(Options: dict)));
         IFigureSettings.FigureOutputName(s.Out);
-        var sheet = GymPreview.Draw(options, s.Samples, s.Seed, s.Masks);
+        var sheet = GymPreview.Draw(options, s.Samples, s.Seed, s.Masks, parts: s.Parts);
         var written = FigureWriter.Write(sheet, FigureWriter.Stem(s.Out), ((IFigureSettings)s).Figures());
         AnsiConsole.MarkupLine($"wrote {Markup.Escape(string.Join(", ", written.All.Select(Path.GetFullPath)))} ({s.Samples} renders)");
         return CliHost.Ok;

@@ -60,6 +60,34 @@ public class ObjectPartsTests
     }
 
     /// <summary>
+    /// `lab data preview gym --parts` shows the probe's pairs: each render, (with --masks) its mask, then the same scene
+    /// without its part, captioned with the part's name.
+    /// </summary>
+    [Test]
+    public void PreviewPairsEachRenderWithThatSceneWithoutItsPart()
+    {
+        var options = new GymOptions { Size = 32, Variant = GymVariant.Debiased };
+        var pairs = RobustnessLab.Reporting.GymPreview.Tiles(options, 6, 0, parts: true);
+        var triples = RobustnessLab.Reporting.GymPreview.Tiles(options, 6, 0, masks: true, parts: true);
+        Assert.That(pairs, Has.Count.EqualTo(12));
+        Assert.That(triples, Has.Count.EqualTo(18));
+        for (int i = 0; i < 6; i++)
+        {
+            var (whole, caption) = pairs[2 * i];
+            var (without, partCaption) = pairs[2 * i + 1];
+            int cls = GymScenes.ClassIndex(caption.Replace("+arm", ""));
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(partCaption, Is.EqualTo($"without {GymScenes.PartNames[cls]}"));
+                Assert.That(without.Pixels, Is.Not.EqualTo(whole.Pixels), $"tile {i}: the part left nothing out");
+                Assert.That(triples[3 * i].Image.Pixels, Is.EqualTo(whole.Pixels));
+                Assert.That(triples[3 * i + 1].Caption, Is.EqualTo("mask"));
+                Assert.That(triples[3 * i + 2].Image.Pixels, Is.EqualTo(without.Pixels));
+            }
+        }
+    }
+
+    /// <summary>
     /// The effect per class is the mean paired difference P(class | whole) - P(class | without the part), over that
     /// class's pairs only; identical pairs give exactly zero, and pairs that are not the same scenes are refused.
     /// </summary>
