@@ -342,7 +342,9 @@ public static class GymRenderer
             }
             case "kettlebell":
             {
-                // A thick handle with a clear window: the one thing that tells a kettlebell from a medicine ball.
+                // A thick handle with a clear window: what a person tells a kettlebell from a medicine ball by. The models
+                // tell them apart without it: in the object-part probe (`object_part_effects`) the handle is worth 0.01-0.02 of
+                // P(kettlebell) and a medicine ball's seams 0.7-0.9 of P(medicine ball).
                 float bodyR = 0.55f, ringR = 0.38f, ringT = 0.13f, ringY = -0.5f;
                 if (!withoutPart)
                     f.Paint(canvas, (x, y) => MathF.Max(MathF.Abs(Sdf.Circle(x, y, 0, ringY, ringR)) - ringT, y - ringY - 0.12f),
