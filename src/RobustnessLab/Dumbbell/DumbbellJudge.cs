@@ -71,7 +71,7 @@ public static class DumbbellJudge
         var verdicts = Assess(model, test.Select(t => t.Image).ToList());
         double objectAcc = test.Select((t, i) => verdicts[i].Object == t.Object).Count(b => b) / (double)test.Count;
         double armAcc = test.Select((t, i) => verdicts[i].PArm >= 0.5 == t.Arm).Count(b => b) / (double)test.Count;
-        double robust = RobustObjectAccuracy(model, testSet, o.JudgeEpsilon, test);
+        double robust = RobustObjectAccuracy(model, testSet, o.JudgeEpsilon, baseSeed + 5);
         double? Floor(bool noise)
         {
             var idx = Enumerable.Range(0, test.Count).Where(i => test[i].Noise == noise).ToList();
@@ -150,14 +150,26 @@ public static class DumbbellJudge
         return result;
     }
 
-    /// <summary>Object accuracy under L2 PGD (20 steps) at the judge's training budget, on the held-out renders.</summary>
-    private static double RobustObjectAccuracy(Classifier judge, Dataset testSet, double eps, List<Sample> test)
+    /// <summary>Object accuracy under L2 PGD (20 steps) at <paramref name="eps"/> on a judge's labelled images (see <see cref="UnderAttack"/>).</summary>
+    private static double RobustObjectAccuracy(Classifier judge, Dataset images, double eps, long seed)
+    {
+        var verdicts = UnderAttack(judge, images, eps, seed);
+        var labels = images.Labels.cpu().data<long>().ToArray();
+        // Label l is object l / 2 - 1 (-1: none), held when l is odd.
+        return Enumerable.Range(0, labels.Length).Count(i => verdicts[i].Object == labels[i] / 2 - 1) / (double)labels.Length;
+    }
+
+    /// <summary>
+    /// The judge's verdicts on its labelled images (labels as in <see cref="LabelNames"/>) after L2 PGD (20 steps) at
+    /// <paramref name="eps"/>. The random starts come from <paramref name="seed"/>'s own stream, so the verdicts are the
+    /// same whether the judge was just trained or loaded (the global generator's state differs between the two).
+    /// </summary>
+    public static List<Verdict> UnderAttack(Classifier judge, Dataset images, double eps, long seed)
     {
         var attack = new Attacks.PgdL2 { Steps = 20, RelativeStepSize = 0.25 };
-        using var r = attack.Run(judge, testSet.Images, testSet.Labels, [eps]);
-        var adv = ImageData.FromBatch(r.Adversarials[0]);
-        var verdicts = Assess(judge, adv);
-        return test.Select((t, i) => verdicts[i].Object == t.Object).Count(b => b) / (double)test.Count;
+        using var generator = new Generator(LabContext.DeriveSeed(seed, 0x9D6), CPU);
+        using var r = attack.Run(judge, images.Images, images.Labels, [eps], generator: generator);
+        return Assess(judge, ImageData.FromBatch(r.Adversarials[0]));
     }
 
     /// <summary>One judge image: pixels, object class (-1 none) and whether an arm holds it.</summary>

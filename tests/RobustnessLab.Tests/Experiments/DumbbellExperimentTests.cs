@@ -2,7 +2,9 @@ using NUnit.Framework;
 using RobustnessLab.Core;
 using RobustnessLab.Data.Gym;
 using RobustnessLab.Dumbbell;
+using RobustnessLab.Models;
 using RobustnessLab.Reporting;
+using TorchSharp;
 
 namespace RobustnessLab.Tests.Experiments;
 
@@ -218,6 +220,36 @@ public class DumbbellExperimentTests
     }
 
     /// <summary>
+    /// The judge's check under PGD draws its random starts from its own seeded stream: the global generator's state
+    /// (which differs between a judge just trained and one loaded from its checkpoint) does not change the figure.
+    /// </summary>
+    [Test]
+    public void TheJudgesPgdCheckDoesNotDependOnTheGlobalGenerator()
+    {
+        LabContext.Create("cpu", 0, threads: 1);
+        torch.manual_seed(5);
+        var spec = ModelZoo.Spec("cnn", [3, 32, 32], DumbbellJudge.LabelNames, [0.5f, 0.5f, 0.5f], [0.25f, 0.25f, 0.25f],
+            new Dictionary<string, double> { ["width"] = 8, ["hidden"] = 16 });
+        using var judge = ModelZoo.Create(spec);
+        judge.eval();
+        int k = GymScenes.ClassNames.Count;
+        var renders = Enumerable.Range(0, 96).Select(i => GymRenderer.Render(new GymSceneRequest(32, i % k, i % 2 == 0, 300 + i))).ToList();
+        using var images = torch.stack(renders.Select(r => torch.tensor(r.Pixels, new long[] { 3, 32, 32 })).ToList());
+        using var labels = torch.tensor(renders.Select(r => (long)(2 * (r.Label + 1) + (r.Arm ? 1 : 0))).ToArray());
+        using var data = new RobustnessLab.Data.Dataset("judge-probe", images, labels, DumbbellJudge.LabelNames);
+        var runs = new List<double[]>();
+        foreach (int global in new[] { 1, 2 })
+        {
+            torch.manual_seed(global);
+            runs.Add(DumbbellJudge.UnderAttack(judge, data, 0.5, 42).SelectMany(v => v.ObjectProbabilities).ToArray());
+        }
+        torch.manual_seed(1);
+        var otherSeed = DumbbellJudge.UnderAttack(judge, data, 0.5, 43).SelectMany(v => v.ObjectProbabilities).ToArray();
+        Assert.That(runs[1], Is.EqualTo(runs[0]), "the same seed under another global generator state");
+        Assert.That(otherSeed, Is.Not.EqualTo(runs[0]), "another seed draws other starts");
+    }
+
+    /// <summary>
     /// Robust synthesis in a miniature run, and --reuse-models: a second run with other visualisation settings loads the
     /// five checkpoints instead of training them (same weights files, same accuracies), and a run with another recipe
     /// (more epochs) trains again.
@@ -247,6 +279,8 @@ public class DumbbellExperimentTests
                 Assert.That(reused.Biased.CleanAccuracy, Is.EqualTo(first.Biased.CleanAccuracy));
                 Assert.That(reused.Debiased.CleanAccuracy, Is.EqualTo(first.Debiased.CleanAccuracy));
                 Assert.That(reused.JudgeObjectAccuracy, Is.EqualTo(first.JudgeObjectAccuracy));
+                Assert.That(reused.JudgeRobustObjectAccuracy, Is.EqualTo(first.JudgeRobustObjectAccuracy),
+                    "the judge's PGD check starts from its own seeded stream, not from whatever training left in the global one");
                 Assert.That(reused.Options.VisEpsilon, Is.EqualTo(2));
                 Assert.That(afterRetrain[0], Is.GreaterThan(trained[0]), "more epochs: the biased model trains again");
                 Assert.That(afterRetrain[1], Is.GreaterThan(trained[1]), "and the debiased one");
