@@ -25,6 +25,12 @@ public static class DumbbellJudge
     public static readonly IReadOnlyList<string> LabelNames =
         new[] { "none" }.Concat(GymScenes.ClassNames).SelectMany(c => new[] { c, c + "+arm" }).ToList();
 
+    /// <summary>The label of an object (-1: none) held or not: 2 (object + 1) + arm.</summary>
+    public static int LabelOf(int obj, bool arm) => 2 * (obj + 1) + (arm ? 1 : 0);
+
+    /// <summary>The object (-1: none) of a label.</summary>
+    public static int ObjectOf(long label) => (int)(label / 2) - 1;
+
     /// <summary>The trained judge and its validity on held-out renders: object accuracy, arm accuracy, and both under attack.</summary>
     /// <param name="ObjectAccuracyPlainFloor">Object accuracy on the held-out renders with the scenes' own floors.</param>
     /// <param name="ObjectAccuracyNoiseFloor">Object accuracy on the held-out renders on 1/f noise floors (null: none held out).</param>
@@ -155,8 +161,7 @@ public static class DumbbellJudge
     {
         var verdicts = UnderAttack(judge, images, eps, seed);
         var labels = images.Labels.cpu().data<long>().ToArray();
-        // Label l is object l / 2 - 1 (-1: none), held when l is odd.
-        return Enumerable.Range(0, labels.Length).Count(i => verdicts[i].Object == labels[i] / 2 - 1) / (double)labels.Length;
+        return Enumerable.Range(0, labels.Length).Count(i => verdicts[i].Object == ObjectOf(labels[i])) / (double)labels.Length;
     }
 
     /// <summary>
@@ -175,7 +180,7 @@ public static class DumbbellJudge
     /// <summary>One judge image: pixels, object class (-1 none) and whether an arm holds it.</summary>
     private sealed record Sample(ImageData Image, int Object, bool Arm, bool Noise)
     {
-        public int Label => 2 * (Object + 1) + (Arm ? 1 : 0);
+        public int Label => LabelOf(Object, Arm);
     }
 
     private static List<Sample> Renders(int n, int size, long stream, double noiseShare)

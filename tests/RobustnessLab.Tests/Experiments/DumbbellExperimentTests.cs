@@ -2,7 +2,6 @@ using NUnit.Framework;
 using RobustnessLab.Core;
 using RobustnessLab.Data.Gym;
 using RobustnessLab.Dumbbell;
-using RobustnessLab.Models;
 using RobustnessLab.Reporting;
 using TorchSharp;
 
@@ -226,16 +225,11 @@ public class DumbbellExperimentTests
     [Test]
     public void TheJudgesPgdCheckDoesNotDependOnTheGlobalGenerator()
     {
-        LabContext.Create("cpu", 0, threads: 1);
-        torch.manual_seed(5);
-        var spec = ModelZoo.Spec("cnn", [3, 32, 32], DumbbellJudge.LabelNames, [0.5f, 0.5f, 0.5f], [0.25f, 0.25f, 0.25f],
-            new Dictionary<string, double> { ["width"] = 8, ["hidden"] = 16 });
-        using var judge = ModelZoo.Create(spec);
-        judge.eval();
+        using var judge = GymTestModels.Untrained(DumbbellJudge.LabelNames, 5);
         int k = GymScenes.ClassNames.Count;
         var renders = Enumerable.Range(0, 96).Select(i => GymRenderer.Render(new GymSceneRequest(32, i % k, i % 2 == 0, 300 + i))).ToList();
         using var images = torch.stack(renders.Select(r => torch.tensor(r.Pixels, new long[] { 3, 32, 32 })).ToList());
-        using var labels = torch.tensor(renders.Select(r => (long)(2 * (r.Label + 1) + (r.Arm ? 1 : 0))).ToArray());
+        using var labels = torch.tensor(renders.Select(r => (long)DumbbellJudge.LabelOf(r.Label, r.Arm)).ToArray());
         using var data = new RobustnessLab.Data.Dataset("judge-probe", images, labels, DumbbellJudge.LabelNames);
         var runs = new List<double[]>();
         foreach (int global in new[] { 1, 2 })

@@ -1,9 +1,6 @@
 using NUnit.Framework;
-using RobustnessLab.Core;
 using RobustnessLab.Data.Gym;
 using RobustnessLab.Dumbbell;
-using RobustnessLab.Models;
-using TorchSharp;
 
 namespace RobustnessLab.Tests.Experiments;
 
@@ -94,12 +91,7 @@ public class ObjectPartsTests
     [Test]
     public void PartEffectsArePairedDifferencesPerClass()
     {
-        LabContext.Create("cpu", 0, threads: 1);
-        torch.manual_seed(3);
-        var spec = ModelZoo.Spec("cnn", [3, 32, 32], GymScenes.ClassNames, [0.5f, 0.5f, 0.5f], [0.25f, 0.25f, 0.25f],
-            new Dictionary<string, double> { ["width"] = 8, ["hidden"] = 16 });
-        using var model = ModelZoo.Create(spec);
-        model.eval();
+        using var model = GymTestModels.Untrained(GymScenes.ClassNames, 3);
         int k = GymScenes.ClassNames.Count;
         var whole = Enumerable.Range(0, 2 * k).Select(i => GymRenderer.Render(new GymSceneRequest(32, i % k, false, 100 + i))).ToList();
         var without = Enumerable.Range(0, 2 * k).Select(i => GymRenderer.Render(new GymSceneRequest(32, i % k, false, 100 + i, WithoutPart: true))).ToList();
