@@ -39,6 +39,7 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
         [CommandOption("--p-dumbbell-arm <P>")][Description("biased: probability a dumbbell is held")] public double? PDumbbellArm { get; set; }
         [CommandOption("--p-arm <P>")][Description("debiased: rate every class is held at")] public double? PArm { get; set; }
         [CommandOption("--architecture <NAME>")][Description("cnn or resnet (the library's: cnn)")] public string? Architecture { get; set; }
+        [CommandOption("--judge-architecture <NAME>")][Description("the judge's own architecture, whatever the models': cnn or resnet (the library's: cnn)")] public string? JudgeArchitecture { get; set; }
         [CommandOption("--objective <NAME>")][Description("training objective of both models: pgd-l2, pgd or standard (the scale's)")] public string? Objective { get; set; }
         [CommandOption("--eps <EPS>")][Description("adversarial training budget of both models (L2 radius for pgd-l2)")] public double? Eps { get; set; }
         [CommandOption("--param <KIND>")][Description("visualisation parametrisation: fourier or pixels")] public string? Param { get; set; }
@@ -138,6 +139,7 @@ public sealed class DumbbellCommand : LabCommand<DumbbellCommand.Settings>
             PDumbbellArm = s.PDumbbellArm ?? o.PDumbbellArm,
             PArm = s.PArm ?? o.PArm,
             Architecture = s.Architecture ?? o.Architecture,
+            JudgeArchitecture = s.JudgeArchitecture ?? o.JudgeArchitecture,
             Epochs = s.Epochs ?? o.Epochs,
             Train = s.Train ?? o.Train,
             VisSteps = s.Steps ?? o.VisSteps,

@@ -69,7 +69,7 @@ public static class ArmDetector
         using var trainSet = ToDataset(train, ctx.Device);
         using var testSet = ToDataset(test, ctx.Device);
         int detectorSeed = (int)(LabContext.DeriveSeed(baseSeed, 2) & 0x7fffffff);
-        var model = DumbbellModels.TrainInstrument("gym-arm", o, ctx, trainSet, testSet, DumbbellModels.TrainingSettings(o, o.DetectorEpochs, detectorSeed),
+        var model = DumbbellModels.TrainInstrument("gym-arm", o.Architecture, DumbbellModels.ModelArgs(o), o, ctx, trainSet, testSet, DumbbellModels.TrainingSettings(o, o.DetectorEpochs, detectorSeed),
             dir, report, 0.6, 0.4, "arm detector", cancel);
 
         // 4. Validity on held-out data: renders, and control visualisations of seeds it never saw.

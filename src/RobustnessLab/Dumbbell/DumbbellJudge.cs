@@ -71,7 +71,7 @@ public static class DumbbellJudge
         using var trainSet = ToDataset(train, ctx.Device);
         using var testSet = ToDataset(test, ctx.Device);
         var settings = TrainingSettings(o);
-        var model = DumbbellModels.TrainInstrument("gym-judge", o, ctx, trainSet, testSet, settings, dir, report, 0.1, 0.85, "judge", cancel);
+        var model = DumbbellModels.TrainInstrument("gym-judge", o.JudgeArchitecture, DumbbellModels.JudgeModelArgs(o), o, ctx, trainSet, testSet, settings, dir, report, 0.1, 0.85, "judge", cancel);
 
         report?.Invoke(0.95, "judge: validity");
         var verdicts = Assess(model, test.Select(t => t.Image).ToList());

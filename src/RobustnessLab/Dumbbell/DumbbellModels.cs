@@ -33,16 +33,16 @@ public static class DumbbellModels
 
     /// <summary>
     /// Trains one of the experiment's instruments (the arm detector, the judge) on labelled images: the experiment's
-    /// architecture, normalised with the training images' channel statistics, seeded with <c>settings.Seed</c>.
+    /// <paramref name="architecture"/> with <paramref name="modelArgs"/>, normalised with the training images' channel statistics, seeded with <c>settings.Seed</c>.
     /// Progress goes to <paramref name="report"/> as the fraction <paramref name="from"/> + <paramref name="span"/> x
     /// (share of steps done), with "<paramref name="label"/>: epoch i/n acc a".
     /// </summary>
-    public static Classifier TrainInstrument(string name, DumbbellOptions o, LabContext ctx, Dataset trainSet, Dataset testSet, TrainingOptions settings,
-        string? dir, Action<double, string>? report, double from, double span, string label, CancellationToken cancel)
+    public static Classifier TrainInstrument(string name, string architecture, IReadOnlyDictionary<string, double> modelArgs, DumbbellOptions o, LabContext ctx,
+        Dataset trainSet, Dataset testSet, TrainingOptions settings, string? dir, Action<double, string>? report, double from, double span, string label, CancellationToken cancel)
     {
         using var val = trainSet.Take(0);
         var (mean, std) = Trainer.ChannelStatistics(trainSet);
-        var spec = ModelZoo.Spec(o.Architecture, [3, o.Size, o.Size], trainSet.ClassNames, mean, std, ModelArgs(o));
+        var spec = ModelZoo.Spec(architecture, [3, o.Size, o.Size], trainSet.ClassNames, mean, std, modelArgs);
         var model = new Trainer(ctx).CreateModel(spec, settings.Seed);
         return TrainOrReuse(model, new DataSplits(trainSet, val, testSet), settings, dir, o.ReuseModels, name, ctx,
             report is null ? null : new SyncProgress<TrainingProgress>(p => report(from + span * (((p.Epoch - 1) * p.StepsPerEpoch + p.Step) / (double)(p.Epochs * p.StepsPerEpoch)),
@@ -108,10 +108,15 @@ public static class DumbbellModels
         return new Dataset(name, x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope(), classNames);
     }
 
-    /// <summary>Model arguments of every classifier in the experiment (the two models, the control and the detector).</summary>
-    public static Dictionary<string, double> ModelArgs(DumbbellOptions o) => o.Architecture == "resnet"
-        ? new Dictionary<string, double> { ["width"] = o.Width }
-        : new Dictionary<string, double> { ["width"] = o.Width, ["hidden"] = o.Hidden, ["dropout"] = o.Dropout };
+    /// <summary>Model arguments of the experiment's classifiers of <see cref="DumbbellOptions.Architecture"/> (the two models, the control and the detector).</summary>
+    public static Dictionary<string, double> ModelArgs(DumbbellOptions o) => ModelArgs(o.Architecture, o.Width, o.Hidden, o.Dropout);
+
+    /// <summary>Model arguments of the judge (<see cref="DumbbellOptions.JudgeArchitecture"/>).</summary>
+    public static Dictionary<string, double> JudgeModelArgs(DumbbellOptions o) => ModelArgs(o.JudgeArchitecture, o.JudgeWidth, o.JudgeHidden, o.Dropout);
+
+    private static Dictionary<string, double> ModelArgs(string architecture, int width, int hidden, double dropout) => architecture == "resnet"
+        ? new Dictionary<string, double> { ["width"] = width }
+        : new Dictionary<string, double> { ["width"] = width, ["hidden"] = hidden, ["dropout"] = dropout };
 
     /// <summary>A fresh classifier of the experiment's architecture, normalised with the training set's channel statistics.</summary>
     public static Classifier CreateClassifier(DumbbellOptions o, DataSplits splits, IReadOnlyList<string> classNames, int seed, LabContext ctx)

@@ -44,7 +44,7 @@ public sealed record DumbbellOptions
     /// <summary>Debiased variant: the rate every class is held at.</summary>
     public double PArm { get; init; } = 0.5;
 
-    /// <summary>Model-zoo architecture of every classifier in the experiment (cnn or resnet).</summary>
+    /// <summary>Model-zoo architecture of the two models, the arm detector and its control model (cnn or resnet); the judge has its own (<see cref="JudgeArchitecture"/>).</summary>
     public string Architecture { get; init; } = "cnn";
 
     /// <summary>
@@ -118,6 +118,19 @@ public sealed record DumbbellOptions
     /// and it gives the debiased model's dumbbell pictures P(arm) 0.33 instead of 0.01: a worse instrument, so off.
     /// </summary>
     public double JudgePriorShare { get; init; }
+
+    /// <summary>
+    /// Model-zoo architecture of the judge (cnn or resnet), with <see cref="JudgeWidth"/> and <see cref="JudgeHidden"/>:
+    /// its own, not the models', so that one judge reads the pictures of models of any architecture and its figures
+    /// compare across them (it takes the experiment's <see cref="Dropout"/>).
+    /// </summary>
+    public string JudgeArchitecture { get; init; } = "cnn";
+
+    /// <summary>Channels of the judge's first convolution (resnet: of its first stage).</summary>
+    public int JudgeWidth { get; init; } = 32;
+
+    /// <summary>Hidden units of the judge's dense layer (cnn only).</summary>
+    public int JudgeHidden { get; init; } = 128;
 
     /// <summary>L2 budget of the judge's adversarial training.</summary>
     public double JudgeEpsilon { get; init; } = 0.5;
@@ -414,6 +427,8 @@ public sealed record DumbbellOptions
         if (ProbeCount < 10) throw new LabException($"dumbbell: probe count must be at least 10, got {ProbeCount}");
         if (Width < 1 || Hidden < 1) throw new LabException($"dumbbell: width and hidden must be positive, got {Width} and {Hidden}");
         if (Architecture is not ("cnn" or "resnet")) throw new LabException($"dumbbell: architecture must be cnn or resnet, got '{Architecture}'");
+        if (JudgeArchitecture is not ("cnn" or "resnet")) throw new LabException($"dumbbell: judge architecture must be cnn or resnet, got '{JudgeArchitecture}'");
+        if (JudgeWidth < 1 || JudgeHidden < 1) throw new LabException($"dumbbell: judge width and judge hidden must be positive, got {JudgeWidth} and {JudgeHidden}");
         if (!(Dropout >= 0 && Dropout < 1)) throw new LabException($"dumbbell: dropout must be in [0, 1), got {Dropout}");
         if (!(LearningRate > 0) || BatchSize < 1) throw new LabException($"dumbbell: learning rate and batch size must be positive, got {LearningRate} and {BatchSize}");
         if (ControlTrain < 60 || DetectorTrain < 60) throw new LabException($"dumbbell: control and detector need at least 60 training images, got {ControlTrain} and {DetectorTrain}");

@@ -16,6 +16,8 @@ public class DumbbellExperimentTests
         yield return new TestCaseData(DumbbellOptions.Quick with { VisSteps = 0 }, "vis steps");
         yield return new TestCaseData(DumbbellOptions.Quick with { Size = 8 }, "size");
         yield return new TestCaseData(DumbbellOptions.Quick with { Architecture = "vgg" }, "architecture");
+        yield return new TestCaseData(DumbbellOptions.Quick with { JudgeArchitecture = "vgg" }, "judge architecture must be cnn or resnet, got 'vgg'");
+        yield return new TestCaseData(DumbbellOptions.Quick with { JudgeWidth = 0 }, "judge width and judge hidden must be positive, got 0 and 128");
         yield return new TestCaseData(DumbbellOptions.Quick with { DetectorHeldOutSeeds = 0 }, "detector visualisation seeds");
         yield return new TestCaseData(DumbbellOptions.Quick with { Objective = "fgsm" }, "objective");
         yield return new TestCaseData(DumbbellOptions.Quick with { VisParameterization = "cppn" }, "parametrisation");
@@ -106,6 +108,30 @@ public class DumbbellExperimentTests
             Assert.That(DumbbellJudge.TrainingSettings(o).BatchSize, Is.EqualTo(96));
             Assert.That(DumbbellJudge.TrainingSettings(o with { JudgeBatchSize = 160 }).BatchSize, Is.EqualTo(160));
             Assert.That(DumbbellJudge.TrainingSettings(o with { JudgeBatchSize = 160 }).Objective, Is.EqualTo("pgd-l2"));
+        }
+    }
+
+    /// <summary>
+    /// The judge is built from its own architecture, width and hidden units, not the models': with resnet models it is
+    /// still the cnn it was, so its readings compare across architectures; and its own settings reach it.
+    /// </summary>
+    [Test]
+    public void TheJudgeHasItsOwnArchitecture()
+    {
+        var ctx = LabContext.Create("cpu", 0, threads: 1);
+        var o = Miniature(null!) with { Architecture = "resnet", Width = 8 };
+        using (Assert.EnterMultipleScope())
+        {
+            using (var cnn = DumbbellJudge.Train(o, ctx, null, null, CancellationToken.None).Model)
+            {
+                Assert.That(cnn.Spec.Architecture, Is.EqualTo("cnn"), "resnet models, the default judge");
+                Assert.That(cnn.Spec.Args["width"], Is.EqualTo(32));
+                Assert.That(cnn.Spec.Args["hidden"], Is.EqualTo(128));
+            }
+            using (var narrow = DumbbellJudge.Train(o with { JudgeWidth = 12, JudgeHidden = 20 }, ctx, null, null, CancellationToken.None).Model)
+                Assert.That((narrow.Spec.Args["width"], narrow.Spec.Args["hidden"]), Is.EqualTo((12.0, 20.0)));
+            using (var resnet = DumbbellJudge.Train(o with { Architecture = "cnn", JudgeArchitecture = "resnet", JudgeWidth = 4 }, ctx, null, null, CancellationToken.None).Model)
+                Assert.That((resnet.Spec.Architecture, resnet.Spec.Args["width"]), Is.EqualTo(("resnet", 4.0)));
         }
     }
 

@@ -25,6 +25,7 @@ public sealed record DumbbellSection : IConfigSection
     [JsonPropertyName("biased_arm_probability"), Description("P(arm | dumbbell) in the biased training set (the library's: 0.95)")] public double? BiasedArmProbability { get; init; }
     [JsonPropertyName("debiased_arm_probability"), Description("P(arm) for every class in the debiased training set (the library's: 0.5)")] public double? DebiasedArmProbability { get; init; }
     [JsonPropertyName("architecture"), Description("model trained on each set: cnn or resnet (the library's: cnn)")] public string? Architecture { get; init; }
+    [JsonPropertyName("judge_architecture"), Description("the judge's own architecture, whatever the models': cnn or resnet (the library's: cnn)")] public string? JudgeArchitecture { get; init; }
     [JsonPropertyName("objective"), Description("training objective of both models: pgd-l2 (a robust prior), pgd or standard (the scale's)")] public string? Objective { get; init; }
     [JsonPropertyName("judge"), Description("train the independent judge and hold the pictures to its targets (the scale's)")] public bool? Judge { get; init; }
     [JsonPropertyName("detector"), Description("also train and report the arm detector of earlier versions (the scale's)")] public bool? Detector { get; init; }
@@ -38,7 +39,7 @@ public sealed record DumbbellSection : IConfigSection
     [JsonPropertyName("train_size"), Description("training scenes per set (the scale's)")] public int? TrainSize { get; init; }
     [JsonPropertyName("steps"), Description("visualisation steps (the scale's)")] public int? Steps { get; init; }
     [JsonPropertyName("samples"), Description("visualisations (seeds) per class and model (the scale's)")] public int? Samples { get; init; }
-    [JsonPropertyName("options"), Description("further numeric settings by their dumbbell.json names: p_other_arm, size, test, width, hidden, dropout, learning_rate, batch_size, epsilon, adversarial_steps, judge_train, judge_epochs, judge_batch_size, judge_epsilon, judge_adversarial_steps, judge_noise_share, judge_prior_share, vis_image_size, vis_learning_rate, vis_init_sd, vis_diversity, vis_final_blur, vis_epsilon, vis_start_resolution, vis_start_renders, prior_latent, prior_train, prior_epochs, prior_learning_rate, prior_batch_size, prior_width, prior_code_noise, prior_edge_weight, prior_plain_floor_share, prior_weight, vis_generator_temperature, vis_generator_manifold_weight, vis_generator_start_weight, vis_refine_steps, vis_refine_manifold_weight, probe_count, control_train, control_epochs, detector_train, detector_epochs, detector_vis_seeds, detector_held_out_seeds")] public IReadOnlyDictionary<string, double>? Options { get; init; }
+    [JsonPropertyName("options"), Description("further numeric settings by their dumbbell.json names: p_other_arm, size, test, width, hidden, dropout, learning_rate, batch_size, epsilon, adversarial_steps, judge_width, judge_hidden, judge_train, judge_epochs, judge_batch_size, judge_epsilon, judge_adversarial_steps, judge_noise_share, judge_prior_share, vis_image_size, vis_learning_rate, vis_init_sd, vis_diversity, vis_final_blur, vis_epsilon, vis_start_resolution, vis_start_renders, prior_latent, prior_train, prior_epochs, prior_learning_rate, prior_batch_size, prior_width, prior_code_noise, prior_edge_weight, prior_plain_floor_share, prior_weight, vis_generator_temperature, vis_generator_manifold_weight, vis_generator_start_weight, vis_refine_steps, vis_refine_manifold_weight, probe_count, control_train, control_epochs, detector_train, detector_epochs, detector_vis_seeds, detector_held_out_seeds")] public IReadOnlyDictionary<string, double>? Options { get; init; }
 
     public void Validate(ConfigValidator v)
     {
@@ -49,6 +50,7 @@ public sealed record DumbbellSection : IConfigSection
         if (BiasedArmProbability is { } pb) v.Range("biased_arm_probability", pb, 0, 1);
         if (DebiasedArmProbability is { } pd) v.Range("debiased_arm_probability", pd, 0, 1);
         if (Architecture is not null) v.OneOf("architecture", Architecture, ["cnn", "resnet"]);
+        if (JudgeArchitecture is not null) v.OneOf("judge_architecture", JudgeArchitecture, ["cnn", "resnet"]);
         if (Objective is not null) v.OneOf("objective", Objective, ["pgd-l2", "pgd", "standard"]);
         if (VisParam is not null) v.OneOf("vis_param", VisParam, ["fourier", "pixels"]);
         if (VisTransforms is not null) v.OneOf("vis_transforms", VisTransforms, FeatureVis.VisualizationOptions.TransformSets);
@@ -87,6 +89,7 @@ public sealed record DumbbellSection : IConfigSection
             PDumbbellArm = BiasedArmProbability ?? o.PDumbbellArm,
             PArm = DebiasedArmProbability ?? o.PArm,
             Architecture = Architecture ?? o.Architecture,
+            JudgeArchitecture = JudgeArchitecture ?? o.JudgeArchitecture,
             Objective = Objective ?? o.Objective,
             Judge = Judge ?? o.Judge,
             Detector = Detector ?? o.Detector,
