@@ -373,6 +373,9 @@ public sealed record DumbbellOptions
         ControlTrain = 2000, ControlEpochs = 3, DetectorTrain = 4000, DetectorEpochs = 6, DetectorVisSeeds = 4, DetectorHeldOutSeeds = 1,
     };
 
+    /// <summary>The architectures of <see cref="Architecture"/> and <see cref="JudgeArchitecture"/>.</summary>
+    public static readonly IReadOnlyList<string> Architectures = ["cnn", "resnet"];
+
     public static readonly IReadOnlyList<string> Scales = ["quick", "default"];
 
     public static DumbbellOptions ForScale(string scale) => scale.ToLowerInvariant() switch
@@ -430,8 +433,8 @@ public sealed record DumbbellOptions
         if (VisSeeds < 1) throw new LabException($"dumbbell: vis seeds must be positive, got {VisSeeds}");
         if (ProbeCount < 10) throw new LabException($"dumbbell: probe count must be at least 10, got {ProbeCount}");
         if (Width < 1 || Hidden < 1) throw new LabException($"dumbbell: width and hidden must be positive, got {Width} and {Hidden}");
-        if (Architecture is not ("cnn" or "resnet")) throw new LabException($"dumbbell: architecture must be cnn or resnet, got '{Architecture}'");
-        if (JudgeArchitecture is not ("cnn" or "resnet")) throw new LabException($"dumbbell: judge architecture must be cnn or resnet, got '{JudgeArchitecture}'");
+        if (!Architectures.Contains(Architecture)) throw new LabException($"dumbbell: architecture must be {string.Join(" or ", Architectures)}, got '{Architecture}'");
+        if (!Architectures.Contains(JudgeArchitecture)) throw new LabException($"dumbbell: judge architecture must be {string.Join(" or ", Architectures)}, got '{JudgeArchitecture}'");
         if (JudgeWidth < 1 || JudgeHidden < 1) throw new LabException($"dumbbell: judge width and judge hidden must be positive, got {JudgeWidth} and {JudgeHidden}");
         if (!(Dropout >= 0 && Dropout < 1)) throw new LabException($"dumbbell: dropout must be in [0, 1), got {Dropout}");
         if (!(LearningRate > 0) || BatchSize < 1) throw new LabException($"dumbbell: learning rate and batch size must be positive, got {LearningRate} and {BatchSize}");

@@ -49,8 +49,8 @@ public sealed record DumbbellSection : IConfigSection
         v.OneOf("class", Class, ["dumbbell"]);
         if (BiasedArmProbability is { } pb) v.Range("biased_arm_probability", pb, 0, 1);
         if (DebiasedArmProbability is { } pd) v.Range("debiased_arm_probability", pd, 0, 1);
-        if (Architecture is not null) v.OneOf("architecture", Architecture, ["cnn", "resnet"]);
-        if (JudgeArchitecture is not null) v.OneOf("judge_architecture", JudgeArchitecture, ["cnn", "resnet"]);
+        if (Architecture is not null) v.OneOf("architecture", Architecture, DumbbellOptions.Architectures);
+        if (JudgeArchitecture is not null) v.OneOf("judge_architecture", JudgeArchitecture, DumbbellOptions.Architectures);
         if (Objective is not null) v.OneOf("objective", Objective, ["pgd-l2", "pgd", "standard"]);
         if (VisParam is not null) v.OneOf("vis_param", VisParam, ["fourier", "pixels"]);
         if (VisTransforms is not null) v.OneOf("vis_transforms", VisTransforms, FeatureVis.VisualizationOptions.TransformSets);
