@@ -170,8 +170,11 @@ public sealed class FabT : MinimizationAttack
     /// The smallest Linf step d with w . (t + d) = b and t + d in [0,1] (per row of t [N, D]); where no point of the
     /// box reaches the hyperplane, the step to the box corner closest to it. The Linf projection of FAB
     /// (Croce and Hein 2020, section 3.1): with budget lambda every coordinate moves min(lambda, room) toward the
-    /// hyperplane, so the reachable change of w . z is sum |w_i| min(lambda, room_i), piecewise linear and
-    /// non-decreasing in lambda; lambda is found by bisection and then solved exactly on its linear piece.
+    /// hyperplane, so the reachable change of w . z is reach(lambda) = sum |w_i| min(lambda, room_i), piecewise
+    /// linear and non-decreasing in lambda with its breakpoints at the rooms. Sorting the rooms gives reach at every
+    /// breakpoint from two cumulative sums; the first breakpoint that reaches the hyperplane names the linear piece,
+    /// on which lambda is solved exactly. A dozen tensor operations per call (FAB calls it twice per step), where a
+    /// bisection took some 180.
     /// </summary>
     public static Tensor ProjectOntoHyperplaneInBox(Tensor t, Tensor w, Tensor b)
     {
@@ -184,22 +187,20 @@ public sealed class FabT : MinimizationAttack
         var up = ws.lt(0);                                       // these coordinates increase (toward 1), the others decrease
         var room = where(up, 1 - t, t).mul(ws.ne(0).to(t.dtype)); // how far each coordinate can move toward the hyperplane
         var aw = ws.abs();
-        var lo = zeros_like(c);
-        var hi = room.amax(1);
-        for (int i = 0; i < 30; i++)
-        {
-            var mid = (lo + hi) / 2;
-            var reach = (aw * minimum(room, mid.unsqueeze(1))).sum(1);
-            var below = reach.lt(c);
-            lo = where(below, mid, lo);
-            hi = where(below, hi, mid);
-        }
-        // On the linear piece above lo, the coordinates with room <= lo are saturated; solve for lambda exactly.
-        var saturated = room.le(lo.unsqueeze(1));
-        var fixedReach = (aw * room * saturated.to(aw.dtype)).sum(1);
-        var slope = (aw * saturated.logical_not().to(aw.dtype)).sum(1);
-        var lambda = ((c - fixedReach) / slope.clamp_min(1e-20)).clamp(lo, hi);
-        var capacity = (aw * room).sum(1);
+        var (sortedRoom, order) = room.sort(1);
+        var sortedWeight = aw.gather(1, order);
+        var total = sortedWeight.sum(1, keepdim: true);
+        var reachedBelow = (sortedWeight * sortedRoom).cumsum(1);  // sum over j <= k of |w_j| room_j
+        var slopeAbove = total - sortedWeight.cumsum(1);           // sum over j > k of |w_j|
+        var reachAt = reachedBelow + sortedRoom * slopeAbove;      // reach(room_k)
+        // Breakpoints below c come first (reach is non-decreasing); lambda lies on the piece after the last of them.
+        var k = reachAt.lt(c.unsqueeze(1)).sum(1);
+        var previous = (k - 1).clamp_min(0).unsqueeze(1);
+        var first = k.eq(0);
+        var reachedBefore = where(first, zeros_like(c), reachedBelow.gather(1, previous).squeeze(1));
+        var slope = where(first, total.squeeze(1), slopeAbove.gather(1, previous).squeeze(1));
+        var lambda = ((c - reachedBefore) / slope.clamp_min(1e-20)).clamp_min(0);
+        var capacity = reachedBelow[.., -1];
         var feasible = capacity.gt(c).unsqueeze(1);
         var move = where(feasible, minimum(room, lambda.unsqueeze(1)), room);
         var direction = where(up, 1.0f, -1.0f).to(t.dtype).mul(ws.ne(0).to(t.dtype));

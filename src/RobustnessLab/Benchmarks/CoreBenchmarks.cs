@@ -88,6 +88,21 @@ public static class CoreBenchmarks
         return Time(Step, batch, 2 * fwd, matmulGflops, seconds) with { Note = "forward + input gradient + sign step + clamp; FLOPs counted as 2 x forward" };
     }
 
+    /// <summary>A gradient-free forward pass (eval mode), as Square's queries and clean accuracy run it.</summary>
+    public static StepMeasurement Forward(Classifier model, int batch, double matmulGflops, double seconds = 3.0)
+    {
+        double fwd = FlopCounter.ForwardFlops(model, [batch, model.Spec.Channels, model.Spec.Height, model.Spec.Width]);
+        using var x = rand(batch, model.Spec.Channels, model.Spec.Height, model.Spec.Width).to(model.Device);
+        model.eval();
+        void Step()
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            model.call(x).sum().item<float>();
+        }
+        return Time(Step, batch, fwd, matmulGflops, seconds) with { Note = "forward pass without gradients; FLOPs counted as 1 x forward" };
+    }
+
     /// <summary>One Linf PGD iteration: forward, input gradient, signed step, projection onto the eps ball, clamp.</summary>
     public static StepMeasurement PgdStep(Classifier model, int batch, double matmulGflops, double seconds = 3.0)
     {

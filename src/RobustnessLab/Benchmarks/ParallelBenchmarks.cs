@@ -123,6 +123,21 @@ public static class ParallelBenchmarks
             result[$"fgsm_images_per_s_batch_{b}"] = m.ImagesPerSecond;
             result[$"fgsm_flop_utilization_batch_{b}"] = m.FlopUtilization;
         }
+        // Gradient-free forward passes with each 2x2 max-pooling kernel (MaxPool2x2): libtorch's max_pool2d, which
+        // always computes argmax indices, against the maximum of four strided slices. Batch 21 is the size of the
+        // last AutoAttack members' batches on a standard cnn.
+        foreach (int b in new[] { 21, 256 })
+        {
+            var fast = CoreBenchmarks.Forward(model, b, matmulGflops, seconds);
+            MaxPool2x2.SliceKernel = false;
+            StepMeasurement old;
+            try { old = CoreBenchmarks.Forward(model, b, matmulGflops, seconds); }
+            finally { MaxPool2x2.SliceKernel = true; }
+            result[$"forward_ms_batch_{b}"] = fast.MillisecondsPerStep;
+            result[$"forward_ms_batch_{b}_max_pool2d"] = old.MillisecondsPerStep;
+            result[$"forward_flop_utilization_batch_{b}"] = fast.FlopUtilization;
+            result[$"forward_pooling_speedup_batch_{b}"] = old.MillisecondsPerStep / fast.MillisecondsPerStep;
+        }
         // Only where oneDNN is on and can be switched back on: a process that switched it off for a reason keeps it off.
         if (!NativeRuntime.MkldnnDisabled && NativeRuntime.SetMkldnnEnabled(false))
         {

@@ -302,7 +302,10 @@ public static class RobustnessEvaluation
     /// <summary>
     /// An ensemble evaluated as AutoAttack does (Croce and Hein 2020, arXiv:2003.01690): each member runs, with early
     /// stopping, on every sample no earlier member broke, regrouped into full batches across the whole set (so the
-    /// last members, which see few samples, run a few large batches instead of many tiny ones). With a nested grid the
+    /// last members, which see few samples, run a few large batches instead of many tiny ones). One difference, for
+    /// both cores: with three or more members the last one (Square in AutoAttack's list) runs on the samples the first
+    /// left robust, beside the middle ones, and a sample a middle member broke keeps that member's example; the
+    /// per-sample worst case is over the same members. With a nested grid the
     /// epsilons run in increasing order and samples broken at a smaller one keep that example. Each regrouped batch
     /// derives its generator from the seed, the attack, the member, the epsilon and the batch index, so the result does
     /// not depend on the worker count. Returns the outcome per original batch, as the per-batch path does; the cost
@@ -348,16 +351,18 @@ public static class RobustnessEvaluation
                 success[e][i] = true;
             }
             IReadOnlyList<Attack> members = eps[e] == 0 ? [ensemble.Attacks[0]] : ensemble.Attacks;
-            for (int m = 0; m < members.Count && remaining.Count > 0; m++)
+            int epsIndex = e;
+
+            // One member's turn on a set of samples (indices into order), regrouped into full batches.
+            MemberTurn Turn(int m, List<int> set, int workers, int turnThreads)
             {
                 // A one-member ensemble runs the member exactly as the full ensemble would (minimisation members at
                 // the budget, samples the model already gets wrong left unattacked) and logs its turn.
                 var member = new WorstCaseEnsemble([members[m]], members[m].Name);
-                var rows = remaining.Select(i => order[i]).ToArray();
+                var rows = set.Select(i => order[i]).ToArray();
                 int groups = (rows.Length + size - 1) / size;
-                int memberIndex = m, epsIndex = e;
-                report($"{ensemble.Name}: {member.Name} at eps {eps[e]:0.####} on {rows.Length} samples");
-                var parts = SampleWorkers.Run(groups, options.Workers, threads, g =>
+                report($"{ensemble.Name}: {member.Name} at eps {eps[epsIndex]:0.####} on {rows.Length} samples");
+                var parts = SampleWorkers.Run(groups, workers, turnThreads, g =>
                 {
                     // A partial group (the few samples the earlier members left robust) runs thousands of sequential
                     // tiny steps; on one intra-op thread they do not wait on the second core at every operation.
@@ -365,41 +370,100 @@ public static class RobustnessEvaluation
                     using var scope = NewDisposeScope();
                     var (x, y) = data.Batch(rows, g * size, size, model.Device);
                     using var generator = new Generator(LabContext.DeriveSeed(options.Seed,
-                        1_000_003L * (attackIndex + 1) + 10_007L * (memberIndex + 1) + 101L * (epsIndex + 1) + g), CPU);
+                        1_000_003L * (attackIndex + 1) + 10_007L * (m + 1) + 101L * (epsIndex + 1) + g), CPU);
                     using var result = member.Run(model, x, y, [eps[epsIndex]], criterion, generator, cancel, AttackMode.EarlyStop);
                     return BatchOutcome.From(result, x, model);
                 }, cancel);
-                var stillRobust = new List<int>();
                 var turn = new EnsembleStage(members[m].Name, 0, 0, 0, 0, 0);
-                for (int g = 0; g < groups; g++)
+                double turnSeconds = 0;
+                long turnGrads = 0, turnQueries = 0;
+                foreach (var part in parts)
                 {
-                    var part = parts[g];
-                    if (part.Stages?[0] is [var s]) turn = turn with
+                    if (part.Stages?[0] is [var st]) turn = turn with
                     {
-                        Attacked = turn.Attacked + s.Attacked,
-                        Broken = turn.Broken + s.Broken,
-                        Seconds = turn.Seconds + s.Seconds,
-                        GradientEvaluations = turn.GradientEvaluations + s.GradientEvaluations,
-                        Queries = turn.Queries + s.Queries,
+                        Attacked = turn.Attacked + st.Attacked,
+                        Broken = turn.Broken + st.Broken,
+                        Seconds = turn.Seconds + st.Seconds,
+                        GradientEvaluations = turn.GradientEvaluations + st.GradientEvaluations,
+                        Queries = turn.Queries + st.Queries,
                     };
-                    seconds[e] += part.Seconds[0];
-                    grads[e] += part.GradientEvaluations[0];
-                    queries[e] += part.Queries[0];
-                    for (int j = 0; j < part.Predictions[0].Length; j++)
-                    {
-                        int i = remaining[g * size + j];
-                        pred[e][i] = part.Predictions[0][j];
-                        conf[e][i] = part.Confidence[0][j];
-                        linf[e][i] = part.Linf[0][j];
-                        l2[e][i] = part.L2[0][j];
-                        l0[e][i] = part.L0[0][j];
-                        success[e][i] = part.Success[0][j];
-                        if (!success[e][i]) stillRobust.Add(i);
-                    }
+                    turnSeconds += part.Seconds[0];
+                    turnGrads += part.GradientEvaluations[0];
+                    turnQueries += part.Queries[0];
                 }
-                remaining = stillRobust;
-                if (eps[e] != 0) log.Add(turn);
+                return new MemberTurn(set, parts, size, turn, turnSeconds, turnGrads, turnQueries);
             }
+
+            // Folds a turn into the per-sample arrays. Only samples still open are taken (a member run beside the
+            // others may have attacked samples an earlier member broke: the earlier member's example stands).
+            List<int> Apply(MemberTurn t, HashSet<int>? open)
+            {
+                var stillRobust = new List<int>();
+                int newlyBroken = 0;
+                for (int j = 0; j < t.Set.Count; j++)
+                {
+                    int i = t.Set[j];
+                    if (open is not null && !open.Contains(i)) continue;
+                    var (part, r) = (t.Parts[j / t.Size], j % t.Size);
+                    pred[e][i] = part.Predictions[0][r];
+                    conf[e][i] = part.Confidence[0][r];
+                    linf[e][i] = part.Linf[0][r];
+                    l2[e][i] = part.L2[0][r];
+                    l0[e][i] = part.L0[0][r];
+                    success[e][i] = part.Success[0][r];
+                    if (success[e][i]) newlyBroken++;
+                    else stillRobust.Add(i);
+                }
+                seconds[e] += t.Seconds;
+                grads[e] += t.GradientEvaluations;
+                queries[e] += t.Queries;
+                // Broken counts only the samples this turn decided, so the log's robust accuracy after each member adds up.
+                if (eps[e] != 0) log.Add(open is null ? t.Stage : t.Stage with { Broken = newlyBroken });
+                return stillRobust;
+            }
+
+            if (remaining.Count > 0) remaining = Apply(Turn(0, remaining, options.Workers, threads), null);
+            if (members.Count >= 3 && remaining.Count > 0)
+            {
+                // Two lanes on the samples the first member left robust: the middle members one after another (each
+                // on what the previous left), and the last member (Square in AutoAttack's list) on all of them. On
+                // two or more threads the lanes run side by side, each with half the threads and workers; the sets
+                // are the same either way, so results do not depend on the thread or worker count. The price: the
+                // last member also attacks the few samples the middle members break, and their examples win.
+                var afterFirst = remaining;
+                int lastIndex = members.Count - 1;
+                bool sideBySide = threads >= 2 || options.Workers >= 2;
+                int laneWorkers = Math.Max(1, options.Workers / 2), laneThreads = Math.Max(1, threads / 2);
+                List<MemberTurn> Middle(int w, int t)
+                {
+                    var turns = new List<MemberTurn>();
+                    var set = afterFirst;
+                    for (int m = 1; m < lastIndex && set.Count > 0; m++)
+                    {
+                        var turn = Turn(m, set, w, t);
+                        turns.Add(turn);
+                        set = turn.Set.Where((_, j) => !turn.Parts[j / size].Success[0][j % size]).ToList();
+                    }
+                    return turns;
+                }
+                List<MemberTurn> middle;
+                MemberTurn last;
+                if (sideBySide)
+                {
+                    (List<MemberTurn>? Middle, MemberTurn? Last) Lane(int lane) => lane == 0
+                        ? (Middle(laneWorkers, laneThreads), null)
+                        : (null, Turn(lastIndex, afterFirst, laneWorkers, laneThreads));
+                    var lanes = SampleWorkers.Run(2, 2, 2 * laneThreads, Lane, cancel);
+                    torch.set_num_threads(threads);
+                    (middle, last) = (lanes[0].Middle!, lanes[1].Last!);
+                }
+                else (middle, last) = (Middle(options.Workers, threads), Turn(lastIndex, afterFirst, options.Workers, threads));
+                foreach (var turn in middle) remaining = Apply(turn, null);
+                remaining = Apply(last, remaining.ToHashSet());
+            }
+            else
+                for (int m = 1; m < members.Count && remaining.Count > 0; m++)
+                    remaining = Apply(Turn(m, remaining, options.Workers, threads), null);
             // Members that never got a turn (every sample broken earlier) are listed with nothing attacked.
             if (eps[e] != 0)
                 foreach (var unused in ensemble.Attacks.Skip(log.Count)) log.Add(new EnsembleStage(unused.Name, 0, 0, 0, 0, 0));
@@ -417,6 +481,10 @@ public static class RobustnessEvaluation
                 b == 0 ? stages : null);
         }).ToArray();
     }
+
+    /// <summary>One ensemble member's turn on a set of samples: its regrouped batches' outcomes and its summed cost.</summary>
+    private sealed record MemberTurn(List<int> Set, BatchOutcome[] Parts, int Size, EnsembleStage Stage, double Seconds, long GradientEvaluations,
+        long Queries);
 
     /// <summary>What one attack run on one batch contributes, as plain arrays (per epsilon, per sample).</summary>
     private sealed record BatchOutcome(long[][] Predictions, float[][] Confidence, float[][] Linf, float[][] L2, float[][] L0, bool[][] Success,

@@ -144,7 +144,7 @@ public static class ModelZoo
             mods.Add(nn.Conv2d(inC, outC, 3, padding: 1, bias: !bn));
             if (bn) mods.Add(nn.BatchNorm2d(outC));
             mods.Add(nn.ReLU());
-            mods.Add(nn.MaxPool2d(2));
+            mods.Add(new MaxPool2x2());
             inC = outC;
         }
         mods.Add(nn.Flatten());
@@ -167,8 +167,8 @@ public static class ModelZoo
         int h = ((s.Height - 4) / 2 - 4) / 2, wd = ((s.Width - 4) / 2 - 4) / 2;
         if (h < 1 || wd < 1) throw new LabException($"lenet needs inputs of at least 16x16, got {s.Height}x{s.Width}");
         return nn.Sequential(
-            nn.Conv2d(s.Channels, w, 5), nn.MaxPool2d(2),
-            nn.Conv2d(w, w2, 5), nn.MaxPool2d(2),
+            nn.Conv2d(s.Channels, w, 5), new MaxPool2x2(),
+            nn.Conv2d(w, w2, 5), new MaxPool2x2(),
             nn.Flatten(), nn.Linear(w2 * h * wd, hidden), nn.ReLU(), nn.Linear(hidden, s.NumClasses));
     }
 

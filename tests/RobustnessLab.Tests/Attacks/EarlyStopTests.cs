@@ -154,6 +154,42 @@ public sealed class EarlyStopTests
     }
 
     [Test]
+    public void AnEnsemblesLanesGiveTheSameReportOnOneThreadTwoThreadsAndTwoWorkers()
+    {
+        // AutoAttack's four members: APGD-T and FAB-T in one lane, Square in the other. One thread runs the lanes one
+        // after the other, two threads or two workers side by side; the sets and the streams are the same.
+        RobustnessOptions Options(int workers) => new()
+        {
+            Attacks = [new("autoattack", new Dictionary<string, double> { ["steps"] = 5, ["targets"] = 2, ["queries"] = 40 })],
+            Epsilons = [0.03, 0.1],
+            Samples = 60,
+            BatchSize = 25,
+            Workers = workers,
+        };
+        int caller = torch.get_num_threads();
+        try
+        {
+            torch.set_num_threads(1);
+            var oneThread = RobustnessEvaluation.Run(f.Model, f.Data.Test, Options(1));
+            torch.set_num_threads(2);
+            var twoThreads = RobustnessEvaluation.Run(f.Model, f.Data.Test, Options(1));
+            Assert.That(torch.get_num_threads(), Is.EqualTo(2), "the lanes leave the caller's count as it was");
+            var twoWorkers = RobustnessEvaluation.Run(f.Model, f.Data.Test, Options(2));
+            static object Key(RobustnessReport r) => r.Attacks.Select(a => (a with { Seconds = 0, Stages = null },
+                string.Join(";", a.Stages!.Select(s => $"{s.Attack} {s.Attacked} {s.Broken} {s.GradientEvals} {s.Queries}")))).ToList();
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(Key(twoThreads), Is.EqualTo(Key(oneThread)), "2 threads = 1 thread");
+                Assert.That(Key(twoWorkers), Is.EqualTo(Key(oneThread)), "2 workers = 1 thread");
+                var stages = oneThread.Attacks.Single(a => a.Eps == 0.1).Stages!;
+                Assert.That(stages.Select(s => s.Attack), Is.EqualTo(AutoAttack.Order));
+                Assert.That(stages[^1].Attacked, Is.EqualTo(stages[0].Attacked - stages[0].Broken), "square runs on what apgd-ce left");
+            }
+        }
+        finally { torch.set_num_threads(caller); }
+    }
+
+    [Test]
     public void AnEnsemblesPartialBatchRunsOnOneThreadAndTheCallersCountComesBack()
     {
         int caller = torch.get_num_threads();
