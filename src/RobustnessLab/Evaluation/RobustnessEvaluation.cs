@@ -353,27 +353,29 @@ public static class RobustnessEvaluation
             IReadOnlyList<Attack> members = eps[e] == 0 ? [ensemble.Attacks[0]] : ensemble.Attacks;
             int epsIndex = e;
 
-            // One member's turn on a set of samples (indices into order), regrouped into full batches.
-            MemberTurn Turn(int m, List<int> set, int workers, int turnThreads)
+            // One group of a member's set: rows starts[g] .. starts[g + 1] of the set, with its own generator (derived
+            // from the seed, the attack, the member, the epsilon and the group), so its outcome depends only on the set
+            // and the grouping, never on the thread that runs it.
+            BatchOutcome Group(int m, long[] rows, int start, int count, int g)
             {
                 // A one-member ensemble runs the member exactly as the full ensemble would (minimisation members at
-                // the budget, samples the model already gets wrong left unattacked) and logs its turn.
+                // the budget, samples the model already gets wrong left unattacked) and logs its turn. A partial group
+                // (the few samples the earlier members left robust) runs thousands of sequential tiny steps; on one
+                // intra-op thread they do not wait on the second core at every operation.
                 var member = new WorstCaseEnsemble([members[m]], members[m].Name);
-                var rows = set.Select(i => order[i]).ToArray();
-                int groups = (rows.Length + size - 1) / size;
-                report($"{ensemble.Name}: {member.Name} at eps {eps[epsIndex]:0.####} on {rows.Length} samples");
-                var parts = SampleWorkers.Run(groups, workers, turnThreads, g =>
-                {
-                    // A partial group (the few samples the earlier members left robust) runs thousands of sequential
-                    // tiny steps; on one intra-op thread they do not wait on the second core at every operation.
-                    using var narrow = rows.Length - g * size < size ? SampleWorkers.IntraOpThreads(1) : null;
-                    using var scope = NewDisposeScope();
-                    var (x, y) = data.Batch(rows, g * size, size, model.Device);
-                    using var generator = new Generator(LabContext.DeriveSeed(options.Seed,
-                        1_000_003L * (attackIndex + 1) + 10_007L * (m + 1) + 101L * (epsIndex + 1) + g), CPU);
-                    using var result = member.Run(model, x, y, [eps[epsIndex]], criterion, generator, cancel, AttackMode.EarlyStop);
-                    return BatchOutcome.From(result, x, model);
-                }, cancel);
+                using var narrow = count < size ? SampleWorkers.IntraOpThreads(1) : null;
+                using var scope = NewDisposeScope();
+                var (x, y) = data.Batch(rows, start, count, model.Device);
+                using var generator = new Generator(LabContext.DeriveSeed(options.Seed,
+                    1_000_003L * (attackIndex + 1) + 10_007L * (m + 1) + 101L * (epsIndex + 1) + g), CPU);
+                using var result = member.Run(model, x, y, [eps[epsIndex]], criterion, generator, cancel, AttackMode.EarlyStop);
+                return BatchOutcome.From(result, x, model);
+            }
+
+            int[] Starts(int n, int groupSize) => Enumerable.Range(0, (n + groupSize - 1) / groupSize).Select(g => g * groupSize).ToArray();
+
+            MemberTurn Assemble(int m, List<int> set, int[] starts, BatchOutcome[] parts)
+            {
                 var turn = new EnsembleStage(members[m].Name, 0, 0, 0, 0, 0);
                 double turnSeconds = 0;
                 long turnGrads = 0, turnQueries = 0;
@@ -391,7 +393,18 @@ public static class RobustnessEvaluation
                     turnGrads += part.GradientEvaluations[0];
                     turnQueries += part.Queries[0];
                 }
-                return new MemberTurn(set, parts, size, turn, turnSeconds, turnGrads, turnQueries);
+                return new MemberTurn(set, parts, starts, turn, turnSeconds, turnGrads, turnQueries);
+            }
+
+            // One member's turn on a set of samples (indices into order), regrouped into full batches.
+            MemberTurn Turn(int m, List<int> set, int workers, int turnThreads)
+            {
+                var rows = set.Select(i => order[i]).ToArray();
+                var starts = Starts(rows.Length, size);
+                report($"{ensemble.Name}: {members[m].Name} at eps {eps[epsIndex]:0.####} on {rows.Length} samples");
+                var parts = SampleWorkers.Run(starts.Length, workers, turnThreads,
+                    g => Group(m, rows, starts[g], Math.Min(size, rows.Length - starts[g]), g), cancel);
+                return Assemble(m, set, starts, parts);
             }
 
             // Folds a turn into the per-sample arrays. Only samples still open are taken (a member run beside the
@@ -400,19 +413,22 @@ public static class RobustnessEvaluation
             {
                 var stillRobust = new List<int>();
                 int newlyBroken = 0;
-                for (int j = 0; j < t.Set.Count; j++)
+                for (int g = 0; g < t.Parts.Length; g++)
                 {
-                    int i = t.Set[j];
-                    if (open is not null && !open.Contains(i)) continue;
-                    var (part, r) = (t.Parts[j / t.Size], j % t.Size);
-                    pred[e][i] = part.Predictions[0][r];
-                    conf[e][i] = part.Confidence[0][r];
-                    linf[e][i] = part.Linf[0][r];
-                    l2[e][i] = part.L2[0][r];
-                    l0[e][i] = part.L0[0][r];
-                    success[e][i] = part.Success[0][r];
-                    if (success[e][i]) newlyBroken++;
-                    else stillRobust.Add(i);
+                    var part = t.Parts[g];
+                    for (int r = 0; r < part.Predictions[0].Length; r++)
+                    {
+                        int i = t.Set[t.Starts[g] + r];
+                        if (open is not null && !open.Contains(i)) continue;
+                        pred[e][i] = part.Predictions[0][r];
+                        conf[e][i] = part.Confidence[0][r];
+                        linf[e][i] = part.Linf[0][r];
+                        l2[e][i] = part.L2[0][r];
+                        l0[e][i] = part.L0[0][r];
+                        success[e][i] = part.Success[0][r];
+                        if (success[e][i]) newlyBroken++;
+                        else stillRobust.Add(i);
+                    }
                 }
                 seconds[e] += t.Seconds;
                 grads[e] += t.GradientEvaluations;
@@ -422,44 +438,115 @@ public static class RobustnessEvaluation
                 return stillRobust;
             }
 
+            static List<int> Survivors(MemberTurn t) =>
+                t.Parts.SelectMany((part, g) => Enumerable.Range(0, part.Success[0].Length).Where(r => !part.Success[0][r]).Select(r => t.Set[t.Starts[g] + r])).ToList();
+
             if (remaining.Count > 0) remaining = Apply(Turn(0, remaining, options.Workers, threads), null);
             if (members.Count >= 3 && remaining.Count > 0)
             {
-                // Two lanes on the samples the first member left robust: the middle members one after another (each
-                // on what the previous left), and the last member (Square in AutoAttack's list) on all of them. On
-                // two or more threads the lanes run side by side, each with half the threads and workers; the sets
-                // are the same either way, so results do not depend on the thread or worker count. The price: the
-                // last member also attacks the few samples the middle members break, and their examples win.
+                // The samples the first member left robust go to two lanes. One runs the middle members one after
+                // another, each on what the previous left robust (AutoAttack's APGD-T, then FAB-T); the other runs the
+                // last member (Square) on all of them. Middle members after the first are cut into at most eight
+                // fixed chunks, and whichever lane is free takes the next chunk, so the lane that finishes first helps
+                // the other. On two or more threads the lanes run side by side, one thread each; on one thread the
+                // same jobs run one after the other. Sets, chunks and streams are the same either way, so results do not
+                // depend on the thread or worker count. The price: the last member also attacks the few samples the
+                // middle members break; their examples win.
                 var afterFirst = remaining;
                 int lastIndex = members.Count - 1;
                 bool sideBySide = threads >= 2 || options.Workers >= 2;
-                int laneWorkers = Math.Max(1, options.Workers / 2), laneThreads = Math.Max(1, threads / 2);
-                List<MemberTurn> Middle(int w, int t)
+                int laneThreads = Math.Max(1, threads / 2);
+                int jobWorkers = sideBySide ? Math.Max(1, options.Workers / 2) : options.Workers;
+                int jobThreads = sideBySide ? laneThreads : threads;
+                var middle = new MemberTurn?[lastIndex];
+                MemberTurn? last = null;
+                var gate = new object();
+                var ready = new Queue<Action>();
+                int pending = 0;
+                bool failed = false;
+
+                void Enqueue(Action job)
                 {
-                    var turns = new List<MemberTurn>();
-                    var set = afterFirst;
-                    for (int m = 1; m < lastIndex && set.Count > 0; m++)
+                    lock (gate)
                     {
-                        var turn = Turn(m, set, w, t);
-                        turns.Add(turn);
-                        set = turn.Set.Where((_, j) => !turn.Parts[j / size].Success[0][j % size]).ToList();
+                        ready.Enqueue(job);
+                        pending++;
+                        Monitor.PulseAll(gate);
                     }
-                    return turns;
                 }
-                List<MemberTurn> middle;
-                MemberTurn last;
+
+                // Member m (m >= 2) in chunks on the set member m - 1 left robust; the chunk that finishes last
+                // folds them and starts member m + 1.
+                void Chunked(int m, List<int> set)
+                {
+                    if (m >= lastIndex || set.Count == 0) return;
+                    var rows = set.Select(i => order[i]).ToArray();
+                    var starts = Starts(rows.Length, Math.Min(size, Math.Max(8, (rows.Length + 7) / 8)));
+                    var parts = new BatchOutcome[starts.Length];
+                    int left = starts.Length;
+                    report($"{ensemble.Name}: {members[m].Name} at eps {eps[epsIndex]:0.####} on {rows.Length} samples");
+                    for (int g = 0; g < starts.Length; g++)
+                    {
+                        int chunk = g;
+                        Enqueue(() =>
+                        {
+                            int end = chunk + 1 < starts.Length ? starts[chunk + 1] : rows.Length;
+                            parts[chunk] = Group(m, rows, starts[chunk], end - starts[chunk], chunk);
+                            if (Interlocked.Decrement(ref left) > 0) return;
+                            var turn = Assemble(m, set, starts, parts);
+                            middle[m] = turn;
+                            Chunked(m + 1, Survivors(turn));
+                        });
+                    }
+                }
+
+                Enqueue(() =>
+                {
+                    var turn = Turn(1, afterFirst, jobWorkers, jobThreads);
+                    middle[1] = turn;
+                    Chunked(2, Survivors(turn));
+                });
+                Enqueue(() => last = Turn(lastIndex, afterFirst, jobWorkers, jobThreads));
+
+                bool Work(int lane)
+                {
+                    while (true)
+                    {
+                        Action job;
+                        lock (gate)
+                        {
+                            while (ready.Count == 0 && pending > 0 && !failed) Monitor.Wait(gate);
+                            if (failed || ready.Count == 0) return true;
+                            job = ready.Dequeue();
+                        }
+                        try { job(); }
+                        catch
+                        {
+                            lock (gate)
+                            {
+                                failed = true;
+                                Monitor.PulseAll(gate);
+                            }
+                            throw;
+                        }
+                        lock (gate)
+                        {
+                            pending--;
+                            Monitor.PulseAll(gate);
+                        }
+                    }
+                }
+
                 if (sideBySide)
                 {
-                    (List<MemberTurn>? Middle, MemberTurn? Last) Lane(int lane) => lane == 0
-                        ? (Middle(laneWorkers, laneThreads), null)
-                        : (null, Turn(lastIndex, afterFirst, laneWorkers, laneThreads));
-                    var lanes = SampleWorkers.Run(2, 2, 2 * laneThreads, Lane, cancel);
+                    SampleWorkers.Run(2, 2, 2 * laneThreads, Work, cancel);
                     torch.set_num_threads(threads);
-                    (middle, last) = (lanes[0].Middle!, lanes[1].Last!);
                 }
-                else (middle, last) = (Middle(options.Workers, threads), Turn(lastIndex, afterFirst, options.Workers, threads));
-                foreach (var turn in middle) remaining = Apply(turn, null);
-                remaining = Apply(last, remaining.ToHashSet());
+                else Work(0);
+                for (int m = 1; m < lastIndex; m++)
+                    if (middle[m] is { } turn) remaining = Apply(turn, null);
+                    else if (eps[e] != 0) log.Add(new EnsembleStage(members[m].Name, 0, 0, 0, 0, 0)); // every sample broken earlier
+                remaining = Apply(last!, remaining.ToHashSet());
             }
             else
                 for (int m = 1; m < members.Count && remaining.Count > 0; m++)
@@ -482,8 +569,8 @@ public static class RobustnessEvaluation
         }).ToArray();
     }
 
-    /// <summary>One ensemble member's turn on a set of samples: its regrouped batches' outcomes and its summed cost.</summary>
-    private sealed record MemberTurn(List<int> Set, BatchOutcome[] Parts, int Size, EnsembleStage Stage, double Seconds, long GradientEvaluations,
+    /// <summary>One ensemble member's turn on a set of samples: its groups' outcomes, where each group starts in the set, and its summed cost.</summary>
+    private sealed record MemberTurn(List<int> Set, BatchOutcome[] Parts, int[] Starts, EnsembleStage Stage, double Seconds, long GradientEvaluations,
         long Queries);
 
     /// <summary>What one attack run on one batch contributes, as plain arrays (per epsilon, per sample).</summary>
