@@ -55,17 +55,10 @@ public static class EvaluationBenchmark
         (RobustnessReport Report, double Seconds) Time(string what, RobustnessOptions o, bool baseline = false)
         {
             progress?.Report(what);
-            MaxPool2x2.SliceKernel = !baseline;
-            try
-            {
-                var sw = Stopwatch.StartNew();
-                var r = RobustnessEvaluation.Run(model, test, o, cancel: cancel);
-                return (r, sw.Elapsed.TotalSeconds);
-            }
-            finally
-            {
-                MaxPool2x2.SliceKernel = true;
-            }
+            using var kernel = baseline ? MaxPool2x2.UseMaxPool2d() : null;
+            var sw = Stopwatch.StartNew();
+            var r = RobustnessEvaluation.Run(model, test, o, cancel: cancel);
+            return (r, sw.Elapsed.TotalSeconds);
         }
 
         var (autoBase, autoBaseSeconds) = Time($"{auto.Name} at eps {eps}, baseline path", Baseline(autoOptions), baseline: true);

@@ -129,10 +129,8 @@ public static class ParallelBenchmarks
         foreach (int b in new[] { 21, 256 })
         {
             var fast = CoreBenchmarks.Forward(model, b, matmulGflops, seconds);
-            MaxPool2x2.SliceKernel = false;
             StepMeasurement old;
-            try { old = CoreBenchmarks.Forward(model, b, matmulGflops, seconds); }
-            finally { MaxPool2x2.SliceKernel = true; }
+            using (MaxPool2x2.UseMaxPool2d()) old = CoreBenchmarks.Forward(model, b, matmulGflops, seconds);
             result[$"forward_ms_batch_{b}"] = fast.MillisecondsPerStep;
             result[$"forward_ms_batch_{b}_max_pool2d"] = old.MillisecondsPerStep;
             result[$"forward_flop_utilization_batch_{b}"] = fast.FlopUtilization;

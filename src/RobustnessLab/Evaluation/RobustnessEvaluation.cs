@@ -304,8 +304,9 @@ public static class RobustnessEvaluation
     /// stopping, on every sample no earlier member broke, regrouped into full batches across the whole set (so the
     /// last members, which see few samples, run a few large batches instead of many tiny ones). One difference, for
     /// both cores: with three or more members the last one (Square in AutoAttack's list) runs on the samples the first
-    /// left robust, beside the middle ones, and a sample a middle member broke keeps that member's example; the
-    /// per-sample worst case is over the same members. With a nested grid the
+    /// left robust, beside the middle ones (middle members after the first run in fixed chunks that either lane takes),
+    /// and a sample a middle member broke keeps that member's example; the per-sample worst case is over the same
+    /// members. With a nested grid the
     /// epsilons run in increasing order and samples broken at a smaller one keep that example. Each regrouped batch
     /// derives its generator from the seed, the attack, the member, the epsilon and the batch index, so the result does
     /// not depend on the worker count. Returns the outcome per original batch, as the per-batch path does; the cost
